@@ -1,0 +1,217 @@
+//! What a pass reports: findings, their fixes and the edits that make up a fix.
+//!
+//! A finding explains itself: a byte span in the text the pass looked at, the rule
+//! that fired, a message for people, and optionally a fix. The fix's
+//! [`Applicability`] decides whether the pipeline applies it by default.
+
+use std::borrow::Cow;
+use std::fmt;
+
+/// How safe a fix is to apply without a person looking at it.
+///
+/// Ordered from least to most trusted, so `applicability >= threshold` selects the
+/// fixes to apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Applicability {
+    /// No fix: the finding is only reported.
+    Flag,
+    /// A fix that needs the user's yes (`--apply review`).
+    Review,
+    /// A fix applied by default.
+    Safe,
+}
+
+impl Applicability {
+    /// The name used on the command line, in rule files and in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Flag => "flag",
+            Applicability::Review => "review",
+            Applicability::Safe => "safe",
+        }
+    }
+
+    /// Parses `safe`, `review` or `flag`.
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "flag" => Some(Applicability::Flag),
+            "review" => Some(Applicability::Review),
+            "safe" => Some(Applicability::Safe),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Applicability {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One replacement of a byte range of the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    /// First byte replaced.
+    pub start: usize,
+    /// One past the last byte replaced (`start == end` inserts).
+    pub end: usize,
+    /// The text that takes the range's place.
+    pub replacement: String,
+}
+
+impl Edit {
+    /// Replaces `start..end` with `replacement`.
+    pub fn replace(start: usize, end: usize, replacement: impl Into<String>) -> Self {
+        Edit {
+            start,
+            end,
+            replacement: replacement.into(),
+        }
+    }
+
+    /// Deletes `start..end`.
+    pub fn delete(start: usize, end: usize) -> Self {
+        Edit::replace(start, end, String::new())
+    }
+}
+
+/// A fix: edits that are applied together or not at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    /// [`Applicability::Safe`] or [`Applicability::Review`]; never `Flag`.
+    pub applicability: Applicability,
+    /// Non-overlapping edits, sorted by position.
+    pub edits: Vec<Edit>,
+}
+
+impl Fix {
+    /// A fix applied by default.
+    pub fn safe(edits: Vec<Edit>) -> Self {
+        Fix {
+            applicability: Applicability::Safe,
+            edits,
+        }
+    }
+
+    /// A fix applied only with `--apply review`.
+    pub fn review(edits: Vec<Edit>) -> Self {
+        Fix {
+            applicability: Applicability::Review,
+            edits,
+        }
+    }
+
+    /// The byte range covered by all edits.
+    pub fn range(&self) -> (usize, usize) {
+        let start = self.edits.iter().map(|e| e.start).min().unwrap_or(0);
+        let end = self.edits.iter().map(|e| e.end).max().unwrap_or(0);
+        (start, end)
+    }
+}
+
+/// A rule id such as `punct.double-period`. Built-in rules use static strings;
+/// rules from user rule files own theirs.
+pub type RuleId = Cow<'static, str>;
+
+/// Something a pass noticed, with an optional fix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The rule that fired, e.g. `punct.double-period`.
+    pub rule: RuleId,
+    /// First byte of the span the finding is about, in the pass's input.
+    pub start: usize,
+    /// One past the last byte of that span.
+    pub end: usize,
+    /// A sentence for people: what is wrong and, for a fix, what it does.
+    pub message: Cow<'static, str>,
+    /// The repair, if the rule has one.
+    pub fix: Option<Fix>,
+}
+
+impl Finding {
+    /// A finding with a fix.
+    pub fn fixed(
+        rule: impl Into<RuleId>,
+        start: usize,
+        end: usize,
+        message: impl Into<Cow<'static, str>>,
+        fix: Fix,
+    ) -> Self {
+        Finding {
+            rule: rule.into(),
+            start,
+            end,
+            message: message.into(),
+            fix: Some(fix),
+        }
+    }
+
+    /// A finding that is only reported (no fix).
+    pub fn flag(
+        rule: impl Into<RuleId>,
+        start: usize,
+        end: usize,
+        message: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        Finding {
+            rule: rule.into(),
+            start,
+            end,
+            message: message.into(),
+            fix: None,
+        }
+    }
+
+    /// `safe`, `review`, or `flag` when there is no fix.
+    pub fn applicability(&self) -> Applicability {
+        self.fix
+            .as_ref()
+            .map_or(Applicability::Flag, |f| f.applicability)
+    }
+}
+
+/// Applies sorted, non-overlapping edits to `text`.
+///
+/// # Panics
+/// Never for edits produced by the pipeline; debug builds assert that the edits are
+/// sorted, non-overlapping and on character boundaries.
+pub fn apply_edits(text: &str, edits: &[&Edit]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pos = 0;
+    for edit in edits {
+        debug_assert!(edit.start >= pos && edit.end >= edit.start && edit.end <= text.len());
+        out.push_str(&text[pos..edit.start]);
+        out.push_str(&edit.replacement);
+        pos = edit.end;
+    }
+    out.push_str(&text[pos..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn applicability_orders_flag_below_review_below_safe() {
+        assert!(Applicability::Flag < Applicability::Review);
+        assert!(Applicability::Review < Applicability::Safe);
+        for a in [
+            Applicability::Flag,
+            Applicability::Review,
+            Applicability::Safe,
+        ] {
+            assert_eq!(Applicability::parse(a.as_str()), Some(a));
+        }
+        assert_eq!(Applicability::parse("unsafe"), None);
+    }
+
+    #[test]
+    fn apply_edits_replaces_inserts_and_deletes() {
+        let text = "ab..cd";
+        let del = Edit::delete(3, 4);
+        let ins = Edit::replace(0, 0, "<");
+        let rep = Edit::replace(5, 6, "D");
+        assert_eq!(apply_edits(text, &[&ins, &del, &rep]), "<ab.cD");
+    }
+}

@@ -1,0 +1,1 @@
+//! Writing files without ever leaving half a file.

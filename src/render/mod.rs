@@ -1,0 +1,1 @@
+//! Output for people and machines: per-pass diffs, check lines, JSON Lines, rule lists.
