@@ -1,1 +1,105 @@
 //! Writing files without ever leaving half a file.
+//!
+//! A regular file is replaced atomically: the new content goes to a temporary file
+//! in the same folder, is flushed to disk (`fsync`), gets the original's
+//! permissions, and is renamed over the original; a crash at any moment leaves
+//! either the old or the new content. Something that is not a regular file
+//! (`/dev/null`, a pipe, a terminal) is written straight to.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::Path;
+
+/// Replaces `path`'s content with `contents` atomically (see the module doc).
+///
+/// With `backup` (a suffix such as `.orig`), the original is first copied to
+/// `path` + suffix, itself atomically.
+pub fn write_atomic(path: &Path, contents: &[u8], backup: Option<&str>) -> io::Result<()> {
+    let metadata = fs::metadata(path);
+    if let Ok(meta) = &metadata {
+        if !meta.is_file() {
+            if meta.is_dir() {
+                return Err(io::Error::new(
+                    io::ErrorKind::IsADirectory,
+                    "is a directory; give a file path",
+                ));
+            }
+            let mut out = OpenOptions::new().write(true).open(path)?;
+            return out.write_all(contents);
+        }
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if let (Some(suffix), Ok(_)) = (backup, &metadata) {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        let original = fs::read(path)?;
+        write_atomic(Path::new(&name), &original, None)?;
+    }
+    let mut temp = tempfile::Builder::new()
+        .prefix(".redline-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    temp.write_all(contents)?;
+    if let Ok(meta) = &metadata {
+        fs::set_permissions(temp.path(), meta.permissions())?;
+    }
+    temp.as_file().sync_all()?;
+    temp.persist(path).map_err(|e| e.error)?;
+    // Make the rename itself durable.
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_content_and_keeps_permissions() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.txt");
+        fs::write(&path, "old").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+        }
+        write_atomic(&path, b"new", Some(".orig")).unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "new");
+        assert_eq!(
+            fs::read_to_string(dir.path().join("a.txt.orig")).unwrap(),
+            "old"
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o640);
+        }
+        // no temporary file left behind
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+    }
+
+    #[test]
+    fn creates_a_new_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.txt");
+        write_atomic(&path, b"x", None).unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"x");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn writes_straight_to_dev_null() {
+        write_atomic(Path::new("/dev/null"), b"x", None).unwrap();
+    }
+}

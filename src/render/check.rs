@@ -1,0 +1,79 @@
+//! `redline check`: one line per finding, then a count per rule.
+
+use std::collections::BTreeMap;
+
+use super::Located;
+use crate::finding::Applicability;
+
+/// One finding as `PATH:LINE:COL: RULE-ID message [safe|review|flag]`.
+pub fn line(path: &str, l: &Located) -> String {
+    format!(
+        "{path}:{}:{}: {} {} [{}]",
+        l.line,
+        l.column,
+        l.finding.rule,
+        l.finding.message,
+        l.applicability()
+    )
+}
+
+/// Counts findings per rule and per applicability over many documents.
+#[derive(Debug, Default, Clone)]
+pub struct Tally {
+    /// Findings per rule id.
+    pub per_rule: BTreeMap<String, usize>,
+    /// Findings per applicability.
+    pub per_applicability: BTreeMap<Applicability, usize>,
+    /// Documents with at least one finding.
+    pub documents: usize,
+}
+
+impl Tally {
+    /// Adds one document's findings.
+    pub fn add(&mut self, located: &[Located]) {
+        if !located.is_empty() {
+            self.documents += 1;
+        }
+        for l in located {
+            *self.per_rule.entry(l.finding.rule.to_string()).or_default() += 1;
+            *self.per_applicability.entry(l.applicability()).or_default() += 1;
+        }
+    }
+
+    /// Total findings.
+    pub fn total(&self) -> usize {
+        self.per_rule.values().sum()
+    }
+
+    /// The summary printed after the finding lines.
+    pub fn summary(&self) -> String {
+        let width = self
+            .per_rule
+            .values()
+            .map(|n| n.to_string().len())
+            .max()
+            .unwrap_or(1);
+        let mut out = String::new();
+        for (rule, n) in &self.per_rule {
+            out.push_str(&format!("{n:>width$} {rule}\n"));
+        }
+        let count = |a| self.per_applicability.get(&a).copied().unwrap_or(0);
+        let total = self.total();
+        out.push_str(&format!(
+            "Found {total} finding{} in {} document{}: {} safe (fixed by `redline clean`), \
+             {} review (applied with --apply review), {} flag{} (for a person to look at).\n",
+            if total == 1 { "" } else { "s" },
+            self.documents,
+            if self.documents == 1 { "" } else { "s" },
+            count(Applicability::Safe),
+            count(Applicability::Review),
+            count(Applicability::Flag),
+            if count(Applicability::Flag) == 1 {
+                ""
+            } else {
+                "s"
+            },
+        ));
+        out
+    }
+}
