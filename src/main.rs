@@ -23,6 +23,8 @@ use redline::Engine;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    #[command(flatten)]
+    pipeline: PipelineArgs,
 }
 
 #[derive(Subcommand)]
@@ -34,7 +36,7 @@ enum Command {
     /// List every finding as PATH:LINE:COL; exit 1 when there is any.
     Check(ReportArgs),
     /// List every pass and rule: id, default, safety, description.
-    Rules(RulesArgs),
+    Rules,
 }
 
 /// Options that choose what the pipeline does.
@@ -88,8 +90,6 @@ struct CleanArgs {
     /// Print nothing on standard error but errors.
     #[arg(short, long)]
     quiet: bool,
-    #[command(flatten)]
-    pipeline: PipelineArgs,
 }
 
 #[derive(Args)]
@@ -103,14 +103,6 @@ struct ReportArgs {
     /// Colour: auto (on a terminal), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
-    #[command(flatten)]
-    pipeline: PipelineArgs,
-}
-
-#[derive(Args)]
-struct RulesArgs {
-    #[command(flatten)]
-    pipeline: PipelineArgs,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -135,10 +127,10 @@ struct Document {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Clean(args) => clean(args),
-        Command::Diff(args) => report(args, false),
-        Command::Check(args) => report(args, true),
-        Command::Rules(args) => rules(args),
+        Command::Clean(args) => clean(args, &cli.pipeline),
+        Command::Diff(args) => report(args, &cli.pipeline, false),
+        Command::Check(args) => report(args, &cli.pipeline, true),
+        Command::Rules => rules(&cli.pipeline),
     };
     match result {
         Ok(code) => code,
@@ -232,8 +224,8 @@ fn read_document(path: &str, encoding: Option<&str>) -> Result<Document> {
     })
 }
 
-fn clean(args: CleanArgs) -> Result<ExitCode> {
-    let engine = engine(&args.pipeline)?;
+fn clean(args: CleanArgs, pipeline: &PipelineArgs) -> Result<ExitCode> {
+    let engine = engine(pipeline)?;
     if args.in_place && args.paths.iter().any(|p| p == "-") {
         bail!("--in-place needs file paths, not `-` (standard input)");
     }
@@ -310,8 +302,8 @@ fn clean(args: CleanArgs) -> Result<ExitCode> {
     })
 }
 
-fn report(args: ReportArgs, is_check: bool) -> Result<ExitCode> {
-    let engine = engine(&args.pipeline)?;
+fn report(args: ReportArgs, pipeline: &PipelineArgs, is_check: bool) -> Result<ExitCode> {
+    let engine = engine(pipeline)?;
     let style = match args.color {
         ColorChoice::Always => diff::Style::Color,
         ColorChoice::Never => diff::Style::Plain,
@@ -390,8 +382,8 @@ fn report(args: ReportArgs, is_check: bool) -> Result<ExitCode> {
     })
 }
 
-fn rules(args: RulesArgs) -> Result<ExitCode> {
-    let engine = engine(&args.pipeline)?;
+fn rules(pipeline: &PipelineArgs) -> Result<ExitCode> {
+    let engine = engine(pipeline)?;
     let active = engine.rules.active_rules(&engine.settings)?;
     let rows = engine.rules.rows();
     let mut out = io::stdout().lock();

@@ -1,0 +1,28 @@
+//! clean(clean(x)) == clean(x) on the seeds and on text built to trip passes.
+
+use redline::Engine;
+
+#[test]
+fn seeds_are_idempotent() {
+    let engine = Engine::default_config();
+    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds")).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        let once = engine.pipeline.clean(&text);
+        assert_ne!(once, text, "the seed has defects to fix");
+        assert_eq!(engine.pipeline.clean(&once), once);
+    }
+}
+
+#[test]
+fn mixed_defects_settle_in_one_clean() {
+    let engine = Engine::default_config();
+    for text in [
+        "“It is over.””. Dimitri Peskov said..\n",
+        "He said: “No..”. Then,, nothing!.",
+        "Cafe\u{301}.. \u{200B}Nagorno Karabakh..",
+        "donâ€™t stop.. â€œquotedâ€.",
+    ] {
+        let once = engine.pipeline.clean(text);
+        assert_eq!(engine.pipeline.clean(&once), once, "{text:?}");
+    }
+}
