@@ -1,20 +1,26 @@
 //! The `redline` command line: `clean`, `diff`, `check`, `rules`.
 //!
-//! Everything here is an edge: reading files, decoding, printing and writing.
-//! The cleaning itself is `redline::Engine`'s pipeline.
+//! Everything here is an edge: finding files, reading, decoding, printing and
+//! writing. The cleaning itself is `redline::Engine`'s pipeline.
 
-use std::io::{self, IsTerminal, Read, Write};
+mod cli;
+
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Instant;
 
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{bail, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use cli::document::{Format, Job, Mode};
+use cli::files::{Destination, Totals};
+use cli::jsonl::{JsonlOptions, Sink};
+use cli::progress::Progress;
 use redline::config::Settings;
-use redline::io::decode::{decode, DecodeError, Decoded};
-use redline::io::write::write_atomic;
-use redline::pipeline::Run;
-use redline::render::{self, check::Tally, diff, json::FindingRecord};
+use redline::io::jsonl::{is_jsonl_path, FieldPath};
+use redline::io::walk::{collect, Input, WalkOptions};
+use redline::render::diff::Style;
 use redline::Engine;
 
 /// Cleans article text and shows exactly what every pass changed.
@@ -25,11 +31,13 @@ struct Cli {
     command: Command,
     #[command(flatten)]
     pipeline: PipelineArgs,
+    #[command(flatten)]
+    batch: BatchArgs,
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Print the cleaned text (or write it with -o / --in-place).
+    /// Print the cleaned text, or write it (-o FILE|OUTDIR, --in-place).
     Clean(CleanArgs),
     /// Show, pass by pass, what cleaning would change.
     Diff(ReportArgs),
@@ -68,16 +76,45 @@ struct PipelineArgs {
     spelling: Option<String>,
 }
 
+/// Options for many files and JSON Lines corpora.
+#[derive(Args, Clone, Default)]
+struct BatchArgs {
+    /// Threads (default: all cores). Output is the same for every value.
+    #[arg(short = 'j', long = "threads", value_name = "N", global = true)]
+    threads: Option<usize>,
+    /// Include hidden and .gitignore'd files when walking folders.
+    #[arg(long, global = true)]
+    no_ignore: bool,
+    /// Only files matching this glob (`!GLOB` excludes); repeatable.
+    #[arg(long, value_name = "GLOB", global = true)]
+    glob: Vec<String>,
+    /// Treat inputs as JSON Lines (one document a line; .jsonl, .jsonl.gz, .jsonl.zst).
+    #[arg(long, global = true)]
+    jsonl: bool,
+    /// With --jsonl: the string field to clean (`text`, or nested `meta.body`).
+    #[arg(long, value_name = "FIELD", default_value = "text", global = true)]
+    field: String,
+    /// With --jsonl: a field that names each document in reports (e.g. `id`).
+    #[arg(long, value_name = "FIELD", global = true)]
+    id_field: Option<String>,
+    /// Print per-rule and total statistics at the end.
+    #[arg(long, global = true)]
+    statistics: bool,
+    /// No progress bar, no summary on stderr (errors are still printed).
+    #[arg(short, long, global = true)]
+    quiet: bool,
+}
+
 #[derive(Args)]
 struct CleanArgs {
-    /// Files to clean; `-` (default) reads standard input.
+    /// Files or folders; `-` (default) reads standard input.
     #[arg(value_name = "PATH", default_value = "-")]
     paths: Vec<String>,
-    /// Write the cleaned text to FILE instead of standard output.
+    /// Write to FILE (one input) or mirror folders into OUTDIR.
     #[arg(
         short = 'o',
         long = "output",
-        value_name = "FILE",
+        value_name = "FILE|OUTDIR",
         conflicts_with = "in_place"
     )]
     output: Option<PathBuf>,
@@ -87,14 +124,11 @@ struct CleanArgs {
     /// With --in-place, keep the original as PATH + SUFFIX.
     #[arg(long, value_name = "SUFFIX", requires = "in_place")]
     backup: Option<String>,
-    /// Print nothing on standard error but errors.
-    #[arg(short, long)]
-    quiet: bool,
 }
 
 #[derive(Args)]
 struct ReportArgs {
-    /// Files to look at; `-` (default) reads standard input.
+    /// Files or folders; `-` (default) reads standard input.
     #[arg(value_name = "PATH", default_value = "-")]
     paths: Vec<String>,
     /// `text` for people, `json` for JSON Lines (one object per finding).
@@ -106,30 +140,18 @@ struct ReportArgs {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
-    Text,
-    Json,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum ColorChoice {
     Auto,
     Always,
     Never,
 }
 
-/// A document read and decoded.
-struct Document {
-    label: String,
-    decoded: Decoded,
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Clean(args) => clean(args, &cli.pipeline),
-        Command::Diff(args) => report(args, &cli.pipeline, false),
-        Command::Check(args) => report(args, &cli.pipeline, true),
+        Command::Clean(ref args) => clean(args, &cli),
+        Command::Diff(ref args) => report(args, &cli, Mode::Diff),
+        Command::Check(ref args) => report(args, &cli, Mode::Check),
         Command::Rules => rules(&cli.pipeline),
     };
     match result {
@@ -172,210 +194,262 @@ fn settings(args: &PipelineArgs) -> Result<Settings> {
     Ok(base.merge(flags))
 }
 
-fn engine(args: &PipelineArgs) -> Result<Engine> {
-    Ok(Engine::new(settings(args)?)?)
-}
-
-/// Reads and decodes one path; the error names the path and what to do.
-fn read_document(path: &str, encoding: Option<&str>) -> Result<Document> {
-    let bytes = if path == "-" {
-        let mut buf = Vec::new();
-        io::stdin()
-            .read_to_end(&mut buf)
-            .context("cannot read standard input")?;
-        buf
-    } else {
-        let p = Path::new(path);
-        if p.is_dir() {
-            bail!(
-                "{path}: is a directory; give files (e.g. `find {path} -type f | xargs redline clean`)"
-            );
+fn job(cli: &Cli, mode: Mode, format: Format, style: Style) -> Result<Job> {
+    if let Some(n) = cli.batch.threads {
+        if n == 0 {
+            bail!("-j takes a number of threads of at least 1");
         }
-        std::fs::read(p).map_err(|e| match e.kind() {
-            io::ErrorKind::NotFound => anyhow!("{path}: no such file; check the path"),
-            io::ErrorKind::PermissionDenied => {
-                anyhow!("{path}: permission denied; check the file's permissions")
-            }
-            _ => anyhow!("{path}: cannot read: {e}"),
-        })?
-    };
-    let decoded = decode(&bytes, encoding).map_err(|e| match e {
-        DecodeError::Binary { offset } => anyhow!(
-            "{path}: binary file (NUL byte at byte {offset}); not cleaned. \
-             If it is UTF-16 text without a BOM, pass --encoding utf-16le or utf-16be"
-        ),
-        DecodeError::Malformed {
-            encoding,
-            offset,
-            line,
-            column,
-        } => anyhow!(
-            "{path}:{line}:{column}: not valid {encoding} (byte {offset}); \
-             pass the right --encoding, or leave it out to detect the encoding"
-        ),
-        DecodeError::UnknownEncoding(label) => anyhow!(
-            "unknown encoding `{label}`; use a WHATWG label such as utf-8, windows-1252, \
-             latin1, iso-8859-2, windows-1251, koi8-r, shift_jis, gb18030, utf-16le"
-        ),
-    })?;
-    Ok(Document {
-        label: path.to_string(),
-        decoded,
+        // Fails only if a pool exists already, which cannot happen here.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global();
+    }
+    let engine = Engine::new(settings(&cli.pipeline)?)?;
+    if let Some(label) = &engine.settings.encoding {
+        if encoding_rs::Encoding::for_label(label.as_bytes()).is_none() {
+            bail!(cli::document::decode_error_message(
+                "-",
+                &redline::io::decode::DecodeError::UnknownEncoding(label.clone())
+            ));
+        }
+    }
+    let passes = engine.pipeline.pass_names();
+    Ok(Job {
+        engine,
+        mode,
+        format,
+        style,
+        passes,
     })
 }
 
-fn clean(args: CleanArgs, pipeline: &PipelineArgs) -> Result<ExitCode> {
-    let engine = engine(pipeline)?;
+fn jsonl_options(cli: &Cli) -> Result<JsonlOptions> {
+    let field = FieldPath::parse(&cli.batch.field).ok_or_else(|| {
+        anyhow::anyhow!(
+            "--field `{}` is not a field path like `text` or `meta.body`",
+            cli.batch.field
+        )
+    })?;
+    let id_field = match &cli.batch.id_field {
+        Some(f) => Some(
+            FieldPath::parse(f)
+                .ok_or_else(|| anyhow::anyhow!("--id-field `{f}` is not a field path"))?,
+        ),
+        None => None,
+    };
+    Ok(JsonlOptions { field, id_field })
+}
+
+fn is_jsonl(cli: &Cli, paths: &[String]) -> bool {
+    cli.batch.jsonl
+        || (!paths.is_empty()
+            && paths
+                .iter()
+                .all(|p| p != "-" && is_jsonl_path(Path::new(p))))
+}
+
+fn total_bytes(inputs: &[Input]) -> u64 {
+    inputs
+        .iter()
+        .map(|i| match i {
+            Input::File { path, .. } => std::fs::metadata(path).map_or(0, |m| m.len()),
+            Input::Stdin => 0,
+        })
+        .sum()
+}
+
+fn clean(args: &CleanArgs, cli: &Cli) -> Result<ExitCode> {
+    let job = job(cli, Mode::Clean, Format::Text, Style::Plain)?;
     if args.in_place && args.paths.iter().any(|p| p == "-") {
         bail!("--in-place needs file paths, not `-` (standard input)");
     }
-    if args.output.is_some() && args.paths.len() > 1 {
-        bail!("-o takes one input; to clean several files use --in-place");
-    }
-    let mut failed = false;
-    let mut tally = Tally::default();
-    let stdout = io::stdout();
-    let mut stdout = stdout.lock();
-    for path in &args.paths {
-        let doc = match read_document(path, engine.settings.encoding.as_deref()) {
-            Ok(doc) => doc,
-            Err(e) => {
-                eprintln!("redline: {e:#}");
-                failed = true;
-                continue;
+    let start = Instant::now();
+    let mut totals = Totals::default();
+    if is_jsonl(cli, &args.paths) {
+        let options = jsonl_options(cli)?;
+        if args.output.is_some() && args.paths.len() > 1 {
+            bail!("-o takes one JSON Lines input; for several use --in-place");
+        }
+        let progress = Progress::new(0, cli.batch.quiet);
+        for path in &args.paths {
+            let sink = cli::jsonl::sink_for(path, args.output.as_deref(), args.in_place);
+            if let Err(e) = cli::jsonl::run(&job, path, &options, sink, &progress, &mut totals) {
+                if e.kind() == io::ErrorKind::BrokenPipe {
+                    return Ok(ExitCode::SUCCESS);
+                }
+                totals.stats.failed += 1;
+                totals.errors.push(format!("{path}: {e}"));
             }
+        }
+        progress.finish();
+    } else {
+        let walk = WalkOptions {
+            no_ignore: cli.batch.no_ignore,
+            globs: cli.batch.glob.clone(),
         };
-        let run = engine.pipeline.run(&doc.decoded.text);
-        let leftover: Vec<_> = render::locate(&run)
-            .into_iter()
-            .filter(|l| !l.applied)
-            .collect();
-        tally.add(&leftover);
-        let output = run.output();
-        let written = if args.in_place {
-            if run.changed() || doc.decoded.encoding != "UTF-8" {
-                write_atomic(Path::new(path), output.as_bytes(), args.backup.as_deref())
-                    .with_context(|| format!("{path}: cannot write"))
-            } else {
-                Ok(())
-            }
+        let (inputs, walk_errors) = collect(&args.paths, &walk);
+        totals.errors.extend(
+            walk_errors
+                .into_iter()
+                .map(|e| format!("{}: {}", e.path, e.message)),
+        );
+        let any_dir = args.paths.iter().any(|p| Path::new(p).is_dir());
+        let dest = if args.in_place {
+            Destination::InPlace(args.backup.clone())
         } else if let Some(out) = &args.output {
-            write_atomic(out, output.as_bytes(), None)
-                .with_context(|| format!("{}: cannot write", out.display()))
-        } else {
-            stdout
-                .write_all(output.as_bytes())
-                .map_err(anyhow::Error::from)
-        };
-        if let Err(e) = written {
-            if is_broken_pipe(&e) {
-                return Ok(ExitCode::SUCCESS);
+            match std::fs::metadata(out) {
+                Ok(m) if !m.is_file() && !m.is_dir() => Destination::Straight(out.clone()),
+                Ok(m) if m.is_dir() => Destination::Folder(out.clone()),
+                _ if any_dir || inputs.len() > 1 => Destination::Folder(out.clone()),
+                _ => Destination::File(out.clone()),
             }
-            eprintln!("redline: {e:#}");
-            failed = true;
+        } else {
+            Destination::Stdout
+        };
+        let progress = Progress::new(total_bytes(&inputs), cli.batch.quiet);
+        let result = cli::files::run(&job, &inputs, &dest, &progress);
+        progress.finish();
+        match result {
+            Ok(t) => {
+                totals.stats.merge(t.stats);
+                totals.errors.extend(t.errors);
+                totals.notes.extend(t.notes);
+                totals.leftover = t.leftover;
+            }
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
+            Err(e) => return Err(e.into()),
         }
     }
-    stdout.flush().or_else(|e| {
-        if e.kind() == io::ErrorKind::BrokenPipe {
-            Ok(())
-        } else {
-            Err(e)
+    if io::stdout().flush().is_err() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    totals.stats.finish(start.elapsed().as_secs_f64());
+    finish(cli, &totals, false, Format::Text)
+}
+
+/// Prints notes, errors, the clean summary and statistics; picks the exit code.
+fn finish(cli: &Cli, totals: &Totals, is_report: bool, format: Format) -> Result<ExitCode> {
+    let mut err = io::stderr().lock();
+    if !cli.batch.quiet {
+        for note in &totals.notes {
+            writeln!(err, "redline: {note}")?;
         }
-    })?;
-    if !args.quiet && tally.total() > 0 {
-        let rules: Vec<String> = tally
+    }
+    if !is_report && !cli.batch.quiet && totals.leftover.total() > 0 {
+        let rules: Vec<String> = totals
+            .leftover
             .per_rule
             .iter()
             .map(|(r, n)| format!("{r} ×{n}"))
             .collect();
-        eprintln!(
-            "redline: {} finding{} left for review ({}); `redline check` lists them",
-            tally.total(),
-            if tally.total() == 1 { "" } else { "s" },
+        let total = totals.leftover.total();
+        writeln!(
+            err,
+            "redline: {total} finding{} left for review ({}); `redline check` lists them",
+            if total == 1 { "" } else { "s" },
             rules.join(", ")
-        );
+        )?;
     }
-    Ok(if failed {
-        ExitCode::from(2)
-    } else {
-        ExitCode::SUCCESS
-    })
+    if cli.batch.statistics {
+        if is_report {
+            let mut out = io::stdout().lock();
+            let text = match format {
+                Format::Json => totals.stats.json_line() + "\n",
+                Format::Text => totals.stats.table(),
+            };
+            if let Err(e) = out.write_all(text.as_bytes()) {
+                if e.kind() != io::ErrorKind::BrokenPipe {
+                    return Err(e.into());
+                }
+            }
+        } else {
+            err.write_all(totals.stats.table().as_bytes())?;
+        }
+    }
+    if !totals.errors.is_empty() {
+        if totals.errors.len() > 1 || totals.stats.documents > 0 {
+            writeln!(
+                err,
+                "redline: {} error{}:",
+                totals.errors.len(),
+                if totals.errors.len() == 1 { "" } else { "s" }
+            )?;
+        }
+        for e in &totals.errors {
+            writeln!(err, "redline: {e}")?;
+        }
+        return Ok(ExitCode::from(2));
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
-fn report(args: ReportArgs, pipeline: &PipelineArgs, is_check: bool) -> Result<ExitCode> {
-    let engine = engine(pipeline)?;
+fn report(args: &ReportArgs, cli: &Cli, mode: Mode) -> Result<ExitCode> {
     let style = match args.color {
-        ColorChoice::Always => diff::Style::Color,
-        ColorChoice::Never => diff::Style::Plain,
+        ColorChoice::Always => Style::Color,
+        ColorChoice::Never => Style::Plain,
         ColorChoice::Auto => {
             if io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
-                diff::Style::Color
+                Style::Color
             } else {
-                diff::Style::Plain
+                Style::Plain
             }
         }
     };
-    let passes = engine.pipeline.pass_names();
-    let mut failed = false;
-    let mut tally = Tally::default();
-    let stdout = io::stdout();
-    let mut out = stdout.lock();
-    for path in &args.paths {
-        let doc = match read_document(path, engine.settings.encoding.as_deref()) {
-            Ok(doc) => doc,
-            Err(e) => {
-                eprintln!("redline: {e:#}");
-                failed = true;
-                continue;
+    let job = job(cli, mode, args.format, style)?;
+    let start = Instant::now();
+    let mut totals = Totals::default();
+    if is_jsonl(cli, &args.paths) {
+        let options = jsonl_options(cli)?;
+        let progress = Progress::new(0, cli.batch.quiet);
+        for path in &args.paths {
+            if let Err(e) =
+                cli::jsonl::run(&job, path, &options, Sink::None, &progress, &mut totals)
+            {
+                if e.kind() == io::ErrorKind::BrokenPipe {
+                    return Ok(ExitCode::SUCCESS);
+                }
+                totals.stats.failed += 1;
+                totals.errors.push(format!("{path}: {e}"));
             }
+        }
+        progress.finish();
+    } else {
+        let walk = WalkOptions {
+            no_ignore: cli.batch.no_ignore,
+            globs: cli.batch.glob.clone(),
         };
-        let run: Run = engine.pipeline.run(&doc.decoded.text);
-        let located = render::locate(&run);
-        tally.add(&located);
-        let mut text = String::new();
-        match (args.format, is_check) {
-            (Format::Json, _) => {
-                for l in &located {
-                    text.push_str(
-                        &FindingRecord::new(&doc.label, doc.decoded.encoding, l).to_line(),
-                    );
-                    text.push('\n');
-                }
+        let (inputs, walk_errors) = collect(&args.paths, &walk);
+        totals.errors.extend(
+            walk_errors
+                .into_iter()
+                .map(|e| format!("{}: {}", e.path, e.message)),
+        );
+        let progress = Progress::new(total_bytes(&inputs), cli.batch.quiet);
+        let result = cli::files::run(&job, &inputs, &Destination::Stdout, &progress);
+        progress.finish();
+        match result {
+            Ok(t) => {
+                totals.stats.merge(t.stats);
+                totals.errors.extend(t.errors);
+                totals.notes.extend(t.notes);
+                totals.leftover = t.leftover;
             }
-            (Format::Text, true) => {
-                for l in &located {
-                    text.push_str(&render::check::line(&doc.label, l));
-                    text.push('\n');
-                }
-            }
-            (Format::Text, false) => {
-                let label = diff::DocumentLabel {
-                    path: &doc.label,
-                    encoding: doc.decoded.encoding,
-                    detected: doc.decoded.detected,
-                };
-                text.push_str(&diff::render(&label, &run, &passes, style));
-            }
-        }
-        if let Err(e) = out.write_all(text.as_bytes()) {
-            if e.kind() == io::ErrorKind::BrokenPipe {
-                return Ok(ExitCode::SUCCESS);
-            }
-            return Err(e.into());
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
+            Err(e) => return Err(e.into()),
         }
     }
-    if is_check && args.format == Format::Text && tally.total() > 0 {
-        let summary = tally.summary();
-        if let Err(e) = out.write_all(summary.as_bytes()) {
-            if e.kind() != io::ErrorKind::BrokenPipe {
-                return Err(e.into());
-            }
+    if mode == Mode::Check && args.format == Format::Text && totals.leftover.total() > 0 {
+        let summary = totals.leftover.summary();
+        if io::stdout().lock().write_all(summary.as_bytes()).is_err() {
+            return Ok(ExitCode::SUCCESS);
         }
     }
-    let _ = out.flush();
-    Ok(if failed {
-        ExitCode::from(2)
-    } else if is_check && tally.total() > 0 {
+    totals.stats.finish(start.elapsed().as_secs_f64());
+    let code = finish(cli, &totals, true, args.format)?;
+    if code == ExitCode::from(2) {
+        return Ok(code);
+    }
+    Ok(if mode == Mode::Check && totals.leftover.total() > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -383,12 +457,11 @@ fn report(args: ReportArgs, pipeline: &PipelineArgs, is_check: bool) -> Result<E
 }
 
 fn rules(pipeline: &PipelineArgs) -> Result<ExitCode> {
-    let engine = engine(pipeline)?;
+    let engine = Engine::new(settings(pipeline)?)?;
     let active = engine.rules.active_rules(&engine.settings)?;
     let rows = engine.rules.rows();
-    let mut out = io::stdout().lock();
-    let table = render::rules::table(&rows, &active);
-    match out.write_all(table.as_bytes()) {
+    let table = redline::render::rules::table(&rows, &active);
+    match io::stdout().lock().write_all(table.as_bytes()) {
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(e.into()),
         _ => Ok(ExitCode::SUCCESS),
     }

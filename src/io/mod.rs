@@ -1,4 +1,6 @@
 //! The edges that touch files: decoding bytes into text, writing atomically.
 
 pub mod decode;
+pub mod jsonl;
+pub mod walk;
 pub mod write;

@@ -36,6 +36,12 @@ pub struct FindingRecord<'a> {
     pub encoding: &'a str,
     /// The pipeline round (1 unless a later pass revealed more to fix).
     pub round: usize,
+    /// JSON Lines input: the document's line number in the file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document_line: Option<usize>,
+    /// JSON Lines input with `--id-field`: the document's id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document_id: Option<&'a str>,
 }
 
 impl<'a> FindingRecord<'a> {
@@ -56,6 +62,8 @@ impl<'a> FindingRecord<'a> {
             message: l.finding.message.as_ref(),
             encoding,
             round: l.step.round,
+            document_line: None,
+            document_id: None,
         }
     }
 

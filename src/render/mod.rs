@@ -9,6 +9,7 @@ pub mod check;
 pub mod diff;
 pub mod json;
 pub mod rules;
+pub mod statistics;
 pub mod visible;
 
 /// Where each line starts in a text, for turning byte offsets into line:column.

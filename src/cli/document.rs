@@ -1,0 +1,160 @@
+//! One document through the pipeline, rendered for the chosen command and format.
+
+use redline::io::decode::{decode, DecodeError, Decoded};
+use redline::pipeline::Run;
+use redline::render::check::Tally;
+use redline::render::diff::{self, DocumentLabel, Style};
+use redline::render::json::FindingRecord;
+use redline::render::statistics::Statistics;
+use redline::render::{self, check};
+use redline::Engine;
+
+/// The command being run.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Mode {
+    Clean,
+    Check,
+    Diff,
+}
+
+/// Output format of `check` and `diff`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+/// Everything shared by all documents of a run.
+pub struct Job {
+    pub engine: Engine,
+    pub mode: Mode,
+    pub format: Format,
+    pub style: Style,
+    pub passes: Vec<&'static str>,
+}
+
+/// What processing one document produced.
+#[derive(Default)]
+pub struct Outcome {
+    /// The cleaned text (clean mode).
+    pub cleaned: Option<String>,
+    /// Whether cleaning changed the text.
+    pub changed: bool,
+    /// The check/diff/JSON rendering (check and diff modes).
+    pub report: String,
+    /// Statistics of this document.
+    pub stats: Statistics,
+    /// Findings left for a person (clean mode's stderr summary).
+    pub leftover: Tally,
+}
+
+/// Where a document sits, for labels and JSON records.
+pub struct Place<'a> {
+    pub path: &'a str,
+    pub document_line: Option<usize>,
+    pub document_id: Option<&'a str>,
+}
+
+impl Place<'_> {
+    /// `PATH`, or `PATH#LINE` / `PATH#LINE[ID]` for a JSON Lines document.
+    pub fn label(&self) -> String {
+        match (self.document_line, self.document_id) {
+            (None, _) => self.path.to_string(),
+            (Some(n), None) => format!("{}#{n}", self.path),
+            (Some(n), Some(id)) => format!("{}#{n}[{id}]", self.path),
+        }
+    }
+}
+
+impl Job {
+    /// Runs the pipeline over one document's text.
+    pub fn process(&self, place: &Place, text: &str, encoding: &str, detected: bool) -> Outcome {
+        let run: Run = self.engine.pipeline.run(text);
+        let mut outcome = Outcome {
+            changed: run.changed(),
+            ..Outcome::default()
+        };
+        let located = if run
+            .steps
+            .iter()
+            .any(|s| !s.applied.is_empty() || !s.held.is_empty() || !s.flags.is_empty())
+        {
+            render::locate(&run)
+        } else {
+            Vec::new()
+        };
+        outcome
+            .stats
+            .add_document(text.len(), run.changed(), &located);
+        let label = place.label();
+        match (self.mode, self.format) {
+            (Mode::Clean, _) => {
+                let leftover: Vec<_> = located.iter().filter(|l| !l.applied).cloned().collect();
+                outcome.leftover.add(&leftover);
+            }
+            (_, Format::Json) => {
+                for l in &located {
+                    let mut record = FindingRecord::new(place.path, encoding, l);
+                    record.document_line = place.document_line;
+                    record.document_id = place.document_id;
+                    outcome.report.push_str(&record.to_line());
+                    outcome.report.push('\n');
+                }
+            }
+            (Mode::Check, Format::Text) => {
+                for l in &located {
+                    outcome.report.push_str(&check::line(&label, l));
+                    outcome.report.push('\n');
+                }
+            }
+            (Mode::Diff, Format::Text) => {
+                let doc = DocumentLabel {
+                    path: &label,
+                    encoding,
+                    detected,
+                };
+                outcome
+                    .report
+                    .push_str(&diff::render(&doc, &run, &self.passes, self.style));
+            }
+        }
+        if self.mode == Mode::Check {
+            // check counts every finding; clean only what is left
+            outcome.leftover = Tally::default();
+            outcome.leftover.add(&located);
+        }
+        if self.mode == Mode::Clean {
+            let mut run = run;
+            outcome.cleaned = run.texts.pop();
+        }
+        outcome
+    }
+}
+
+/// A decoding failure as a message naming the path and what to do.
+pub fn decode_error_message(path: &str, e: &DecodeError) -> String {
+    match e {
+        DecodeError::Binary { offset } => format!(
+            "{path}: binary file (NUL byte at byte {offset}); not cleaned. \
+             If it is UTF-16 text without a BOM, pass --encoding utf-16le or utf-16be"
+        ),
+        DecodeError::Malformed {
+            encoding,
+            offset,
+            line,
+            column,
+        } => format!(
+            "{path}:{line}:{column}: not valid {encoding} (byte {offset}); \
+             pass the right --encoding, or leave it out to detect the encoding"
+        ),
+        DecodeError::UnknownEncoding(label) => format!(
+            "unknown encoding `{label}`; use a WHATWG label such as utf-8, windows-1252, \
+             latin1, iso-8859-2, windows-1251, koi8-r, shift_jis, gb18030, utf-16le"
+        ),
+    }
+}
+
+/// Decodes bytes with the job's forced encoding, if any.
+pub fn decode_bytes(bytes: &[u8], encoding: Option<&str>) -> Result<Decoded, DecodeError> {
+    decode(bytes, encoding)
+}

@@ -1,0 +1,6 @@
+//! The command line's working parts: one document, many files, JSON Lines, progress.
+
+pub mod document;
+pub mod files;
+pub mod jsonl;
+pub mod progress;
