@@ -92,6 +92,12 @@ pub fn collect(paths: &[String], options: &WalkOptions) -> (Vec<Input>, Vec<Walk
             .parents(!options.no_ignore)
             .require_git(false)
             .sort_by_file_path(|a, b| a.cmp(b));
+        if !options.no_ignore {
+            // A --glob whitelist would otherwise bring hidden files back in.
+            builder.filter_entry(|e| {
+                e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
+            });
+        }
         if !options.globs.is_empty() {
             let mut overrides = ignore::overrides::OverrideBuilder::new(path);
             for glob in &options.globs {
