@@ -627,7 +627,7 @@ mod tests {
 
     #[test]
     fn ftfy_control_chars_example_with_the_extra_rule() {
-        let text = "\u{FEFF}Sometimes, \u{FFFC}bad ideas \u{FFFA}like these characters\u{FFFB} \u{206A}get standardized.\r\n";
+        let text = "\u{FEFF}Sometimes, \u{FFFC}bad ideas \u{7F}\u{FFFA}like these characters\u{FFFB} \u{206A}get standardized.\r\n";
         assert_eq!(
             fix_with(text, &[RULE_NFC, RULE_INVISIBLE, RULE_INVISIBLE_EXTRA]),
             "Sometimes, bad ideas like these characters get standardized.\r\n"
