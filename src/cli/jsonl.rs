@@ -163,17 +163,18 @@ fn process_line(
         r.note = Some(why);
         r
     };
-    let line =
-        match std::str::from_utf8(body) {
-            Ok(l) => l,
-            Err(e) => return passthrough(
+    let line = match std::str::from_utf8(body) {
+        Ok(l) => l,
+        Err(e) => {
+            return passthrough(
                 result,
                 format!(
                     "{path}:{number}: not valid UTF-8 at byte {}; line passed through unchanged",
                     e.valid_up_to()
                 ),
-            ),
-        };
+            )
+        }
+    };
     if line.trim().is_empty() {
         result.out = Some(raw.to_vec());
         return result;
