@@ -287,13 +287,20 @@ fn clean(args: &CleanArgs, cli: &Cli) -> Result<ExitCode> {
             no_ignore: cli.batch.no_ignore,
             globs: cli.batch.glob.clone(),
         };
+        let any_dir = args.paths.iter().any(|p| Path::new(p).is_dir());
+        if any_dir && args.output.is_none() && !args.in_place {
+            let dir = args.paths.iter().find(|p| Path::new(p).is_dir()).unwrap();
+            bail!(
+                "{dir}: is a directory; to clean a folder give -o OUTDIR (a mirrored tree) \
+                 or --in-place"
+            );
+        }
         let (inputs, walk_errors) = collect(&args.paths, &walk);
         totals.errors.extend(
             walk_errors
                 .into_iter()
                 .map(|e| format!("{}: {}", e.path, e.message)),
         );
-        let any_dir = args.paths.iter().any(|p| Path::new(p).is_dir());
         let dest = if args.in_place {
             Destination::InPlace(args.backup.clone())
         } else if let Some(out) = &args.output {

@@ -1,0 +1,437 @@
+//! Batch work end to end: folders, JSON Lines (plain, gzip, zstd, stdin), bad
+//! lines, bad files, thread-count determinism, and `kill -9` during `--in-place`.
+
+use std::fs;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use redline::Engine;
+
+fn redline() -> Command {
+    let mut cmd = Command::cargo_bin("redline").unwrap();
+    cmd.arg("--no-config");
+    cmd
+}
+
+fn stdout_of(cmd: &mut Command) -> String {
+    String::from_utf8(cmd.output().unwrap().stdout).unwrap()
+}
+
+fn tree(root: &Path) {
+    fs::create_dir_all(root.join("a/deep")).unwrap();
+    fs::write(root.join("a/one.txt"), "It ended.. Then,, more.\n").unwrap();
+    fs::write(root.join("a/deep/two.txt"), "Dimitri Peskov spoke.\n").unwrap();
+    fs::write(root.join("a/clean.txt"), "Nothing to fix.\n").unwrap();
+    fs::write(root.join("a/.hidden.txt"), "hidden..\n").unwrap();
+    fs::write(root.join("a/picture.png"), b"\x89PNG\r\n\x1a\n\x00\x00").unwrap();
+}
+
+#[test]
+fn folder_is_mirrored_into_outdir_with_binaries_copied() {
+    let dir = tempfile::tempdir().unwrap();
+    tree(dir.path());
+    let out = dir.path().join("out");
+    redline()
+        .args(["clean", dir.path().join("a").to_str().unwrap(), "-o"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "picture.png: binary file, copied unchanged",
+        ));
+    assert_eq!(
+        fs::read_to_string(out.join("one.txt")).unwrap(),
+        "It ended. Then, more.\n"
+    );
+    assert_eq!(
+        fs::read_to_string(out.join("deep/two.txt")).unwrap(),
+        "Dmitry Peskov spoke.\n"
+    );
+    assert_eq!(
+        fs::read(out.join("picture.png")).unwrap(),
+        fs::read(dir.path().join("a/picture.png")).unwrap()
+    );
+    assert!(
+        !out.join(".hidden.txt").exists(),
+        "hidden files are skipped"
+    );
+    // the input is untouched
+    assert_eq!(
+        fs::read_to_string(dir.path().join("a/one.txt")).unwrap(),
+        "It ended.. Then,, more.\n"
+    );
+}
+
+#[test]
+fn several_folders_get_their_own_names_under_outdir() {
+    let dir = tempfile::tempdir().unwrap();
+    tree(dir.path());
+    fs::create_dir_all(dir.path().join("b")).unwrap();
+    fs::write(dir.path().join("b/three.txt"), "Three..\n").unwrap();
+    let out = dir.path().join("out");
+    redline()
+        .args(["clean", "--glob", "*.txt"])
+        .arg(dir.path().join("a"))
+        .arg(dir.path().join("b"))
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    assert_eq!(
+        fs::read_to_string(out.join("b/three.txt")).unwrap(),
+        "Three.\n"
+    );
+    assert!(out.join("a/deep/two.txt").exists());
+    assert!(
+        !out.join("a/picture.png").exists(),
+        "--glob selected only .txt"
+    );
+}
+
+#[test]
+fn in_place_rewrites_changed_files_only() {
+    let dir = tempfile::tempdir().unwrap();
+    tree(dir.path());
+    let clean = dir.path().join("a/clean.txt");
+    let before = fs::metadata(&clean).unwrap().modified().unwrap();
+    std::thread::sleep(Duration::from_millis(20));
+    redline()
+        .args(["clean", "--in-place"])
+        .arg(dir.path().join("a"))
+        .assert()
+        .success();
+    assert_eq!(
+        fs::read_to_string(dir.path().join("a/one.txt")).unwrap(),
+        "It ended. Then, more.\n"
+    );
+    assert_eq!(fs::metadata(&clean).unwrap().modified().unwrap(), before);
+    assert_eq!(
+        fs::read_to_string(dir.path().join("a/.hidden.txt")).unwrap(),
+        "hidden..\n"
+    );
+}
+
+#[test]
+fn check_on_a_folder_lists_files_in_order_and_binaries_are_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    tree(dir.path());
+    let out = redline()
+        .args(["check"])
+        .arg(dir.path().join("a"))
+        .assert()
+        .code(1);
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let two = stdout.find("two.txt").unwrap();
+    let one = stdout.find("one.txt").unwrap();
+    assert!(two < one, "deep/two.txt sorts before one.txt:\n{stdout}");
+}
+
+#[test]
+fn one_bad_file_is_listed_and_the_batch_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    tree(dir.path());
+    let bad = dir.path().join("a/latin.txt");
+    fs::write(&bad, b"caf\xe9..\n").unwrap();
+    let out = dir.path().join("out");
+    redline()
+        .args(["clean", "--encoding", "utf-8"])
+        .arg(dir.path().join("a"))
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("latin.txt:1:4: not valid UTF-8"));
+    assert_eq!(
+        fs::read_to_string(out.join("one.txt")).unwrap(),
+        "It ended. Then, more.\n"
+    );
+    assert!(!out.join("latin.txt").exists());
+}
+
+#[test]
+fn thread_count_never_changes_the_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("many");
+    fs::create_dir_all(&root).unwrap();
+    for i in 0..300 {
+        fs::write(
+            root.join(format!("f{i:03}.txt")),
+            format!("Doc {i}.. Dimitri Peskov,, said “x”.\n"),
+        )
+        .unwrap();
+    }
+    let j1 = stdout_of(
+        redline()
+            .args(["check", "--format", "json", "-j", "1"])
+            .arg(&root),
+    );
+    let j2 = stdout_of(
+        redline()
+            .args(["check", "--format", "json", "-j", "2"])
+            .arg(&root),
+    );
+    assert!(j1.lines().count() >= 900, "{}", j1.lines().count());
+    assert_eq!(j1, j2);
+
+    let mut jsonl = String::new();
+    for i in 0..5000 {
+        jsonl.push_str(&format!(
+            "{{\"id\":{i},\"text\":\"Doc {i}.. Dimitri Peskov\"}}\n"
+        ));
+    }
+    let run = |j: &str| {
+        stdout_of(
+            redline()
+                .args(["clean", "--jsonl", "-j", j, "-"])
+                .write_stdin(jsonl.clone()),
+        )
+    };
+    let (a, b) = (run("1"), run("2"));
+    assert_eq!(a, b);
+    assert_eq!(a.lines().count(), 5000);
+    assert!(
+        a.starts_with("{\"id\":0,\"text\":\"Doc 0. Dmitry Peskov\"}\n"),
+        "{}",
+        &a[..80]
+    );
+}
+
+const JSONL: &str = concat!(
+    "{\"id\": \"a\", \"text\": \"It ended.. Then\", \"n\": 1.50e3, \"z\": \"\\u00e9\"}\n",
+    "not json at all\n",
+    "{\"id\": \"b\", \"body\": \"no text field\"}\n",
+    "{\"text\": \"clean\", \"id\": \"c\"}\r\n",
+    "{\"id\": \"d\", \"meta\": {\"body\": \"x\"}, \"text\": \"Dimitri Peskov\"}"
+);
+
+#[test]
+fn jsonl_cleans_only_the_field_and_keeps_everything_else() {
+    let out = redline()
+        .args(["clean", "--jsonl", "-"])
+        .write_stdin(JSONL)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("-:2: not valid JSON"))
+        .stderr(predicate::str::contains("-:3: has no field `text`"));
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let expected = JSONL
+        .replace("It ended.. Then", "It ended. Then")
+        .replace("Dimitri Peskov", "Dmitry Peskov");
+    assert_eq!(stdout, expected);
+}
+
+#[test]
+fn jsonl_nested_field_and_id_field_in_reports() {
+    let input = "{\"id\": 7, \"meta\": {\"body\": \"Yes..\"}}\n";
+    redline()
+        .args(["clean", "--jsonl", "--field", "meta.body", "-"])
+        .write_stdin(input)
+        .assert()
+        .success()
+        .stdout("{\"id\": 7, \"meta\": {\"body\": \"Yes.\"}}\n");
+    let out = redline()
+        .args([
+            "check",
+            "--jsonl",
+            "--field",
+            "meta.body",
+            "--id-field",
+            "id",
+            "-",
+        ])
+        .write_stdin(input)
+        .assert()
+        .code(1);
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        stdout.starts_with("-#1[7]:1:4: punct.double-period"),
+        "{stdout}"
+    );
+    let out = redline()
+        .args([
+            "check",
+            "--jsonl",
+            "--field",
+            "meta.body",
+            "--id-field",
+            "id",
+            "--format",
+            "json",
+            "--statistics",
+            "-",
+        ])
+        .write_stdin(input)
+        .assert()
+        .code(1);
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    let first: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
+    assert_eq!(first["document_line"], 1);
+    assert_eq!(first["document_id"], "7");
+    let last: serde_json::Value = serde_json::from_str(lines.last().unwrap()).unwrap();
+    assert_eq!(last["summary"]["documents"], 1);
+    assert_eq!(
+        last["summary"]["rules"]["punct.double-period"]["findings"],
+        1
+    );
+}
+
+fn compress(path: &Path, data: &[u8]) {
+    let file = fs::File::create(path).unwrap();
+    let mut w = redline::io::jsonl::Compressed::for_path(path, file).unwrap();
+    w.write_all(data).unwrap();
+    w.finish().unwrap();
+}
+
+fn decompress(path: &Path) -> String {
+    let mut s = String::new();
+    redline::io::jsonl::open_reader(path.to_str().unwrap())
+        .unwrap()
+        .read_to_string(&mut s)
+        .unwrap();
+    s
+}
+
+#[test]
+fn jsonl_gz_and_zst_in_place_and_to_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = "{\"text\": \"One.. two,, three\"}\n".repeat(100);
+    let want = "{\"text\": \"One. two, three\"}\n".repeat(100);
+    for ext in ["jsonl", "jsonl.gz", "jsonl.zst"] {
+        let path = dir.path().join(format!("in.{ext}"));
+        compress(&path, body.as_bytes());
+        let out = dir.path().join(format!("out.{ext}"));
+        // recognised by extension, no --jsonl needed
+        redline()
+            .args(["clean", path.to_str().unwrap(), "-o", out.to_str().unwrap()])
+            .assert()
+            .success();
+        assert_eq!(decompress(&out), want, "{ext}");
+        let raw = fs::read(&out).unwrap();
+        match ext {
+            "jsonl.gz" => assert_eq!(&raw[..2], &[0x1f, 0x8b]),
+            "jsonl.zst" => assert_eq!(&raw[..4], &[0x28, 0xb5, 0x2f, 0xfd]),
+            _ => assert_eq!(raw, want.as_bytes()),
+        }
+        redline()
+            .args(["clean", "--in-place", path.to_str().unwrap()])
+            .assert()
+            .success();
+        assert_eq!(decompress(&path), want, "{ext} in place");
+    }
+}
+
+#[test]
+fn output_to_dev_null_is_written_straight() {
+    redline()
+        .args(["clean", "-", "-o", "/dev/null"])
+        .write_stdin("x..")
+        .assert()
+        .success();
+    redline()
+        .args(["clean", "--jsonl", "-", "-o", "/dev/null"])
+        .write_stdin("{\"text\":\"x..\"}\n")
+        .assert()
+        .success();
+}
+
+#[test]
+fn statistics_report_rules_and_totals() {
+    let dir = tempfile::tempdir().unwrap();
+    tree(dir.path());
+    redline()
+        .args(["clean", "--statistics", "--in-place"])
+        .arg(dir.path().join("a"))
+        .assert()
+        .success()
+        .stderr(predicate::str::is_match(r"punct\.double-period\s+1\s+1\s+0\s+1").unwrap())
+        .stderr(predicate::str::contains(
+            "3 documents (2 changed, 0 failed)",
+        ));
+}
+
+fn files_under(root: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| !p.file_name().unwrap().to_string_lossy().starts_with('.'))
+        .collect();
+    out.sort();
+    out
+}
+
+/// Kills a real `--in-place` run part-way (SIGKILL) and checks that every file
+/// holds either its old or its new content, then that a re-run finishes the job.
+#[cfg(unix)]
+#[test]
+fn kill_9_during_in_place_leaves_every_file_old_or_new() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("corpus");
+    fs::create_dir_all(&root).unwrap();
+    let engine = Engine::default_config();
+    let paragraph = "Kremlin spokesman Dimitri Peskov said it ended.. Then,, nothing!. “Fine.”.\n";
+    let mut originals = Vec::new();
+    for i in 0..3000 {
+        let text = format!("Article {i}\n{}", paragraph.repeat(40 + i % 7));
+        let path = root.join(format!("{i:05}.txt"));
+        fs::write(&path, &text).unwrap();
+        let cleaned = engine.pipeline.clean(&text);
+        assert_ne!(cleaned, text);
+        originals.push((path, text, cleaned));
+    }
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("redline"))
+        .args(["--no-config", "clean", "--in-place", "-j", "1", "--quiet"])
+        .arg(&root)
+        .spawn()
+        .unwrap();
+    // Wait until the run has rewritten at least one file, then kill it.
+    let started = Instant::now();
+    loop {
+        let done = originals
+            .iter()
+            .take(50)
+            .any(|(p, _, new)| fs::read_to_string(p).is_ok_and(|t| &t == new));
+        if done || started.elapsed() > Duration::from_secs(60) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+
+    let mut old = 0;
+    let mut new = 0;
+    for (path, text, cleaned) in &originals {
+        let now = fs::read_to_string(path).unwrap();
+        if &now == text {
+            old += 1;
+        } else if &now == cleaned {
+            new += 1;
+        } else {
+            panic!("{} is neither old nor new content", path.display());
+        }
+    }
+    assert!(new > 0, "the run was killed before it wrote anything");
+    assert!(
+        old > 0,
+        "the run finished before it was killed; make the corpus larger"
+    );
+    assert_eq!(
+        files_under(&root).len(),
+        originals.len(),
+        "no stray visible files"
+    );
+
+    // A re-run finishes the job (cleaning is idempotent).
+    redline()
+        .args(["clean", "--in-place", "--quiet"])
+        .arg(&root)
+        .assert()
+        .success();
+    for (path, _, cleaned) in &originals {
+        assert_eq!(&fs::read_to_string(path).unwrap(), cleaned);
+    }
+}
