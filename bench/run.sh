@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Throughput benchmark: redline beside its peers on a 100 MB dirty news corpus.
+#
+#   bench/run.sh            build inputs (once), then measure
+#
+# Inputs are built from ../shared/corpus/bbc-news with ../shared/tools/make_dirty.py
+# (`big` to 100 MB, then `dirty`) into $BENCH_DIR (default /tmp/redline-bench), plus
+# a JSON Lines form (one document per article) and a folder form (one file per
+# article). Peers are measured by ../shared/tools/peerbench.sh, single-threaded and
+# pinned to one core; the -j 2 / -j 1 ratio is measured on the JSONL form.
+# Quote the ratios, not the absolute MB/s: machines are noisy.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SHARED=${SHARED:-../shared}
+WORK=${BENCH_DIR:-/tmp/redline-bench}
+RUNS=${RUNS:-3}
+mkdir -p "$WORK"
+
+if [ ! -f "$WORK/big.txt" ]; then
+  python3 "$SHARED/tools/make_dirty.py" big "$SHARED/corpus/bbc-news" "$WORK/big.txt" --mb 100
+fi
+if [ ! -f "$WORK/dirty.txt" ]; then
+  python3 "$SHARED/tools/make_dirty.py" dirty "$WORK/big.txt" "$WORK/dirty.txt" --stats "$WORK/dirty-stats.json"
+fi
+if [ ! -f "$WORK/dirty.jsonl" ] || [ ! -d "$WORK/dirty-dir" ]; then
+  python3 - "$WORK/dirty.txt" "$WORK/dirty.jsonl" "$WORK/dirty-dir" <<'PY'
+import json, os, sys
+src, jsonl, folder = sys.argv[1:4]
+text = open(src, encoding="utf-8").read()
+# articles are separated by a blank line after a paragraph block; keep it simple and
+# robust: a document is a run of 12 lines (about one article)
+lines = text.split("\n")
+docs = ["\n".join(lines[i:i + 12]) for i in range(0, len(lines), 12)]
+with open(jsonl, "w", encoding="utf-8") as out:
+    for i, d in enumerate(docs):
+        out.write(json.dumps({"id": i, "text": d}, ensure_ascii=False) + "\n")
+os.makedirs(folder, exist_ok=True)
+for i, d in enumerate(docs):
+    sub = os.path.join(folder, f"{i // 1000:03d}")
+    os.makedirs(sub, exist_ok=True)
+    with open(os.path.join(sub, f"{i:06d}.txt"), "w", encoding="utf-8") as f:
+        f.write(d)
+PY
+fi
+
+cargo build --release --quiet
+R=$PWD/target/release/redline
+
+echo "== peers and redline, one core, whole process ($WORK/dirty.txt, $(du -m "$WORK/dirty.txt" | cut -f1) MB)"
+"$SHARED/tools/peerbench.sh" -n "$RUNS" --ours "$R --no-config clean -j 1 {in} -o {out}" "$WORK/dirty.txt"
+
+timeit() { # prints median wall seconds of RUNS runs of "$@"
+  python3 - "$RUNS" "$@" <<'PY'
+import os, subprocess, sys, time
+runs, cmd = int(sys.argv[1]), sys.argv[2:]
+times = []
+for _ in range(runs + 1):
+    t = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    times.append(time.perf_counter() - t)
+times = sorted(times[1:])
+print(f"{times[len(times) // 2]:.3f}")
+PY
+}
+
+echo "== parallel scaling (median of $RUNS, whole process)"
+for form in jsonl dir; do
+  if [ $form = jsonl ]; then in="$WORK/dirty.jsonl"; out="$WORK/out.jsonl"; args=(--jsonl "$in" -o "$out");
+  else in="$WORK/dirty-dir"; out="$WORK/out-dir"; args=("$in" -o "$out"); fi
+  bytes=$(du -sb "$in" | cut -f1)
+  t1=$(timeit "$R" --no-config --quiet clean -j 1 "${args[@]}")
+  t2=$(timeit "$R" --no-config --quiet clean -j 2 "${args[@]}")
+  python3 -c "b=$bytes;t1=$t1;t2=$t2;print(f'{\"$form\":6} -j1 {b/t1/1e6:7.1f} MB/s  -j2 {b/t2/1e6:7.1f} MB/s  speed-up {t1/t2:.2f}x')"
+done
