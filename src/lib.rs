@@ -11,6 +11,7 @@
 pub mod config;
 pub mod finding;
 pub mod io;
+pub mod origin;
 pub mod pass;
 pub mod passes;
 pub mod pipeline;

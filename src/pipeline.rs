@@ -10,8 +10,10 @@
 //! re-runs a pass to explain it. The pipeline does no I/O and prints nothing.
 
 use std::collections::HashSet;
+use std::ops::{Deref, Range};
 
 use crate::finding::{apply_edits, Applicability, Finding};
+use crate::origin::OffsetMap;
 use crate::pass::Pass;
 
 /// How many rounds of all passes run at most before the pipeline gives up on
@@ -27,6 +29,24 @@ pub struct Pipeline {
     threshold: Applicability,
 }
 
+/// A finding as the pipeline recorded it: with the range of the original
+/// document it is about (the fix's range for a fix, the span for a flag), which
+/// stays the same whatever other fixes are applied or rejected.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    /// The finding, offsets into its step's input.
+    pub finding: Finding,
+    /// The same place in the original document.
+    pub origin: Range<usize>,
+}
+
+impl Deref for Recorded {
+    type Target = Finding;
+    fn deref(&self) -> &Finding {
+        &self.finding
+    }
+}
+
 /// What one pass did in one iteration of one round.
 #[derive(Debug, Clone)]
 pub struct Step {
@@ -40,13 +60,13 @@ pub struct Step {
     /// nothing was applied).
     pub output: usize,
     /// Fixes applied, offsets into the input.
-    pub applied: Vec<Finding>,
-    /// Fixes below the threshold or skipped for overlapping another; offsets into
-    /// the input. Only kept for the final round.
-    pub held: Vec<Finding>,
+    pub applied: Vec<Recorded>,
+    /// Fixes not applied (below the threshold, not accepted, or overlapping
+    /// another); offsets into the input. Only kept for the final round.
+    pub held: Vec<Recorded>,
     /// Findings without a fix; offsets into the input. Only kept for the final
     /// round, whose input is the cleaned text.
-    pub flags: Vec<Finding>,
+    pub flags: Vec<Recorded>,
 }
 
 /// The record of one document going through the pipeline.
@@ -95,7 +115,7 @@ impl Run {
                 .iter()
                 .chain(&s.held)
                 .chain(&s.flags)
-                .map(move |f| (s, f))
+                .map(move |f| (s, &f.finding))
         })
     }
 }
@@ -120,16 +140,35 @@ impl Pipeline {
         self.passes.iter().map(|p| p.name()).collect()
     }
 
-    /// Runs every pass over `text` until it settles, recording each step.
+    /// Runs every pass over `text` until it settles, recording each step. Fixes
+    /// at or above the threshold are applied.
     pub fn run(&self, text: &str) -> Run {
+        let threshold = self.threshold;
+        self.run_with(text, &|finding: &Finding, _: &Range<usize>| {
+            finding.applicability() >= threshold
+        })
+    }
+
+    /// Like [`run`](Self::run), but `accept` decides for every fix (given the
+    /// finding and its range in the original document) whether it is applied,
+    /// whatever its applicability: the review flow and change sets use this.
+    pub fn run_with(&self, text: &str, accept: &dyn Fn(&Finding, &Range<usize>) -> bool) -> Run {
         let mut texts = vec![text.to_string()];
+        let mut map = OffsetMap::identity(text.len());
         let mut steps = Vec::new();
         let mut settled = false;
         for round in 1..=MAX_ROUNDS {
             let round_start = texts.len();
             let first_step = steps.len();
             for pass in &self.passes {
-                self.run_pass(pass.as_ref(), round, &mut texts, &mut steps);
+                self.run_pass(
+                    pass.as_ref(),
+                    round,
+                    &mut texts,
+                    &mut steps,
+                    &mut map,
+                    accept,
+                );
             }
             if texts.len() == round_start {
                 settled = true;
@@ -165,6 +204,8 @@ impl Pipeline {
         round: usize,
         texts: &mut Vec<String>,
         steps: &mut Vec<Step>,
+        map: &mut OffsetMap,
+        accept: &dyn Fn(&Finding, &Range<usize>) -> bool,
     ) {
         let mut findings = Vec::new();
         for _ in 0..MAX_ITERATIONS {
@@ -178,28 +219,36 @@ impl Pipeline {
             let mut held = Vec::new();
             let mut flags = Vec::new();
             let mut last_end = 0usize;
-            let mut any_applied_at = None::<usize>;
+            let mut any_applied = false;
+            let mut retry = false;
             for finding in findings.drain(..) {
-                match &finding.fix {
-                    None => flags.push(finding),
-                    Some(fix) if fix.applicability < self.threshold => held.push(finding),
-                    Some(fix) => {
-                        let (start, end) = fix.range();
-                        // Touching edits at one point (two insertions, or an
-                        // insertion at a deletion's edge) are ambiguous: wait.
-                        let overlaps = any_applied_at.is_some()
-                            && (start < last_end || (start == last_end && start == end));
-                        if overlaps {
-                            held.push(finding);
-                        } else {
-                            last_end = end;
-                            any_applied_at = Some(start);
-                            applied.push(finding);
-                        }
-                    }
+                let (start, end) = finding
+                    .fix
+                    .as_ref()
+                    .map_or((finding.start, finding.end), |f| f.range());
+                let origin = map.range(start..end);
+                let recorded = Recorded { finding, origin };
+                if recorded.fix.is_none() {
+                    flags.push(recorded);
+                    continue;
+                }
+                if !accept(&recorded.finding, &recorded.origin) {
+                    held.push(recorded);
+                    continue;
+                }
+                // Touching edits at one point (two insertions, or an insertion at
+                // a deletion's edge) are ambiguous: the later one waits.
+                let overlaps =
+                    any_applied && (start < last_end || (start == last_end && start == end));
+                if overlaps {
+                    retry = true;
+                    held.push(recorded);
+                } else {
+                    last_end = end;
+                    any_applied = true;
+                    applied.push(recorded);
                 }
             }
-            let retry = held.iter().any(|f| f.applicability() >= self.threshold);
             let output = if applied.is_empty() {
                 input
             } else {
@@ -208,6 +257,7 @@ impl Pipeline {
                     .flat_map(|f| f.fix.iter().flat_map(|x| x.edits.iter()))
                     .collect();
                 let new_text = apply_edits(&texts[input], &edits);
+                *map = map.apply(&edits);
                 if new_text == texts[input] {
                     input
                 } else {

@@ -57,6 +57,8 @@ pub struct Located<'a> {
     pub after: Option<String>,
     /// Whether the fix was applied.
     pub applied: bool,
+    /// The same place in the original document (byte range).
+    pub origin: std::ops::Range<usize>,
 }
 
 impl Located<'_> {
@@ -80,7 +82,8 @@ pub fn locate(run: &Run) -> Vec<Located<'_>> {
             .iter()
             .map(|f| (f, true))
             .chain(step.held.iter().chain(&step.flags).map(|f| (f, false)))
-            .map(|(finding, applied)| {
+            .map(|(recorded, applied)| {
+                let finding = &recorded.finding;
                 let (start, end, after) = match &finding.fix {
                     Some(fix) => {
                         let (start, end) = fix.range();
@@ -100,6 +103,7 @@ pub fn locate(run: &Run) -> Vec<Located<'_>> {
                 Located {
                     step,
                     finding,
+                    origin: recorded.origin.clone(),
                     line,
                     column,
                     start,
