@@ -24,7 +24,8 @@
 //! `Dimitri PESKOV` → `Dmitry PESKOV`, `Color` → `Colour`); possessives follow
 //! untouched because only the phrase itself is replaced. Keys written in lower case
 //! are common words (the US→UK map): a capitalised match in mid-sentence is taken
-//! for a proper name (`Media Center`, `Medal of Honor`) and kept.
+//! for a proper name (`Media Center`, `Medal of Honor`) and kept, and so is the
+//! same word opening a sentence when the text also uses it in mid-sentence.
 //!
 //! Deliberately not done: single first names (names maps need two words), fuzzy or
 //! diacritic-insensitive matching, non-ASCII case folding (a key with non-ASCII
@@ -226,7 +227,7 @@ impl Pass for Variants {
             }
             pos = end;
             if in_url_or_tag(text, start, end)
-                || (is_common_word(key) && is_proper_name(text, start, end))
+                || (is_common_word(key) && used_as_name(text, start, end))
             {
                 continue;
             }
@@ -343,12 +344,31 @@ fn is_proper_name(text: &str, start: usize, end: usize) -> bool {
     if !letters.next().is_some_and(char::is_uppercase) {
         return false;
     }
-    if found.chars().filter(|c| c.is_alphabetic()).count() > 1
-        && !found.chars().any(char::is_lowercase)
-    {
+    if is_all_caps(found) {
         return false; // ALL CAPS: a heading or shouting, not a name
     }
     !starts_sentence(text, start)
+}
+
+/// Whether the capitalised match is a proper name: it is in mid-sentence, or it
+/// opens a sentence and the same capitalised word occurs in mid-sentence elsewhere
+/// in the text (`… sold its Travelers Life arm. Travelers had sales …`).
+fn used_as_name(text: &str, start: usize, end: usize) -> bool {
+    if is_proper_name(text, start, end) {
+        return true;
+    }
+    let found = &text[start..end];
+    if !found.chars().next().is_some_and(char::is_uppercase) || is_all_caps(found) {
+        return false;
+    }
+    memchr::memmem::find_iter(text.as_bytes(), found.as_bytes()).any(|i| {
+        let j = i + found.len();
+        i != start && on_word_boundaries(text, i, j) && is_proper_name(text, i, j)
+    })
+}
+
+fn is_all_caps(s: &str) -> bool {
+    s.chars().filter(|c| c.is_alphabetic()).count() > 1 && !s.chars().any(char::is_lowercase)
 }
 
 /// Whether `start` opens a sentence, a line or the text (skipping opening quotes
@@ -653,6 +673,17 @@ mod tests {
         assert_eq!(
             fix(&p, "It works. Color matters."),
             "It works. Colour matters."
+        );
+    }
+
+    #[test]
+    fn a_name_used_in_mid_sentence_is_kept_at_sentence_start_too() {
+        let p = uk();
+        let text = "Citigroup sold its Travelers Life arm. Travelers had sales of $5bn.";
+        assert_eq!(fix(&p, text), text);
+        assert_eq!(
+            fix(&p, "Travelers were stranded. Other travelers too."),
+            "Travellers were stranded. Other travellers too."
         );
     }
 
