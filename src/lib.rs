@@ -8,6 +8,7 @@
 //! [`render`], the command line in `main.rs`.
 #![deny(missing_docs)]
 
+pub mod changeset;
 pub mod config;
 pub mod finding;
 pub mod io;

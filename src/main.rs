@@ -45,6 +45,37 @@ enum Command {
     Check(ReportArgs),
     /// List every pass and rule: id, default, safety, description.
     Rules,
+    /// Apply exactly the accepted fixes of a change set, atomically.
+    Apply(ApplyArgs),
+    /// Walk through every proposed fix in the terminal: accept, reject, undo.
+    Review(ReviewArgs),
+    /// Write a self-contained HTML report with accept/reject toggles.
+    Report(HtmlReportArgs),
+}
+
+#[derive(Args)]
+struct ReviewArgs {
+    /// Files or folders to review.
+    #[arg(value_name = "PATH", required = true)]
+    paths: Vec<String>,
+    /// Show a few samples of each rule and decide once per rule.
+    #[arg(long)]
+    by_rule: bool,
+}
+
+#[derive(Args)]
+struct HtmlReportArgs {
+    /// Files or folders to report on.
+    #[arg(value_name = "PATH", required = true)]
+    paths: Vec<String>,
+    /// The HTML file to write.
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "report.html",
+        required = true
+    )]
+    output: PathBuf,
 }
 
 /// Options that choose what the pipeline does.
@@ -137,6 +168,21 @@ struct ReportArgs {
     /// Colour: auto (on a terminal), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
+    /// diff: write one ordinary unified diff of the fixes `clean` applies (for
+    /// `git apply` / `patch -p1`) instead of the per-pass view.
+    #[arg(long, conflicts_with = "format")]
+    patch: bool,
+}
+
+#[derive(Args)]
+struct ApplyArgs {
+    /// The change set: `redline diff --format json` output with decisions edited
+    /// (`-` reads standard input).
+    #[arg(value_name = "CHANGES.jsonl")]
+    changes: String,
+    /// Print a unified diff of the accepted fixes instead of writing the files.
+    #[arg(long)]
+    patch: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -153,6 +199,19 @@ fn main() -> ExitCode {
         Command::Diff(ref args) => report(args, &cli, Mode::Diff),
         Command::Check(ref args) => report(args, &cli, Mode::Check),
         Command::Rules => rules(&cli.pipeline),
+        Command::Review(ref args) => engine_for(&cli).and_then(|engine| {
+            cli::review::run(&engine, &args.paths, args.by_rule, &walk_options(&cli))
+        }),
+        Command::Report(ref args) => engine_for(&cli).and_then(|engine| {
+            cli::report::run(&engine, &args.paths, &args.output, &walk_options(&cli))
+        }),
+        Command::Apply(ref args) => match FieldPath::parse(&cli.batch.field) {
+            Some(field) => cli::apply::run(&args.changes, args.patch, &field, &engine_for(&cli)),
+            None => Err(anyhow::anyhow!(
+                "--field `{}` is not a field path",
+                cli.batch.field
+            )),
+        },
     };
     match result {
         Ok(code) => code,
@@ -402,7 +461,18 @@ fn report(args: &ReportArgs, cli: &Cli, mode: Mode) -> Result<ExitCode> {
             }
         }
     };
+    let mode = if args.patch {
+        if mode == Mode::Check {
+            bail!("--patch goes with `redline diff`");
+        }
+        Mode::Patch
+    } else {
+        mode
+    };
     let job = job(cli, mode, args.format, style)?;
+    if mode == Mode::Patch && is_jsonl(cli, &args.paths) {
+        bail!("--patch works on text files; for JSON Lines use a change set (`--format json`) and `redline apply`");
+    }
     let start = Instant::now();
     let mut totals = Totals::default();
     if is_jsonl(cli, &args.paths) {
@@ -461,6 +531,17 @@ fn report(args: &ReportArgs, cli: &Cli, mode: Mode) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn walk_options(cli: &Cli) -> WalkOptions {
+    WalkOptions {
+        no_ignore: cli.batch.no_ignore,
+        globs: cli.batch.glob.clone(),
+    }
+}
+
+fn engine_for(cli: &Cli) -> Result<Engine> {
+    Ok(Engine::new(settings(&cli.pipeline)?)?)
 }
 
 fn rules(pipeline: &PipelineArgs) -> Result<ExitCode> {

@@ -88,7 +88,7 @@ fn check_lists_findings_and_exits_1() {
     for line in &finding_lines {
         assert!(line_re.is_match(line), "bad check line: {line}");
     }
-    assert!(stdout.contains(":1:37: variants.name"), "{stdout}");
+    assert!(stdout.contains(":1:35: variants.name"), "{stdout}");
     assert!(stdout.contains(":6:"), "{stdout}");
     assert!(
         finding_lines

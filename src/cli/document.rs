@@ -15,6 +15,8 @@ pub enum Mode {
     Clean,
     Check,
     Diff,
+    /// `diff --patch`: one unified diff of the fixes `clean` would apply.
+    Patch,
 }
 
 /// Output format of `check` and `diff`.
@@ -88,13 +90,18 @@ impl Job {
             .add_document(text.len(), run.changed(), &located);
         let label = place.label();
         match (self.mode, self.format) {
+            (Mode::Patch, _) => {
+                outcome.report =
+                    redline::render::patch::unified_patch(place.path, text, run.output());
+            }
             (Mode::Clean, _) => {
                 let leftover: Vec<_> = located.iter().filter(|l| !l.applied).cloned().collect();
                 outcome.leftover.add(&leftover);
             }
             (_, Format::Json) => {
+                let hash = redline::changeset::document_hash(text);
                 for l in &located {
-                    let mut record = FindingRecord::new(place.path, encoding, l);
+                    let mut record = FindingRecord::new(place.path, encoding, &hash, l);
                     record.document_line = place.document_line;
                     record.document_id = place.document_id;
                     outcome.report.push_str(&record.to_line());

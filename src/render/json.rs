@@ -3,11 +3,15 @@
 use serde::Serialize;
 
 use super::Located;
+use crate::changeset::{fix_id, Decision};
 
 /// One finding as written to JSON Lines. `start`/`end` are byte offsets into the
-/// input of the pass that reported it; `after` is `null` for a flag.
+/// input of the pass that reported it; `after` is `null` for a flag. With `id`,
+/// `decision` and `hash`, a stream of these is a change set for `redline apply`.
 #[derive(Debug, Clone, Serialize)]
 pub struct FindingRecord<'a> {
+    /// The fix's id: rule and byte range in the original document.
+    pub id: String,
     /// The document's path (`-` for stdin).
     pub path: &'a str,
     /// The pass that reported it.
@@ -36,6 +40,14 @@ pub struct FindingRecord<'a> {
     pub encoding: &'a str,
     /// The pipeline round (1 unless a later pass revealed more to fix).
     pub round: usize,
+    /// First byte of the same place in the original document.
+    pub origin_start: usize,
+    /// One past its last byte.
+    pub origin_end: usize,
+    /// `accept`, `reject`, `pending` or `flag`: what `redline apply` does with it.
+    pub decision: Decision,
+    /// The hash of the original document (`sha256:…`), checked by `redline apply`.
+    pub hash: &'a str,
     /// JSON Lines input: the document's line number in the file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub document_line: Option<usize>,
@@ -45,9 +57,10 @@ pub struct FindingRecord<'a> {
 }
 
 impl<'a> FindingRecord<'a> {
-    /// The record of a located finding.
-    pub fn new(path: &'a str, encoding: &'a str, l: &'a Located<'a>) -> Self {
+    /// The record of a located finding in a document with hash `hash`.
+    pub fn new(path: &'a str, encoding: &'a str, hash: &'a str, l: &'a Located<'a>) -> Self {
         FindingRecord {
+            id: fix_id(&l.finding.rule, &l.origin),
             path,
             pass: l.step.pass,
             rule: l.finding.rule.as_ref(),
@@ -62,6 +75,10 @@ impl<'a> FindingRecord<'a> {
             message: l.finding.message.as_ref(),
             encoding,
             round: l.step.round,
+            origin_start: l.origin.start,
+            origin_end: l.origin.end,
+            decision: Decision::default_for(l.applicability()),
+            hash,
             document_line: None,
             document_id: None,
         }

@@ -8,6 +8,7 @@ use crate::pipeline::{Run, Step};
 pub mod check;
 pub mod diff;
 pub mod json;
+pub mod patch;
 pub mod rules;
 pub mod statistics;
 pub mod visible;
