@@ -6,6 +6,8 @@
 //! bounded amount per candidate. Candidates are rare (a doubled mark, a stop
 //! after a quote), so none of this runs on ordinary sentences.
 
+use memchr::{memchr3, memmem, memrchr3};
+
 /// How far back or forward (in bytes) a context check looks on one line.
 const LOOK_LIMIT: usize = 4096;
 
@@ -76,6 +78,28 @@ fn starts_tag(text: &str, lt: usize) -> bool {
     matches!(text.as_bytes().get(lt + 1), Some(b) if b.is_ascii_alphabetic() || *b == b'/' || *b == b'!')
 }
 
+/// Whether the closing bracket at byte `close` ends code-like indexing or a
+/// call in the same token (`x[1..]`, `f(a..)`): its opening bracket follows a
+/// word character. A range there is code, not a doubled stop.
+pub(super) fn closes_code_bracket(text: &str, close: usize) -> bool {
+    let bytes = text.as_bytes();
+    let open = match bytes.get(close) {
+        Some(b']') => b'[',
+        Some(b')') => b'(',
+        _ => return false,
+    };
+    let floor = close.saturating_sub(LOOK_LIMIT);
+    let token_start =
+        memrchr3(b' ', b'\n', b'\t', &bytes[floor..close]).map_or(floor, |i| floor + i + 1);
+    match memchr::memrchr(open, &bytes[token_start..close]) {
+        Some(i) => {
+            let at = token_start + i;
+            at > token_start && (bytes[at - 1].is_ascii_alphanumeric() || bytes[at - 1] == b'_')
+        }
+        None => false,
+    }
+}
+
 /// Whether the `>` at byte `gt` ends an HTML tag opened on the same line.
 pub(super) fn ends_tag(text: &str, gt: usize) -> bool {
     let bytes = text.as_bytes();
@@ -96,30 +120,15 @@ pub(super) fn ends_tag(text: &str, gt: usize) -> bool {
 pub(super) fn in_tag(text: &str, p: usize) -> bool {
     let bytes = text.as_bytes();
     let floor = p.saturating_sub(LOOK_LIMIT);
-    let mut open = None;
-    for i in (floor..p).rev() {
-        match bytes[i] {
-            b'<' => {
-                open = Some(i);
-                break;
-            }
-            b'>' | b'\n' => return false,
-            _ => {}
-        }
-    }
-    let Some(lt) = open else { return false };
-    if !starts_tag(text, lt) {
+    let Some(i) = memrchr3(b'<', b'>', b'\n', &bytes[floor..p]) else {
+        return false;
+    };
+    let lt = floor + i;
+    if bytes[lt] != b'<' || !starts_tag(text, lt) {
         return false;
     }
     let ceiling = (p + LOOK_LIMIT).min(bytes.len());
-    for &b in &bytes[p..ceiling] {
-        match b {
-            b'>' => return true,
-            b'<' | b'\n' => return false,
-            _ => {}
-        }
-    }
-    false
+    memchr3(b'<', b'>', b'\n', &bytes[p..ceiling]).is_some_and(|i| bytes[p + i] == b'>')
 }
 
 /// Whether byte `p` lies in a URL: the whitespace-delimited token it ends
@@ -127,15 +136,20 @@ pub(super) fn in_tag(text: &str, p: usize) -> bool {
 pub(super) fn in_url(text: &str, p: usize) -> bool {
     let bytes = text.as_bytes();
     let floor = p.saturating_sub(LOOK_LIMIT);
-    let start = bytes[floor..p]
-        .iter()
-        .rposition(|b| b.is_ascii_whitespace())
-        .map_or(floor, |i| floor + i + 1);
-    let token = text[start..p].trim_start_matches(['(', '[', '<', '"', '\'', '“', '‘']);
-    token.contains("://")
+    let start = memrchr3(b' ', b'\n', b'\t', &bytes[floor..p]).map_or(floor, |i| floor + i + 1);
+    let mut token = &bytes[start..p];
+    loop {
+        token = match token {
+            [b'(' | b'[' | b'<' | b'"' | b'\'', rest @ ..] => rest,
+            // `“` and `‘`
+            [0xE2, 0x80, 0x9C | 0x98, rest @ ..] => rest,
+            _ => break,
+        };
+    }
+    memmem::find(token, b"://").is_some()
         || token
             .get(..4)
-            .is_some_and(|w| w.eq_ignore_ascii_case("www."))
+            .is_some_and(|w| w.eq_ignore_ascii_case(b"www."))
 }
 
 /// The word that ends with the `.` at byte `dot` (`U.S.`, `Inc.`, `a.m.`): the
@@ -185,6 +199,11 @@ mod tests {
         assert!(in_url(t, t.find("uk..").unwrap() + 2));
         assert!(!in_url(t, t.find("plain..").unwrap() + 5));
         assert!(in_url("(http://a.b/c", 13));
+        assert!(in_url("“www.x.org/a", 14));
+        // A look-back that starts inside a multi-byte character must not panic.
+        let long = format!("{}a..", "é".repeat(3000));
+        assert!(!in_url(&long, long.len() - 2));
+        assert!(!in_tag(&long, long.len() - 2));
     }
 
     #[test]
@@ -197,6 +216,15 @@ mod tests {
         assert!(!is_initialism("Inc."));
         assert!(!is_initialism("A."));
         assert!(!is_initialism("Ph.D."));
+    }
+
+    #[test]
+    fn code_brackets() {
+        assert!(closes_code_bracket("x[1..]", 5));
+        assert!(closes_code_bracket("f(a..)", 5));
+        assert!(!closes_code_bracket("(see 4..)", 8));
+        assert!(!closes_code_bracket("(4..)", 4));
+        assert!(!closes_code_bracket("a..b", 3));
     }
 
     #[test]

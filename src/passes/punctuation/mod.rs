@@ -21,7 +21,7 @@
 //! What it deliberately leaves alone: runs of three or more dots (`...`,
 //! `....`, `. . .`, `…`, `….`), Slavic `?..` and `!..`, `?!`, `!?`, `!!`, `??`,
 //! logical punctuation (`“unworkable”.`), `.,` after an abbreviation, paths and
-//! ranges (`../archive`, `1..10`), dots inside URLs, anything inside HTML tags
+//! ranges (`../archive`, `1..10`, `x[1..]`), dots inside URLs, anything inside HTML tags
 //! (attribute values), entities (`&rdquo;.` is not a quote), and whitespace
 //! (two spaces after a stop stay). The quote rules delete a mark only where the
 //! quote really closes an open quotation of its kind in the paragraph (see
@@ -39,8 +39,8 @@ use crate::finding::{Edit, Finding, Fix};
 use crate::pass::Pass;
 
 use context::{
-    before_emphasis, char_before, ends_tag, in_tag, in_url, is_boundary_at, is_closing_bracket,
-    is_closing_quote, is_initialism, word_ending_at,
+    before_emphasis, char_before, closes_code_bracket, ends_tag, in_tag, in_url, is_boundary_at,
+    is_closing_bracket, is_closing_quote, is_initialism, word_ending_at,
 };
 use quotation::Tracker;
 
@@ -105,8 +105,11 @@ impl Punctuation {
         }
         // Inside a URL a quote or bracket after the dots may belong to the
         // address: only whitespace or the end marks a doubled stop there.
-        let url = in_url(text, p);
-        if !is_boundary_at(text, p + 2, url) || in_tag(text, p) {
+        if !is_boundary_at(text, p + 2, false)
+            || (in_url(text, p) && !is_boundary_at(text, p + 2, true))
+            || closes_code_bracket(text, p + 2)
+            || in_tag(text, p)
+        {
             return;
         }
         let message = if before.is_alphabetic() && self.is_abbreviation(word_ending_at(text, p)) {

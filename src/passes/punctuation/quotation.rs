@@ -49,14 +49,14 @@ impl Kind {
 }
 
 /// Whether a mark between `prev` and `next` looks like an opening quote: at the
-/// start of the paragraph or after a space, bracket, dash or other quote, and
-/// followed by text.
+/// start of the paragraph or after a space, bracket, dash, colon (`said:"No`)
+/// or other quote, and followed by text.
 fn opens(prev: Option<char>, next: Option<char>) -> bool {
     let after_gap = prev.is_none_or(|p| {
         p.is_whitespace()
             || matches!(
                 p,
-                '(' | '[' | '{' | '—' | '–' | '-' | '/' | '“' | '‘' | '"' | '\'' | '«' | '„'
+                '(' | '[' | '{' | '—' | '–' | '-' | '/' | ':' | '“' | '‘' | '"' | '\'' | '«' | '„'
             )
     });
     after_gap && next.is_some_and(|n| !n.is_whitespace())
