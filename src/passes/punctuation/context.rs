@@ -44,11 +44,7 @@ pub(super) fn is_boundary_at(text: &str, i: usize, strict: bool) -> bool {
         None => true,
         Some(c) if c.is_whitespace() => true,
         Some(_) if strict => false,
-        Some(c) if is_closing_quote(c) || is_closing_bracket(c) || c == '“' => {
-            // `“` closes German `„…“`; in English it would open, and an opening
-            // quote glued to a stop is no boundary.
-            c != '“' || text[..i].contains('„')
-        }
+        Some(c) if is_closing_quote(c) || is_closing_bracket(c) => true,
         Some('<') => text[i..].starts_with("</"),
         Some(_) => false,
     }

@@ -44,17 +44,57 @@ use context::{
 };
 use quotation::Tracker;
 
-/// Rule id: `..` ending a word → `.`.
+/// `punct.double-period`.
+///
+/// **What it does**: removes the second of two full stops that end a word.
+/// **Why**: `conflict.. Azerbaijan` is a keying error; a path (`../x`), a range
+/// (`1..10`) or an ellipsis (`...`) is not, so the dots must follow a letter,
+/// digit, closing quote, bracket or tag and precede whitespace, the end, or a
+/// closing quote or bracket (only whitespace or the end inside a URL).
+/// **Example**: `U.S.. Allies` → `U.S. Allies`; `D.C..”` → `D.C.”`.
+/// **Fix safety**: safe; one `.` is deleted.
 pub const DOUBLE_PERIOD: &str = "punct.double-period";
-/// Rule id: `,,` → `,`.
+/// `punct.double-comma`.
+///
+/// **What it does**: collapses a run of commas to one, anywhere outside tags.
+/// **Why**: no English text needs `,,`; in figures it is a typo (`1,,204,000`).
+/// **Example**: `This,, is` → `This, is`.
+/// **Fix safety**: safe; the extra commas are deleted.
 pub const DOUBLE_COMMA: &str = "punct.double-comma";
-/// Rule id: `?.` / `!.` → `?` / `!`.
+/// `punct.stop-after-terminal`.
+///
+/// **What it does**: removes a single `.` right after `?`, `!` or a run of them.
+/// **Why**: the question or exclamation mark already ends the sentence. Two
+/// dots (`?..`, `!..`) are the Slavic question-plus-ellipsis and are kept, as
+/// are `?!`, `!?`, `!!` and `??` themselves (the author's emphasis).
+/// **Example**: `this?.` → `this?`; `Yahoo!.` → `Yahoo!`.
+/// **Fix safety**: safe; the `.` is deleted (never inside a URL or code such as
+/// `user?.name`).
 pub const STOP_AFTER_TERMINAL: &str = "punct.stop-after-terminal";
-/// Rule id: `.”.` → `.”` (and `?”.`, `!”.`, `…”.`).
+/// `punct.stop-after-quote`.
+///
+/// **What it does**: removes a `.` after a closing quote whose quotation
+/// already ends with `.`, `?`, `!` or `…`.
+/// **Why**: the sentence would end twice. Only where the quote really closes
+/// an open quotation of its kind in the paragraph: `"Hello World!'.` is left
+/// alone. Logical punctuation (`“unworkable”.`) has no inner stop and stays.
+/// **Example**: `sale.”.` → `sale.”`; `Resign!”.` → `Resign!”`.
+/// **Fix safety**: safe; the outer `.` is deleted, nothing moves across the quote.
 pub const STOP_AFTER_QUOTE: &str = "punct.stop-after-quote";
-/// Rule id: `,”,` → `,”`.
+/// `punct.comma-after-quote`.
+///
+/// **What it does**: removes a `,` after a closing quote whose quotation
+/// already ends with `,` (same "really closes" condition as above).
+/// **Example**: `“Yes,”, he said` → `“Yes,” he said`.
+/// **Fix safety**: safe; the outer `,` is deleted.
 pub const COMMA_AFTER_QUOTE: &str = "punct.comma-after-quote";
-/// Rule id (flag): `.”,`.
+/// `punct.period-quote-comma` (flag).
+///
+/// **What it does**: reports `.”,` (`“We will win.”, he said`).
+/// **Why**: the quotation should end with a comma (`win,”`), but that edit
+/// changes the quoted text, so it is left to a person. Not reported after an
+/// abbreviation (`Acme Inc.”,`) or an ellipsis (`know...”,`).
+/// **Fix safety**: no fix.
 pub const PERIOD_QUOTE_COMMA: &str = "punct.period-quote-comma";
 
 /// The most closing quotes in a row that a stop-after-quote check looks
