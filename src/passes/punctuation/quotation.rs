@@ -12,6 +12,8 @@
 //! Apostrophes are not closers: `don’t`, `’90s`, and the ambiguous `players’
 //! union` are skipped, so a possessive never hides an open `‘`.
 
+use memchr::memrchr;
+
 use super::context::char_at;
 
 /// The kinds of quotation, each with its own count.
@@ -79,7 +81,7 @@ fn certainly_closes_single(prev: Option<char>, next: Option<char>) -> bool {
 /// only; candidates arrive in text order, so one document costs one scan.
 #[derive(Debug, Default)]
 pub(super) struct Tracker {
-    line_start: usize,
+    /// Where counting has reached (the start of the current paragraph at most).
     pos: usize,
     prev: Option<char>,
     depth: [u32; KINDS],
@@ -92,13 +94,15 @@ impl Tracker {
         let Some(kind) = Kind::closed_by(mark) else {
             return false;
         };
-        let line_start = memchr::memrchr(b'\n', &text.as_bytes()[..at]).map_or(0, |i| i + 1);
-        if line_start != self.line_start || at < self.pos || self.pos < line_start {
-            *self = Tracker {
-                line_start,
-                pos: line_start,
-                ..Tracker::default()
-            };
+        let bytes = text.as_bytes();
+        if at < self.pos {
+            // Never happens in text order; start the paragraph over.
+            let line_start = memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+            self.reset(line_start);
+        } else if let Some(i) = memrchr(b'\n', &bytes[self.pos..at]) {
+            // Only the stretch since the last candidate is searched, so a
+            // long paragraph is not rescanned for every candidate.
+            self.reset(self.pos + i + 1);
         }
         for (i, c) in text[self.pos..at].char_indices() {
             let next = char_at(text, self.pos + i + c.len_utf8());
@@ -107,6 +111,13 @@ impl Tracker {
         }
         self.pos = at;
         self.depth[kind as usize] > 0
+    }
+
+    fn reset(&mut self, paragraph_start: usize) {
+        *self = Tracker {
+            pos: paragraph_start,
+            ..Tracker::default()
+        };
     }
 
     fn step(&mut self, prev: Option<char>, c: char, next: Option<char>) {

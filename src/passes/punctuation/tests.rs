@@ -462,3 +462,31 @@ fn random_texts_settle_and_only_lose_stops_and_commas() {
         assert!(once.len() <= text.len());
     }
 }
+
+/// Candidates in one long paragraph cost the same each: the quote tracker
+/// moves forward instead of rescanning the paragraph (this was quadratic).
+#[test]
+fn long_paragraph_of_candidates_is_linear() {
+    let small = "“a.”. ".repeat(2_000);
+    let large = "“a.”. ".repeat(16_000);
+    let pass = pass();
+    // Best of three, so a busy machine does not fail the test.
+    let time = |text: &str| {
+        (0..3)
+            .map(|_| {
+                let start = std::time::Instant::now();
+                let mut findings = Vec::new();
+                pass.check(text, &mut findings);
+                assert_eq!(findings.len(), text.matches('”').count());
+                start.elapsed()
+            })
+            .min()
+            .unwrap()
+    };
+    let (t_small, t_large) = (time(&small), time(&large));
+    // 8× the text; quadratic would be 64×. Generous for noisy machines.
+    assert!(
+        t_large < t_small * 30,
+        "{t_small:?} for 2k candidates, {t_large:?} for 16k"
+    );
+}
