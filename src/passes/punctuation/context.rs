@@ -1,0 +1,243 @@
+//! What surrounds a candidate mark: neighbouring characters, HTML tags, URLs
+//! and abbreviations.
+//!
+//! Every function here looks only at the current line and at most
+//! [`LOOK_LIMIT`] bytes around the candidate, so a pathological line costs a
+//! bounded amount per candidate. Candidates are rare (a doubled mark, a stop
+//! after a quote), so none of this runs on ordinary sentences.
+
+use memchr::{memchr3, memmem, memrchr3};
+
+/// How far back or forward (in bytes) a context check looks on one line.
+const LOOK_LIMIT: usize = 1024;
+
+/// The character that ends just before byte `i`.
+pub(super) fn char_before(text: &str, i: usize) -> Option<char> {
+    text[..i].chars().next_back()
+}
+
+/// The character that starts at byte `i`.
+pub(super) fn char_at(text: &str, i: usize) -> Option<char> {
+    text.get(i..).and_then(|s| s.chars().next())
+}
+
+/// Closing quotation marks in the conventions redline meets: English curly
+/// double and single, straight double and single, and the French closing
+/// guillemet. (`“` closes only German `„…“`; see `quotation`.)
+pub(super) fn is_closing_quote(c: char) -> bool {
+    matches!(c, '”' | '’' | '"' | '\'' | '»')
+}
+
+/// Closing brackets.
+pub(super) fn is_closing_bracket(c: char) -> bool {
+    matches!(c, ')' | ']' | '}')
+}
+
+/// Whether what follows byte `i` ends a sentence-final mark: end of text,
+/// whitespace, a closing quote or bracket, or a closing HTML tag, possibly
+/// after Markdown emphasis markers (`end..** Next`). With `strict`, only end of
+/// text or whitespace (used at the end of a URL, where a quote or bracket may
+/// still belong to the address).
+pub(super) fn is_boundary_at(text: &str, i: usize, strict: bool) -> bool {
+    let i = if strict { i } else { skip_emphasis(text, i) };
+    match char_at(text, i) {
+        None => true,
+        Some(c) if c.is_whitespace() => true,
+        Some(_) if strict => false,
+        Some(c) if is_closing_quote(c) || is_closing_bracket(c) => true,
+        Some('<') => text[i..].starts_with("</"),
+        Some(_) => false,
+    }
+}
+
+/// Markdown emphasis markers (`*`, `_`) are ordinary text, but a stop next to
+/// them still ends the word they wrap: the byte after a run of them at `i`.
+fn skip_emphasis(text: &str, i: usize) -> usize {
+    i + text.as_bytes()[i.min(text.len())..]
+        .iter()
+        .take_while(|&&b| b == b'*' || b == b'_')
+        .count()
+}
+
+/// The byte where a run of Markdown emphasis markers ending at `i` starts
+/// (`i` itself when there is none), so that `**bold**..` ends the word `bold`.
+pub(super) fn before_emphasis(text: &str, i: usize) -> usize {
+    i - text.as_bytes()[..i]
+        .iter()
+        .rev()
+        .take_while(|&&b| b == b'*' || b == b'_')
+        .count()
+}
+
+/// Whether a `<` at byte `lt` starts an HTML tag (`<p`, `</a`, `<!--`).
+fn starts_tag(text: &str, lt: usize) -> bool {
+    matches!(text.as_bytes().get(lt + 1), Some(b) if b.is_ascii_alphabetic() || *b == b'/' || *b == b'!')
+}
+
+/// Whether the closing bracket at byte `close` ends code-like indexing or a
+/// call in the same token (`x[1..]`, `f(a..)`): its opening bracket follows a
+/// word character. A range there is code, not a doubled stop.
+pub(super) fn closes_code_bracket(text: &str, close: usize) -> bool {
+    let bytes = text.as_bytes();
+    let open = match bytes.get(close) {
+        Some(b']') => b'[',
+        Some(b')') => b'(',
+        _ => return false,
+    };
+    let floor = close.saturating_sub(LOOK_LIMIT);
+    let token_start =
+        memrchr3(b' ', b'\n', b'\t', &bytes[floor..close]).map_or(floor, |i| floor + i + 1);
+    match memchr::memrchr(open, &bytes[token_start..close]) {
+        Some(i) => {
+            let at = token_start + i;
+            at > token_start && (bytes[at - 1].is_ascii_alphanumeric() || bytes[at - 1] == b'_')
+        }
+        None => false,
+    }
+}
+
+/// Whether the `>` at byte `gt` ends an HTML tag opened on the same line.
+pub(super) fn ends_tag(text: &str, gt: usize) -> bool {
+    let bytes = text.as_bytes();
+    let floor = gt.saturating_sub(LOOK_LIMIT);
+    for i in (floor..gt).rev() {
+        match bytes[i] {
+            b'<' => return starts_tag(text, i),
+            b'>' | b'\n' => return false,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Whether byte `p` lies inside an HTML tag (`<a href="../x">`): between a
+/// `<` that starts a tag and its `>`, on one line. Tags and attribute values
+/// are never edited.
+pub(super) fn in_tag(text: &str, p: usize) -> bool {
+    let bytes = text.as_bytes();
+    let floor = p.saturating_sub(LOOK_LIMIT);
+    let Some(i) = memrchr3(b'<', b'>', b'\n', &bytes[floor..p]) else {
+        return false;
+    };
+    let lt = floor + i;
+    if bytes[lt] != b'<' || !starts_tag(text, lt) {
+        return false;
+    }
+    let ceiling = (p + LOOK_LIMIT).min(bytes.len());
+    memchr3(b'<', b'>', b'\n', &bytes[p..ceiling]).is_some_and(|i| bytes[p + i] == b'>')
+}
+
+/// Whether byte `p` lies in a URL: the whitespace-delimited token it ends
+/// contains `://` or starts with `www.` (after any opening brackets or quotes).
+pub(super) fn in_url(text: &str, p: usize) -> bool {
+    let bytes = text.as_bytes();
+    let floor = p.saturating_sub(LOOK_LIMIT);
+    let start = memrchr3(b' ', b'\n', b'\t', &bytes[floor..p]).map_or(floor, |i| floor + i + 1);
+    let mut token = &bytes[start..p];
+    loop {
+        token = match token {
+            [b'(' | b'[' | b'<' | b'"' | b'\'', rest @ ..] => rest,
+            // `“` and `‘`
+            [0xE2, 0x80, 0x9C | 0x98, rest @ ..] => rest,
+            _ => break,
+        };
+    }
+    memmem::find(token, b"://").is_some()
+        || token
+            .get(..4)
+            .is_some_and(|w| w.eq_ignore_ascii_case(b"www."))
+}
+
+/// The word that ends with the `.` at byte `dot` (`U.S.`, `Inc.`, `a.m.`): the
+/// letters, digits and dots before it, up to the previous other character.
+pub(super) fn word_ending_at(text: &str, dot: usize) -> &str {
+    let start = text[..dot]
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| c.is_alphanumeric() || c == '.')
+        .last()
+        .map_or(dot, |(i, _)| i);
+    &text[start..=dot]
+}
+
+/// Whether `word` (ending in `.`) is an initialism such as `U.S.`, `a.m.` or
+/// `D.C.`: two or more single letters, each followed by a dot.
+pub(super) fn is_initialism(word: &str) -> bool {
+    let mut letters = 0;
+    let mut chars = word.chars();
+    loop {
+        match (chars.next(), chars.next()) {
+            (None, _) => return letters >= 2,
+            (Some(c), Some('.')) if c.is_alphabetic() => letters += 1,
+            _ => return false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_are_recognised_only_with_a_tag_name() {
+        let t = r#"<a href="../x">y</a>.."#;
+        assert!(in_tag(t, t.find("..").unwrap()));
+        assert!(!in_tag(t, t.rfind("..").unwrap()));
+        assert!(ends_tag(t, t.rfind('>').unwrap()));
+        assert!(!in_tag("a < b.. c > d", 5));
+        assert!(!ends_tag("a -> b", 3));
+    }
+
+    #[test]
+    fn urls_are_tokens_with_a_scheme_or_www() {
+        let t = "see https://x.org/a.. and www.bbc.co.uk.. or plain.. text";
+        assert!(in_url(t, t.find("a..").unwrap() + 1));
+        assert!(in_url(t, t.find("uk..").unwrap() + 2));
+        assert!(!in_url(t, t.find("plain..").unwrap() + 5));
+        assert!(in_url("(http://a.b/c", 13));
+        assert!(in_url("“www.x.org/a", 14));
+        // A look-back that starts inside a multi-byte character must not panic.
+        let long = format!("{}a..", "é".repeat(LOOK_LIMIT));
+        assert!(!in_url(&long, long.len() - 2));
+        assert!(!in_tag(&long, long.len() - 2));
+    }
+
+    #[test]
+    fn words_and_initialisms() {
+        let t = "in the U.S.. Then";
+        let dot = t.find("..").unwrap();
+        assert_eq!(word_ending_at(t, dot), "U.S.");
+        assert!(is_initialism("U.S."));
+        assert!(is_initialism("a.m."));
+        assert!(!is_initialism("Inc."));
+        assert!(!is_initialism("A."));
+        assert!(!is_initialism("Ph.D."));
+    }
+
+    #[test]
+    fn code_brackets() {
+        assert!(closes_code_bracket("x[1..]", 5));
+        assert!(closes_code_bracket("f(a..)", 5));
+        assert!(!closes_code_bracket("(see 4..)", 8));
+        assert!(!closes_code_bracket("(4..)", 4));
+        assert!(!closes_code_bracket("a..b", 3));
+    }
+
+    #[test]
+    fn boundaries() {
+        assert!(is_boundary_at("a.", 2, false));
+        assert!(is_boundary_at("a. b", 2, false));
+        assert!(is_boundary_at("a.”", 2, false));
+        assert!(is_boundary_at("a.)", 2, false));
+        assert!(is_boundary_at("a.</p>", 2, false));
+        assert!(!is_boundary_at("a.<br>", 2, false));
+        assert!(!is_boundary_at("a.b", 2, false));
+        assert!(!is_boundary_at("a.)", 2, true));
+        assert!(!is_boundary_at("a.“b", 2, false));
+        assert!(is_boundary_at("a.** b", 2, false));
+        assert!(!is_boundary_at("a.**b", 2, false));
+        assert!(!is_boundary_at("a.** b", 2, true));
+        assert_eq!(before_emphasis("**b**..", 5), 3);
+        assert_eq!(before_emphasis("b..", 1), 1);
+    }
+}

@@ -1,0 +1,361 @@
+//! The `punctuation` pass: duplicated punctuation that is a keying error.
+//!
+//! What it fixes (all `safe`, each a single deletion):
+//!
+//! - `punct.double-period`: `..` that ends a word (after a letter, digit,
+//!   closing quote or bracket, or HTML tag) and is followed by whitespace, the
+//!   end of the text, a closing quote or bracket, or a closing tag:
+//!   `conflict.. Azerbaijan`, `U.S.. Allies`, `9 a.m..`, `</a>..`, `D.C..”`.
+//! - `punct.double-comma`: `,,` (and longer runs) anywhere, figures included:
+//!   `1,,204,000`.
+//! - `punct.stop-after-terminal`: a single `.` after `?`, `!` or a run of them:
+//!   `this?.`, `Yahoo!.`, `?!.`.
+//! - `punct.stop-after-quote`: a `.` after a closing quote whose quotation
+//!   already ends with `.`, `?`, `!` or `…`: `sale.”.`, `Resign!”.`, `know...”.`.
+//! - `punct.comma-after-quote`: a `,` after a closing quote whose quotation
+//!   already ends with `,`: `,”,`.
+//!
+//! What it flags without fixing: `punct.period-quote-comma`, `.”,` (`“We will
+//! win.”, he said`), because the right edit changes the quoted text.
+//!
+//! What it deliberately leaves alone: runs of three or more dots (`...`,
+//! `....`, `. . .`, `…`, `….`), Slavic `?..` and `!..`, `?!`, `!?`, `!!`, `??`,
+//! logical punctuation (`“unworkable”.`), `.,` after an abbreviation, paths and
+//! ranges (`../archive`, `1..10`, `x[1..]`), dots inside URLs, anything inside HTML tags
+//! (attribute values), entities (`&rdquo;.` is not a quote), and whitespace
+//! (two spaces after a stop stay). The quote rules delete a mark only where the
+//! quote really closes an open quotation of its kind in the paragraph (see
+//! `quotation`); nothing is moved across a quote. Markdown is ordinary text.
+
+mod context;
+mod quotation;
+
+use std::collections::HashSet;
+
+use memchr::memchr2_iter;
+
+use crate::config::RuleSet;
+use crate::finding::{Edit, Finding, Fix};
+use crate::pass::Pass;
+
+use context::{
+    before_emphasis, char_before, closes_code_bracket, ends_tag, in_tag, in_url, is_boundary_at,
+    is_closing_bracket, is_closing_quote, is_initialism, word_ending_at,
+};
+use quotation::Tracker;
+
+/// `punct.double-period`.
+///
+/// **What it does**: removes the second of two full stops that end a word.
+/// **Why**: `conflict.. Azerbaijan` is a keying error; a path (`../x`), a range
+/// (`1..10`) or an ellipsis (`...`) is not, so the dots must follow a letter,
+/// digit, closing quote, bracket or tag and precede whitespace, the end, or a
+/// closing quote or bracket (only whitespace or the end inside a URL).
+/// **Example**: `U.S.. Allies` → `U.S. Allies`; `D.C..”` → `D.C.”`.
+/// **Fix safety**: safe; one `.` is deleted.
+pub const DOUBLE_PERIOD: &str = "punct.double-period";
+/// `punct.double-comma`.
+///
+/// **What it does**: collapses a run of commas to one, anywhere outside tags.
+/// **Why**: no English text needs `,,`; in figures it is a typo (`1,,204,000`).
+/// **Example**: `This,, is` → `This, is`.
+/// **Fix safety**: safe; the extra commas are deleted.
+pub const DOUBLE_COMMA: &str = "punct.double-comma";
+/// `punct.stop-after-terminal`.
+///
+/// **What it does**: removes a single `.` right after `?`, `!` or a run of them.
+/// **Why**: the question or exclamation mark already ends the sentence. Two
+/// dots (`?..`, `!..`) are the Slavic question-plus-ellipsis and are kept, as
+/// are `?!`, `!?`, `!!` and `??` themselves (the author's emphasis).
+/// **Example**: `this?.` → `this?`; `Yahoo!.` → `Yahoo!`.
+/// **Fix safety**: safe; the `.` is deleted (never inside a URL or code such as
+/// `user?.name`).
+pub const STOP_AFTER_TERMINAL: &str = "punct.stop-after-terminal";
+/// `punct.stop-after-quote`.
+///
+/// **What it does**: removes a `.` after a closing quote whose quotation
+/// already ends with `.`, `?`, `!` or `…`.
+/// **Why**: the sentence would end twice. Only where the quote really closes
+/// an open quotation of its kind in the paragraph: `"Hello World!'.` is left
+/// alone. Logical punctuation (`“unworkable”.`) has no inner stop and stays.
+/// **Example**: `sale.”.` → `sale.”`; `Resign!”.` → `Resign!”`.
+/// **Fix safety**: safe; the outer `.` is deleted, nothing moves across the quote.
+pub const STOP_AFTER_QUOTE: &str = "punct.stop-after-quote";
+/// `punct.comma-after-quote`.
+///
+/// **What it does**: removes a `,` after a closing quote whose quotation
+/// already ends with `,` (same "really closes" condition as above).
+/// **Example**: `“Yes,”, he said` → `“Yes,” he said`.
+/// **Fix safety**: safe; the outer `,` is deleted.
+pub const COMMA_AFTER_QUOTE: &str = "punct.comma-after-quote";
+/// `punct.period-quote-comma` (flag).
+///
+/// **What it does**: reports `.”,` (`“We will win.”, he said`).
+/// **Why**: the quotation should end with a comma (`win,”`), but that edit
+/// changes the quoted text, so it is left to a person. Not reported after an
+/// abbreviation (`Acme Inc.”,`) or an ellipsis (`know...”,`).
+/// **Fix safety**: no fix.
+pub const PERIOD_QUOTE_COMMA: &str = "punct.period-quote-comma";
+
+/// The most closing quotes in a row that a stop-after-quote check looks
+/// through (`.’”.` has two).
+const MAX_STACKED_QUOTES: usize = 3;
+
+/// The `punctuation` pass. See the module documentation for what it fixes.
+#[derive(Debug)]
+pub struct Punctuation {
+    /// Abbreviations with their final dot, lower-cased (`inc.`, `etc.`).
+    abbreviations: HashSet<String>,
+}
+
+impl Punctuation {
+    /// Builds the pass, reading the abbreviations list from the built-in
+    /// punctuation rule file(s).
+    pub fn new(rules: &RuleSet) -> Self {
+        let abbreviations = rules
+            .files
+            .iter()
+            .filter(|f| f.data.pass == "punctuation")
+            .flat_map(|f| &f.data.abbreviations)
+            .map(|a| a.to_lowercase())
+            .collect();
+        Punctuation { abbreviations }
+    }
+
+    /// Whether `word` (ending in its own `.`) is an abbreviation: an
+    /// initialism (`U.S.`, `a.m.`) or a listed word (`Inc.`, `etc.`).
+    fn is_abbreviation(&self, word: &str) -> bool {
+        is_initialism(word) || self.abbreviations.contains(&word.to_lowercase())
+    }
+
+    fn double_period(&self, text: &str, p: usize, findings: &mut Vec<Finding>) {
+        let word_end = before_emphasis(text, p);
+        let Some(before) = char_before(text, word_end) else {
+            return;
+        };
+        let ends_word = before.is_alphanumeric()
+            || is_closing_bracket(before)
+            || matches!(before, '”' | '’' | '»')
+            // A straight quote closes only when glued to the text before it.
+            || (matches!(before, '"' | '\'')
+                && char_before(text, word_end - 1).is_some_and(|c| !c.is_whitespace()))
+            || (before == '>' && ends_tag(text, word_end - 1));
+        if !ends_word {
+            return;
+        }
+        // Inside a URL a quote or bracket after the dots may belong to the
+        // address: only whitespace or the end marks a doubled stop there.
+        if !is_boundary_at(text, p + 2, false)
+            || (in_url(text, p) && !is_boundary_at(text, p + 2, true))
+            || closes_code_bracket(text, p + 2)
+            || in_tag(text, p)
+        {
+            return;
+        }
+        let message = if before.is_alphabetic() && self.is_abbreviation(word_ending_at(text, p)) {
+            "doubled full stop after an abbreviation: its own `.` already ends the sentence, \
+             so the second `.` is removed"
+        } else {
+            "doubled full stop: the second `.` is removed"
+        };
+        findings.push(Finding::fixed(
+            DOUBLE_PERIOD,
+            p,
+            p + 2,
+            message,
+            Fix::safe(vec![Edit::delete(p + 1, p + 2)]),
+        ));
+    }
+
+    fn single_stop(&self, text: &str, p: usize, quotes: &mut Tracker, findings: &mut Vec<Finding>) {
+        let bytes = text.as_bytes();
+        if p == 0 {
+            return;
+        }
+        if matches!(bytes[p - 1], b'?' | b'!') {
+            stop_after_terminal(text, p, findings);
+            return;
+        }
+        let Some((inner_at, inner, _)) = closed_quotation(text, p, quotes) else {
+            return;
+        };
+        if !matches!(inner, '.' | '?' | '!' | '…')
+            || !is_boundary_at(text, p + 1, false)
+            || in_tag(text, p)
+        {
+            return;
+        }
+        let ending = if inner == '.' && bytes[..inner_at].ends_with(b"..") {
+            "..."
+        } else {
+            &text[inner_at..inner_at + inner.len_utf8()]
+        };
+        findings.push(Finding::fixed(
+            STOP_AFTER_QUOTE,
+            inner_at,
+            p + 1,
+            format!(
+                "full stop after a closing quote whose quotation already ends with `{ending}`: \
+                 the outer `.` is removed"
+            ),
+            Fix::safe(vec![Edit::delete(p, p + 1)]),
+        ));
+    }
+
+    fn single_comma(
+        &self,
+        text: &str,
+        p: usize,
+        quotes: &mut Tracker,
+        findings: &mut Vec<Finding>,
+    ) {
+        let Some((inner_at, inner, quote)) = closed_quotation(text, p, quotes) else {
+            return;
+        };
+        match inner {
+            ',' if !in_tag(text, p) => findings.push(Finding::fixed(
+                COMMA_AFTER_QUOTE,
+                inner_at,
+                p + 1,
+                "comma after a closing quote whose quotation already ends with `,`: \
+                 the outer `,` is removed",
+                Fix::safe(vec![Edit::delete(p, p + 1)]),
+            )),
+            '.' if !text[..inner_at].ends_with('.')
+                && !self.is_abbreviation(word_ending_at(text, inner_at))
+                && !in_tag(text, p) =>
+            {
+                findings.push(Finding::flag(
+                    PERIOD_QUOTE_COMMA,
+                    inner_at,
+                    p + 1,
+                    format!(
+                        "full stop inside the quote and a comma after it (`.{quote},`): the \
+                         quotation probably should end with a comma (`,{quote}`); not fixed, \
+                         because that changes the quoted text"
+                    ),
+                ));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `?.` / `!.` / `?!.`: the `.` at `p` follows a run of `?` and `!`.
+fn stop_after_terminal(text: &str, p: usize, findings: &mut Vec<Finding>) {
+    let bytes = text.as_bytes();
+    let start = bytes[..p]
+        .iter()
+        .rposition(|b| !matches!(b, b'?' | b'!'))
+        .map_or(0, |i| i + 1);
+    // The marks must end a word (`this?.`), not stand alone (`the ?. operator`),
+    // and the stop must end the sentence (`user?.name` is code).
+    if char_before(text, start).is_none_or(char::is_whitespace)
+        || !is_boundary_at(text, p + 1, false)
+        || in_url(text, p)
+        || in_tag(text, p)
+    {
+        return;
+    }
+    let marks = &text[start..p];
+    findings.push(Finding::fixed(
+        STOP_AFTER_TERMINAL,
+        start,
+        p + 1,
+        format!("full stop after `{marks}`, which already ends the sentence: the `.` is removed"),
+        Fix::safe(vec![Edit::delete(p, p + 1)]),
+    ));
+}
+
+/// For a mark at `p` right after one or more closing quotes that each really
+/// close an open quotation: the position and character of the mark inside
+/// the quotes, and the outermost quote. `None` when there is no such quote.
+fn closed_quotation(text: &str, p: usize, quotes: &mut Tracker) -> Option<(usize, char, char)> {
+    let mut marks = [(0usize, ' '); MAX_STACKED_QUOTES];
+    let mut n = 0;
+    let mut i = p;
+    while n < MAX_STACKED_QUOTES {
+        match char_before(text, i) {
+            Some(c) if is_closing_quote(c) || c == '“' => {
+                i -= c.len_utf8();
+                marks[n] = (i, c);
+                n += 1;
+                // French spacing: `« Stop. »` has a (narrow) no-break space
+                // or a space inside the guillemet.
+                if c == '»' {
+                    if let Some(s @ (' ' | '\u{a0}' | '\u{202f}')) = char_before(text, i) {
+                        i -= s.len_utf8();
+                    }
+                }
+            }
+            _ => break,
+        }
+    }
+    if n == 0 {
+        return None;
+    }
+    let inner = char_before(text, i)?;
+    // Only a quotation that ends with punctuation matters to the callers; skip
+    // the quote scan otherwise (`“unworkable”.` is logical punctuation).
+    if !matches!(inner, '.' | '?' | '!' | '…' | ',') {
+        return None;
+    }
+    // Innermost first, so the tracker only moves forward.
+    for &(at, c) in marks[..n].iter().rev() {
+        if !quotes.closes(text, at, c) {
+            return None;
+        }
+    }
+    Some((i - inner.len_utf8(), inner, marks[0].1))
+}
+
+/// `,,` (or a longer run) at `p`: keep the first comma.
+fn double_comma(text: &str, p: usize, run: usize, findings: &mut Vec<Finding>) {
+    if in_tag(text, p) {
+        return;
+    }
+    let message = if run == 2 {
+        "doubled comma: the second `,` is removed"
+    } else {
+        "run of commas: all but the first `,` are removed"
+    };
+    findings.push(Finding::fixed(
+        DOUBLE_COMMA,
+        p,
+        p + run,
+        message,
+        Fix::safe(vec![Edit::delete(p + 1, p + run)]),
+    ));
+}
+
+impl Pass for Punctuation {
+    fn name(&self) -> &'static str {
+        "punctuation"
+    }
+
+    fn check(&self, text: &str, findings: &mut Vec<Finding>) {
+        let bytes = text.as_bytes();
+        let mut quotes = Tracker::default();
+        let mut next = 0;
+        // Every rule removes a `.` or a `,`; look only at runs of those.
+        for p in memchr2_iter(b'.', b',', bytes) {
+            if p < next {
+                continue;
+            }
+            let mark = bytes[p];
+            let run = bytes[p..].iter().take_while(|&&b| b == mark).count();
+            next = p + run;
+            match (mark, run) {
+                (b'.', 1) => self.single_stop(text, p, &mut quotes, findings),
+                (b'.', 2) => self.double_period(text, p, findings),
+                (b',', 1) => self.single_comma(text, p, &mut quotes, findings),
+                (b',', _) => double_comma(text, p, run, findings),
+                // Three or more dots are an ellipsis, or an ellipsis and a stop.
+                _ => {}
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

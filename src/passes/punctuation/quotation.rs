@@ -1,0 +1,230 @@
+//! Does a quotation mark really close an open quotation of its own kind?
+//!
+//! The stop-after-quote rules delete a mark only where the quote before it
+//! closes something: `John said "Hello World!'.` is left alone because that
+//! `'` closes no `'`. This module answers that question per paragraph (a line:
+//! corpora store one paragraph per line, and multi-paragraph quotations re-open
+//! on every paragraph), counting openers and closers of one kind at a time.
+//!
+//! It deliberately does not judge balance (that is the `quotes` pass): it is
+//! generous where an unbalanced paragraph leaves a quotation open, and it
+//! ignores closers with nothing open (a stray `”` never makes depth negative).
+//! Apostrophes are not closers: `don’t`, `’90s`, and the ambiguous `players’
+//! union` are skipped, so a possessive never hides an open `‘`.
+
+use memchr::memrchr;
+
+use super::context::char_at;
+
+/// The kinds of quotation, each with its own count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kind {
+    /// `“…”` (also Polish/Hungarian `„…”`).
+    CurlyDouble,
+    /// German `„…“`.
+    LowDouble,
+    /// `‘…’` (also `‚…’`).
+    CurlySingle,
+    /// `"…"`.
+    StraightDouble,
+    /// `'…'`.
+    StraightSingle,
+    /// French `«…»`.
+    Guillemet,
+}
+
+const KINDS: usize = 6;
+
+impl Kind {
+    /// The kind a closing mark closes, if `mark` can close at all.
+    pub(super) fn closed_by(mark: char) -> Option<Kind> {
+        Some(match mark {
+            '”' => Kind::CurlyDouble,
+            '“' => Kind::LowDouble,
+            '’' => Kind::CurlySingle,
+            '"' => Kind::StraightDouble,
+            '\'' => Kind::StraightSingle,
+            '»' => Kind::Guillemet,
+            _ => return None,
+        })
+    }
+}
+
+/// Whether a mark between `prev` and `next` looks like an opening quote: at the
+/// start of the paragraph or after a space, bracket, dash, colon (`said:"No`)
+/// or other quote, and followed by text.
+fn opens(prev: Option<char>, next: Option<char>) -> bool {
+    let after_gap = prev.is_none_or(|p| {
+        p.is_whitespace()
+            || matches!(
+                p,
+                '(' | '[' | '{' | '—' | '–' | '-' | '/' | ':' | '“' | '‘' | '"' | '\'' | '«' | '„'
+            )
+    });
+    after_gap && next.is_some_and(|n| !n.is_whitespace())
+}
+
+/// Whether a single-quote mark between `prev` and `next` certainly closes: it
+/// follows text and is not inside a word, and either follows punctuation
+/// (`rebuild.’`) or is followed by punctuation or the end (`shambles’,`). A
+/// mark between a letter and a space (`players’ union`) may be a possessive
+/// apostrophe, so it is not counted.
+fn certainly_closes_single(prev: Option<char>, next: Option<char>) -> bool {
+    let Some(p) = prev else { return false };
+    if p.is_whitespace() || next.is_some_and(char::is_alphanumeric) {
+        return false;
+    }
+    !p.is_alphanumeric() || next.is_none_or(|n| !n.is_whitespace())
+}
+
+/// Counts open quotations of every kind along one paragraph, moving forward
+/// only; candidates arrive in text order, so one document costs one scan.
+#[derive(Debug, Default)]
+pub(super) struct Tracker {
+    /// Where counting has reached (the start of the current paragraph at most).
+    pos: usize,
+    prev: Option<char>,
+    depth: [u32; KINDS],
+}
+
+impl Tracker {
+    /// Whether the closing `mark` at byte `at` closes an open quotation of its
+    /// kind in its paragraph.
+    pub(super) fn closes(&mut self, text: &str, at: usize, mark: char) -> bool {
+        let Some(kind) = Kind::closed_by(mark) else {
+            return false;
+        };
+        let bytes = text.as_bytes();
+        if at < self.pos {
+            // Never happens in text order; start the paragraph over.
+            let line_start = memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+            self.reset(line_start);
+        } else if let Some(i) = memrchr(b'\n', &bytes[self.pos..at]) {
+            // Only the stretch since the last candidate is searched, so a
+            // long paragraph is not rescanned for every candidate.
+            self.reset(self.pos + i + 1);
+        }
+        for (i, c) in text[self.pos..at].char_indices() {
+            let next = char_at(text, self.pos + i + c.len_utf8());
+            self.step(self.prev, c, next);
+            self.prev = Some(c);
+        }
+        self.pos = at;
+        self.depth[kind as usize] > 0
+    }
+
+    fn reset(&mut self, paragraph_start: usize) {
+        *self = Tracker {
+            pos: paragraph_start,
+            ..Tracker::default()
+        };
+    }
+
+    fn step(&mut self, prev: Option<char>, c: char, next: Option<char>) {
+        let d = &mut self.depth;
+        let close = |d: &mut [u32; KINDS], k: Kind| d[k as usize] = d[k as usize].saturating_sub(1);
+        match c {
+            '“' => {
+                // Closes German `„…“` when one is open, else opens English `“…”`.
+                if d[Kind::LowDouble as usize] > 0 {
+                    close(d, Kind::LowDouble);
+                } else {
+                    d[Kind::CurlyDouble as usize] += 1;
+                }
+            }
+            '”' => close(d, Kind::CurlyDouble),
+            '„' => d[Kind::LowDouble as usize] += 1,
+            '‘' | '‚' if !prev.is_some_and(char::is_alphanumeric) => {
+                // Not after a letter: `Hawai‘i` is an ʻokina.
+                d[Kind::CurlySingle as usize] += 1;
+            }
+            '’' if certainly_closes_single(prev, next) => close(d, Kind::CurlySingle),
+            '"' => {
+                if opens(prev, next) {
+                    d[Kind::StraightDouble as usize] += 1;
+                } else if prev.is_some_and(|p| !p.is_whitespace()) {
+                    close(d, Kind::StraightDouble);
+                }
+            }
+            '\'' => {
+                if opens(prev, next) {
+                    d[Kind::StraightSingle as usize] += 1;
+                } else if certainly_closes_single(prev, next) {
+                    close(d, Kind::StraightSingle);
+                }
+            }
+            '«' => d[Kind::Guillemet as usize] += 1,
+            '»' => close(d, Kind::Guillemet),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn closes(text: &str, needle: &str) -> bool {
+        let at = text.find(needle).expect("needle") + needle.len();
+        let mark = text[at..].chars().next().unwrap();
+        Tracker::default().closes(text, at, mark)
+    }
+
+    #[test]
+    fn curly_double_closes_only_an_open_quotation() {
+        assert!(closes("He said “stop.”.", "stop."));
+        assert!(!closes("He said stop.”.", "stop."));
+        assert!(!closes("“a” and stop.”.", "stop."));
+    }
+
+    #[test]
+    fn unbalanced_paragraph_keeps_a_quotation_open() {
+        assert!(closes("“We urge “accounts in 1991.” and x.”.", "x."));
+    }
+
+    #[test]
+    fn paragraph_is_a_line() {
+        assert!(!closes("He said “stop\nnow.”.", "now."));
+        assert!(closes("“a\n“now.”.", "now."));
+    }
+
+    #[test]
+    fn straight_single_after_straight_double_closes_nothing() {
+        assert!(!closes("John said \"Hello World!'.", "World!"));
+        assert!(closes("John said 'Hello World!'.", "World!"));
+    }
+
+    #[test]
+    fn straight_double_counts_openers_by_position() {
+        assert!(closes("\"stop.\".", "stop."));
+        assert!(!closes("a 6.1\" screen. He said stop.\".", "stop."));
+        assert!(closes("a 6.1\" screen. He said \"stop.\".", "stop."));
+    }
+
+    #[test]
+    fn apostrophes_do_not_close_single_quotes() {
+        assert!(closes("‘The Joneses’ dog barked.’.", "barked."));
+        assert!(closes("‘Don’t rebuild.’.", "rebuild."));
+        assert!(!closes("The players’ union rebuild.’.", "rebuild."));
+        assert!(!closes("‘a shambles’, he said. Rebuild.’.", "Rebuild."));
+        assert!(!closes("Hawai‘i is nice.’.", "nice."));
+    }
+
+    #[test]
+    fn german_and_french_quotations() {
+        assert!(closes("Er sagte „Halt.“.", "Halt."));
+        assert!(!closes("He said “Halt.“.", "Halt."));
+        assert!(closes("Il a dit « Stop. ».", "Stop. "));
+    }
+
+    #[test]
+    fn tracker_moves_forward_across_candidates() {
+        let text = "“a.”. “b.”. c.”.";
+        let mut t = Tracker::default();
+        let mut got = Vec::new();
+        for (i, _) in text.match_indices('”') {
+            got.push(t.closes(text, i, '”'));
+        }
+        assert_eq!(got, [true, true, false]);
+    }
+}
