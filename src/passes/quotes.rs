@@ -849,3 +849,321 @@ fn has_blank_line_between_content(bytes: &[u8]) -> bool {
         start = end + 1;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::apply_edits;
+
+    /// The pass's findings as (rule, byte offset).
+    fn check(text: &str) -> Vec<(String, usize)> {
+        let mut findings = Vec::new();
+        Quotes::new().check(text, &mut findings);
+        findings
+            .iter()
+            .map(|f| (f.rule.to_string(), f.start))
+            .collect()
+    }
+
+    /// Asserts exactly one finding of `rule`, on the `nth` (0-based) occurrence
+    /// of `mark` in `text`.
+    fn assert_one(text: &str, rule: &str, mark: &str, nth: usize) {
+        let at = text.match_indices(mark).nth(nth).expect("mark in text").0;
+        assert_eq!(check(text), vec![(rule.to_string(), at)], "{text:?}");
+    }
+
+    fn assert_clean(text: &str) {
+        assert_eq!(check(text), vec![], "{text:?}");
+    }
+
+    /// Applies the pass's fixes once.
+    fn fixed(text: &str) -> String {
+        let mut findings = Vec::new();
+        Quotes::new().check(text, &mut findings);
+        let edits: Vec<&Edit> = findings
+            .iter()
+            .flat_map(|f| f.fix.iter().flat_map(|x| x.edits.iter()))
+            .collect();
+        apply_edits(text, &edits)
+    }
+
+    #[test]
+    fn text_without_marks_has_no_findings() {
+        assert_clean("");
+        assert_clean("No quotation marks here at all.\n\nNone.");
+        assert_clean("Prices rose 5% to £3.2bn – a record.");
+    }
+
+    #[test]
+    fn straight_quotes_are_never_curled_or_fixed() {
+        let text = "He said \"hello\" and 'bye'.";
+        assert_clean(text);
+        assert_eq!(fixed(text), text);
+        // A doubled straight mark is reported, never collapsed.
+        let text = "to pay an \"\"unfair\" sum";
+        assert_one(text, NESTED, "\"", 1);
+        assert_eq!(fixed(text), text);
+    }
+
+    #[test]
+    fn apostrophes_are_not_quotes() {
+        for text in [
+            "rock ’n’ roll",
+            "the ’90s",
+            "’Tis the season",
+            "kill ’em all",
+            "Yes, Ma’am.",
+            "the class of ’22",
+            "the Joneses’ house",
+            "the players’ union",
+            "Côte d’Ivoire",
+            "I don’t know.",
+            "Hawai‘i and O‘ahu",
+            "Kill 'em all, the '49 team, the '30s, Texas' cities, Dunkin' Donuts",
+            "Burkes' home in Wayne",
+            "rock ‘n’ roll in the ‘90s",
+        ] {
+            assert_clean(text);
+        }
+    }
+
+    #[test]
+    fn a_possessive_inside_a_single_quotation_is_not_an_early_close() {
+        assert_clean("‘The Joneses’ dog barked all night,’ she said.");
+        assert_clean("‘a’ and ‘b’ and ‘rock ’n’ roll’");
+        // The open quotation still needs its closer.
+        assert_one("‘The dog barked all night, she said.", UNCLOSED, "‘", 0);
+    }
+
+    #[test]
+    fn a_stray_single_closer_is_never_reported() {
+        assert_clean("Mismatched closing’ quotes.");
+        assert_clean("“This text has a’ secondary quote inside”");
+        assert_clean("John said \"Hello World!\".");
+    }
+
+    #[test]
+    fn a_straight_single_opener_is_never_reported_unclosed() {
+        assert_clean("'Allo 'Allo! was a sitcom.");
+        assert_clean("“This has an 'ambiguous quote”");
+    }
+
+    #[test]
+    fn multi_paragraph_quotations_are_correct() {
+        assert_clean("“The first paragraph.\n“The second.\n“The last,” he said.");
+        assert_clean("“The first paragraph.\n\n“The last.”\n");
+        assert_clean("“The first paragraph.\r\n\r\n“The last.”\r\n");
+        assert_clean("“The first paragraph.\r\n“The last.”");
+        assert_clean("> “The first paragraph.\n>\n> “The last.”");
+        assert_clean("> > “The first paragraph.\n> > “The last.”");
+        assert_clean("\"The first paragraph.\n\n\"The last.\"");
+        assert_clean("»Correct«\n\n»And ›here‹ it ends.«\n\nMore text.");
+        assert_clean("« Il a dit :\n\n« Je viendrai demain. »");
+    }
+
+    #[test]
+    fn a_continued_nested_quotation_reopens_both_levels() {
+        assert_clean("“He told me, ‘Go home.\n“‘Now,’ he said.”");
+        assert_clean("“He told me, ‘Go home.\n\n“‘Now,’ he said.”");
+        // Spanish-style continuers re-open with the closing marks.
+        assert_clean("“This text, ‘contains well-formed\n”’Quote continuers’”");
+        // Only the outer level re-opened: the nested one is unclosed.
+        assert_one("“He told me, ‘Go home.\n“Now,” he said.", UNCLOSED, "‘", 0);
+    }
+
+    #[test]
+    fn an_opener_whose_next_paragraph_does_not_reopen_is_unclosed() {
+        let text = "He said: “We will win.\nThen he left.";
+        assert_one(text, UNCLOSED, "“", 0);
+        let text = "He said: “We will win.\n\nThen he left.";
+        assert_one(text, UNCLOSED, "“", 0);
+        let text = "He said: “We will win.\r\n\r\nThen he left.\r\n";
+        assert_one(text, UNCLOSED, "“", 0);
+        let text = "> He said: “We will win.\n>\n> Then he left.";
+        assert_one(text, UNCLOSED, "“", 0);
+    }
+
+    #[test]
+    fn a_last_paragraph_that_never_closes_is_reported_at_its_opener() {
+        let text = "“The first paragraph.\n“The second.\n“The last.";
+        assert_one(text, UNCLOSED, "“", 2);
+        assert_one("This is »not correct.", UNCLOSED, "»", 0);
+        assert_one("\"He is making them feel comfortable.", UNCLOSED, "\"", 0);
+        assert_one("This.\nSome stuff.\nIt »is a test.", UNCLOSED, "»", 0);
+    }
+
+    #[test]
+    fn a_stray_closer_is_reported() {
+        assert_one("He left early.” Then it ended.", UNOPENED, "”", 0);
+        assert_one("comfortable all along.\"", UNOPENED, "\"", 0);
+        assert_one("This is not correct«", UNOPENED, "«", 0);
+        assert_one("“Sample text” ”with more text", UNOPENED, "”", 1);
+    }
+
+    #[test]
+    fn a_same_kind_opener_with_only_one_closer_is_reported_at_the_inner_opener() {
+        let text = "progress: “We urge everyone, taking into account “accounts for new \
+                    realities in 1991.”\nArmenia has criticized it.";
+        assert_one(text, NESTED, "“", 1);
+        assert_one("“Sample text with “More sample text”", NESTED, "“", 1);
+    }
+
+    #[test]
+    fn a_same_kind_opener_with_no_closer_is_reported_once() {
+        assert_one("“Sample text with “more sample text", NESTED, "“", 1);
+        assert_one("The sign said ““Keep out in red.", NESTED, "“", 1);
+    }
+
+    #[test]
+    fn the_seed_article_is_flagged_on_line_six_only() {
+        let seed = include_str!("../../seeds/000_29d52f79e9dff851.txt");
+        let mut findings = Vec::new();
+        Quotes::new().check(seed, &mut findings);
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        let f = &findings[0];
+        assert_eq!(f.rule, NESTED);
+        assert!(f.fix.is_none(), "flagged, not repaired");
+        assert_eq!(&seed[f.start..f.end], "“");
+        assert_eq!(seed[..f.start].matches('\n').count() + 1, 6);
+        assert!(seed[..f.start].ends_with("taking into account "));
+    }
+
+    #[test]
+    fn keying_double_opener_is_collapsed_when_it_has_no_partner() {
+        let text = "The sign said ““Keep out” in red.";
+        let mut findings = Vec::new();
+        Quotes::new().check(text, &mut findings);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].rule, KEYING_DOUBLE);
+        assert_eq!(
+            findings[0].applicability(),
+            crate::finding::Applicability::Safe
+        );
+        let out = fixed(text);
+        assert_eq!(out, "The sign said “Keep out” in red.");
+        assert_clean(&out);
+    }
+
+    #[test]
+    fn keying_double_closer_is_collapsed_when_it_has_no_partner() {
+        let out = fixed("The sign said “Keep out”” in red.");
+        assert_eq!(out, "The sign said “Keep out” in red.");
+        assert_clean(&out);
+    }
+
+    #[test]
+    fn balanced_doubles_and_mixed_double_closes_are_left_alone() {
+        assert_clean("“The sign said “Keep out”” in red.");
+        assert_clean("““Keep out,” it said,” he said.");
+        assert_clean("“He said ‘stop’” and left.");
+        assert_clean("“He said “no” to the deal,” she said.");
+        assert_clean("A sentence with “nested “quotes””.");
+        // A doubled opener continued into the next paragraph has its partner there.
+        assert_clean("““Keep out” was the sign.\n“And more.”");
+    }
+
+    #[test]
+    fn other_conventions_are_correct() {
+        assert_clean("‘He said “no” to the deal,’ she said.");
+        assert_clean("Il a dit\u{a0}: «\u{202f}Je viendrai demain\u{202f}».");
+        assert_clean("Paul a dit : « Je viendrai demain » .");
+        assert_clean("Elle a écrit: « L’article est intitulé ‹ La technologie › » .");
+        assert_clean("Er sagte: „Das ist ‚gut‘ so“, und ging.");
+        assert_clean("Polish „cudzysłów” style.");
+        assert_clean("Он сказал: «Это „правда“ вчера».");
+        assert_clean("Das ist »richtig« und ›auch‹ so.");
+        assert_clean("Han sa »hej» och gick.");
+        assert_clean("This is «correct».");
+    }
+
+    #[test]
+    fn a_nested_guillemet_closed_by_the_outer_one_is_unclosed() {
+        let text = "Elle a écrit: « L’article est intitulé ‹ La technologie » .";
+        assert_one(text, UNCLOSED, "‹", 0);
+        assert_one("“This has an ‘unclosed nested quote”", UNCLOSED, "‘", 0);
+    }
+
+    #[test]
+    fn breadcrumbs_are_not_quotes() {
+        assert_clean("Home » News » World");
+        assert_clean("Home › News › World");
+    }
+
+    #[test]
+    fn inch_marks_and_primes_are_not_quotes() {
+        assert_clean("A 6.1\" screen and a 20\" wide board.");
+        assert_clean("seat pitch of 31-33\", with a 31\" pitch.");
+        assert_clean("\"The screen is 20\" wide.\"");
+        assert_clean("\"02\" will sort before \"10\" as expected so it will have size of 10\".");
+        assert_clean("He is 6′2″ tall, or 6'2\".");
+    }
+
+    #[test]
+    fn html_entities_tags_and_code_spans_are_not_quotes() {
+        assert_clean("He said &ldquo;hello&rdquo;. And &ldquo;bye.");
+        assert_clean("<a href=\"https://example.com/\">link</a> <img alt='x>");
+        assert_clean("Use `\"` or `'` for strings.");
+        assert_clean("test {\"{ABC`{\"{ABC}\"}`}\"} ok.");
+        // A `<` that opens no tag does not hide the quotes after it.
+        assert_one("if a < b \"then", UNCLOSED, "\"", 0);
+    }
+
+    #[test]
+    fn paragraphs_joined_on_one_line_keep_their_reopening_marks() {
+        assert_clean("He said: \"We will win. \"It is certain.\" Then he left.");
+        assert_clean("He said: \"Ask him 'what is it?' \"He did.\"");
+        assert_clean("He said: “We will win. “It is certain.” Then he left.");
+        // Still unclosed when the last joined paragraph never closes.
+        assert_one(
+            "He said: \"We will win. \"It is certain.",
+            UNCLOSED,
+            "\"",
+            1,
+        );
+    }
+
+    #[test]
+    fn hard_wrapped_lines_continue_only_where_blank_lines_separate_paragraphs() {
+        assert_clean("Title\n\nHe said “this is a long\nquotation” today.\n\nNext paragraph.");
+        let text = "He said “this is a long\nquotation” today.";
+        let got = check(text);
+        assert_eq!(
+            got,
+            vec![
+                (UNCLOSED.to_string(), text.find('“').unwrap()),
+                (UNOPENED.to_string(), text.find('”').unwrap()),
+            ]
+        );
+    }
+
+    #[test]
+    fn blank_line_detection() {
+        assert!(has_blank_line_between_content(b"a\n\nb"));
+        assert!(has_blank_line_between_content(b"a\r\n \r\nb"));
+        assert!(has_blank_line_between_content(b"> a\n>\n> b"));
+        assert!(!has_blank_line_between_content(b"a\nb\n\n"));
+        assert!(!has_blank_line_between_content(b"\n\na\nb"));
+    }
+
+    #[test]
+    fn elisions() {
+        for word in ["90s", "22", "em", "Tis", "n’ roll", "cause"] {
+            assert!(is_elision(word), "{word}");
+        }
+        for word in ["Hello", "2022", "host"] {
+            assert!(!is_elision(word), "{word}");
+        }
+    }
+
+    #[test]
+    fn pairing_is_linear_on_pathological_input() {
+        // 50,000 unclosed openers on one line (reported once, through the
+        // innermost), then 50,000 stray closers, each reported: one pass.
+        let text = format!("{}\n\n{}", "“a ".repeat(50_000), "b” ".repeat(50_000));
+        let got = check(&text);
+        assert_eq!(got.iter().filter(|(r, _)| r == NESTED).count(), 1);
+        assert_eq!(got.iter().filter(|(r, _)| r == UNOPENED).count(), 50_000);
+        let tags = format!("{}\"", "<a ".repeat(100_000));
+        assert_eq!(check(&tags).len(), 1);
+    }
+}
