@@ -33,6 +33,13 @@
 //!   the quotation is unclosed.
 //!
 //! CRLF is whitespace at the line end; a line of only `>` markers is blank.
+//! Corpora that store a paragraph per line often join the paragraphs of a long
+//! quotation into one line and keep their re-opening marks (`… in that
+//! direction. "If the …"`): an opener of the innermost open kind right after a
+//! sentence end re-opens that quotation instead of nesting in it.
+//!
+//! All three flags share the prefix `quotes.unbalanced`, so
+//! `--disable quotes.unbalanced` switches them off together.
 //!
 //! # What it deliberately does not do
 //! - It never curls straight quotes, never converts apostrophes and never adds,
@@ -328,17 +335,18 @@ impl<'a> Pairing<'a> {
     /// (re-opened, or a hard-wrapped line) and reports the ones that do not.
     /// Returns how many leading marks were consumed as re-openers.
     fn paragraph_start(&mut self, content: usize, saw_blank: bool) -> usize {
-        let strong: Vec<usize> = (0..self.stack.len())
-            .filter(|&i| !self.stack[i].weak)
-            .collect();
+        // Compare the line's leading marks with the open levels, outermost
+        // first (straight `'` levels do not count): bounded by the line.
+        let mut levels = self.stack.iter().filter(|o| !o.weak);
         let mut reopened = 0;
         let mut prev_end = content;
         for mark in &self.marks {
-            if reopened == strong.len() || !is_blank(&self.text[prev_end..mark.start]) {
+            if !is_blank(&self.text[prev_end..mark.start]) {
                 break;
             }
-            if mark.kind != self.stack[strong[reopened]].kind {
-                break;
+            match levels.next() {
+                Some(level) if level.kind == mark.kind => {}
+                _ => break,
             }
             reopened += 1;
             prev_end = mark.end;
@@ -603,12 +611,17 @@ impl<'a> Pairing<'a> {
             };
             self.findings.push(finding);
         }
-        self.stack.truncate(from);
-        // Entries below `from` keep their links; recompute the innermost per kind.
-        self.last_of_kind = [None; 4];
-        for i in 0..self.stack.len() {
-            self.last_of_kind[self.stack[i].kind.index()] = Some(i);
+        // The innermost open quotation per kind: follow the removed entries'
+        // links down (amortised against their pushes, so pairing stays linear).
+        for slot in &mut self.last_of_kind {
+            while let Some(i) = *slot {
+                if i < from {
+                    break;
+                }
+                *slot = self.stack[i].below;
+            }
         }
+        self.stack.truncate(from);
     }
 }
 
@@ -1165,5 +1178,11 @@ mod tests {
         assert_eq!(got.iter().filter(|(r, _)| r == UNOPENED).count(), 50_000);
         let tags = format!("{}\"", "<a ".repeat(100_000));
         assert_eq!(check(&tags).len(), 1);
+        // Pop-throughs under 20,000 open quotations.
+        let deep = format!("{}{}", "“a ".repeat(20_000), "‘b ”".repeat(20_000));
+        assert_eq!(check(&deep).len(), 20_000);
+        // An unclosed quotation over 20,000 hard-wrapped lines.
+        let wrapped = format!("Title\n\n{}{}", "“a ".repeat(20_000), "b\n".repeat(20_000));
+        assert_eq!(check(&wrapped).len(), 1);
     }
 }
