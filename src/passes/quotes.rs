@@ -57,7 +57,7 @@
 //!   (`"The screen is 20" wide."`).
 //! - Other conventions are correct as they are: British `‘…“…”…’`, French
 //!   `« … »` with (narrow) no-break spaces, German `„…“` and `‚…‘` (there `“`
-//!   and `‘` close), reversed `»…«`, Swedish `»…»`, Russian `«…„…“…»`, and
+//!   and `‘` close), reversed `»…«`, Swedish `»…»` and `”…”`, Russian `«…„…“…»`, and
 //!   balanced same-kind nesting (`“said “no” to”`) is not reported.
 //! - HTML entities (`&ldquo;`) are text, not marks; quotes inside HTML tags
 //!   (`<a href="…">`) and Markdown code spans (`` `"` ``) are not paired.
@@ -140,6 +140,9 @@ enum Class {
     /// of the kind follows before the next opener; otherwise an apostrophe or
     /// an inch mark. Never reported.
     WeakClose,
+    /// `”` before a word: closes an open quotation, otherwise opens one (the
+    /// Swedish and Finnish `”…”`).
+    SwedishOpen,
     /// A straight `"` with the same thing on both sides: closes an open `"`
     /// quotation, opens otherwise.
     Either,
@@ -393,6 +396,10 @@ impl<'a> Pairing<'a> {
             Class::Open => self.push(mark, false),
             Class::WeakOpen => self.push(mark, true),
             Class::Close => self.close(mark),
+            Class::SwedishOpen => match nearest {
+                Some(k) => self.pop_to(k, mark),
+                None => self.push(mark, false),
+            },
             Class::WeakClose => {
                 let top = self.stack.len().checked_sub(1);
                 if top.is_some() && top == nearest && !mark.closer_follows {
@@ -516,7 +523,12 @@ impl<'a> Pairing<'a> {
         if mark.kind == Kind::Single {
             return; // indistinguishable from an apostrophe
         }
-        if mark.glyph == '”' && self.last_close == Some((mark.start, '”')) {
+        // `””` right after a close: the second has no partner. Not in a longer
+        // run (`”””` has two extras; collapsing one would not restore balance).
+        if mark.glyph == '”'
+            && self.last_close == Some((mark.start, '”'))
+            && !self.text[mark.end..].starts_with('”')
+        {
             self.findings.push(Finding::fixed(
                 KEYING_DOUBLE,
                 mark.start,
@@ -801,6 +813,7 @@ fn classify(text: &str, start: usize, end: usize, glyph: char) -> (Kind, Class) 
             (Kind::Single, class)
         }
         '“' | '‟' => (Kind::Double, Class::HighDouble),
+        '”' if opens_after(prev) && is_alnum(next) => (Kind::Double, Class::SwedishOpen),
         '”' => (Kind::Double, Class::Close),
         '„' => (Kind::Double, Class::Open),
         '«' | '»' | '‹' | '›' => {
@@ -1010,7 +1023,9 @@ mod tests {
         assert_one("He left early.” Then it ended.", UNOPENED, "”", 0);
         assert_one("comfortable all along.\"", UNOPENED, "\"", 0);
         assert_one("This is not correct«", UNOPENED, "«", 0);
-        assert_one("“Sample text” ”with more text", UNOPENED, "”", 1);
+        assert_one("“Sample text” more text”", UNOPENED, "”", 1);
+        // A `”` before a word opens (Swedish `”…”`): here it is left open.
+        assert_one("“Sample text” ”with more text", UNCLOSED, "”", 1);
     }
 
     #[test]
@@ -1086,6 +1101,7 @@ mod tests {
         assert_clean("Он сказал: «Это „правда“ вчера».");
         assert_clean("Das ist »richtig« und ›auch‹ so.");
         assert_clean("Han sa »hej» och gick.");
+        assert_clean("”Hej”, sa han. Han sa ”nej” igen.");
         assert_clean("This is «correct».");
     }
 
@@ -1184,5 +1200,42 @@ mod tests {
         // An unclosed quotation over 20,000 hard-wrapped lines.
         let wrapped = format!("Title\n\n{}{}", "“a ".repeat(20_000), "b\n".repeat(20_000));
         assert_eq!(check(&wrapped).len(), 1);
+    }
+
+    #[test]
+    fn random_texts_give_valid_spans_and_settling_fixes() {
+        const PIECES: &[&str] = &[
+            "“", "”", "‘", "’", "\"", "'", "«", "»", "‹", "›", "„", "‚", "‟", "a", "word", "9",
+            " ", " ", "\n", "\n\n", "\r\n", "> ", ".", ",", "?", "`", "<a ", ">", "(", "\u{a0}",
+            "\u{202f}", "é", "…",
+        ];
+        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..3_000 {
+            let len = (next() % 40) as usize;
+            let text: String = (0..len)
+                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .collect();
+            let mut findings = Vec::new();
+            Quotes::new().check(&text, &mut findings);
+            for f in &findings {
+                assert!(f.start < f.end && f.end <= text.len(), "{text:?} {f:?}");
+                assert!(text.is_char_boundary(f.start) && text.is_char_boundary(f.end));
+                if let Some(fix) = &f.fix {
+                    assert_eq!(f.rule, KEYING_DOUBLE);
+                    for e in &fix.edits {
+                        assert!(e.replacement.is_empty(), "{text:?}");
+                        assert!(matches!(&text[e.start..e.end], "“" | "”"), "{text:?}");
+                    }
+                }
+            }
+            let once = fixed(&text);
+            assert_eq!(fixed(&once), once, "fixes settle: {text:?}");
+        }
     }
 }
