@@ -70,13 +70,62 @@ use memchr::memchr;
 use crate::finding::{Edit, Finding, Fix};
 use crate::pass::Pass;
 
-/// Rule id: an opener that is never closed.
+/// `quotes.unbalanced.unclosed`
+///
+/// **What it does**: flags an opening mark whose paragraph ends without its
+/// closer while the next paragraph does not re-open it, a last paragraph that
+/// never closes, and a nested opener that an outer closer shuts around.
+///
+/// **Why is this bad?** The reader cannot tell where the quoted words end, and
+/// a corpus user cannot separate quotation from reporting.
+///
+/// **Example**: `He said: “We will win.` followed by `Then he left.`
+///
+/// **Fix safety**: no fix. Where the closer belongs is a question for a person.
 pub const UNCLOSED: &str = "quotes.unbalanced.unclosed";
-/// Rule id: a closer with nothing of its kind open.
+
+/// `quotes.unbalanced.unopened`
+///
+/// **What it does**: flags a closing `”`, `"`, `»`, `«`, `›` or `‹` with
+/// nothing of its kind open. Never a `’` or `'`: those are apostrophes as often.
+///
+/// **Why is this bad?** The opener was lost, often with a paragraph break.
+///
+/// **Example**: `He left early.” Then the meeting ended.`
+///
+/// **Fix safety**: no fix; deleting the mark could delete the evidence of a
+/// lost opener.
 pub const UNOPENED: &str = "quotes.unbalanced.unopened";
-/// Rule id: a same-kind opener inside an open quotation, with too few closers.
+
+/// `quotes.unbalanced.nested`
+///
+/// **What it does**: flags a second opener of the kind already open (`“…“`)
+/// when the paragraph has only one closer for the two, or none.
+///
+/// **Why is this bad?** Either the outer quotation lost its closer or the
+/// inner opener is a keying slip; both leave the quotation unbalanced.
+///
+/// **Example**: `“We urge everyone, taking into account “accounts for new
+/// realities.”` and the paragraph ends.
+///
+/// **Fix safety**: no fix, except the adjacent `““` of
+/// [`KEYING_DOUBLE`]: which of the two marks is wrong is not known.
 pub const NESTED: &str = "quotes.unbalanced.nested";
-/// Rule id: a doubled `““` or `””` whose extra mark has no partner.
+
+/// `quotes.keying-double`
+///
+/// **What it does**: removes the extra mark of `““` (two openers, one closer)
+/// or `””` (one opener, two closers).
+///
+/// **Why is this bad?** A doubled keystroke that leaves the quotation
+/// unbalanced.
+///
+/// **Example**: `The sign said ““Keep out” in red.` → `The sign said “Keep
+/// out” in red.`
+///
+/// **Fix safety**: safe. It applies only when the extra mark has no partner,
+/// so the result is balanced; balanced `“…“Keep out””`, a `’”` double close,
+/// straight `""` and longer runs (`”””`) are never touched.
 pub const KEYING_DOUBLE: &str = "quotes.keying-double";
 
 /// The `quotes` pass. It has no configuration: the pairing rules are the policy.
