@@ -277,7 +277,7 @@ pub const HELP: &[(&str, &str)] = &[
     ("s", "skip this file: nothing is written to it"),
     (
         "q",
-        "quit: what you decided is written; undecided fixes are not applied",
+        "quit (also Esc, Ctrl-C): what you decided is written; undecided fixes are not applied",
     ),
     ("?", "this help"),
 ];
@@ -403,10 +403,10 @@ pub fn fix_screen(session: &Session, status: &str, cols: usize, height: usize) -
         }
     }
     let keys = vec![keys_row(&[
-        ("y", "accept"),
-        ("n", "reject"),
-        ("a", "accept rule"),
-        ("r", "reject rule"),
+        ("y", "yes"),
+        ("n", "no"),
+        ("a", "yes to rule"),
+        ("r", "no to rule"),
         ("u", "undo"),
         ("s", "skip file"),
         ("q", "quit"),
@@ -453,7 +453,7 @@ pub fn rule_screen(
     rows.push(vec![
         span(" ", Tone::Plain),
         span(g.rule.clone(), Tone::Strong),
-        span(format!("   {} › ", g.pass), Tone::Dim),
+        span(format!("   pass {} · ", g.pass), Tone::Dim),
         span(
             format!(
                 "{} fix{} in {} file{}",
