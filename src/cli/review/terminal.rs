@@ -1,0 +1,168 @@
+//! The terminal while a review runs: raw mode on the alternate screen, keys
+//! and resizes in, rows painted out (with `crossterm`).
+//!
+//! The terminal is always given back as it was (raw mode off, cursor shown,
+//! normal screen): when [`Terminal`] is dropped, on an error, and on a panic
+//! (a panic hook restores it before the message is printed, so the message is
+//! readable).
+
+use std::io::{self, Stdout, Write};
+use std::sync::Once;
+
+use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
+use crossterm::style::{Attribute, Color, Print, ResetColor, SetAttribute, SetForegroundColor};
+use crossterm::terminal::{self, ClearType};
+use crossterm::{cursor, execute, queue};
+
+use super::screen::{Row, Tone};
+
+/// What the person did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    /// A character key.
+    Key(char),
+    /// Ctrl-C or Escape: treated as quit.
+    Interrupt,
+}
+
+/// The terminal in review mode. Restored when dropped.
+pub struct Terminal {
+    out: Stdout,
+}
+
+impl Terminal {
+    /// Switches to raw mode on the alternate screen.
+    pub fn open() -> io::Result<Self> {
+        static HOOK: Once = Once::new();
+        HOOK.call_once(|| {
+            let previous = std::panic::take_hook();
+            std::panic::set_hook(Box::new(move |info| {
+                restore();
+                previous(info);
+            }));
+        });
+        terminal::enable_raw_mode()?;
+        let mut out = io::stdout();
+        if let Err(e) = execute!(out, terminal::EnterAlternateScreen, cursor::Hide) {
+            restore();
+            return Err(e);
+        }
+        Ok(Terminal { out })
+    }
+
+    /// Columns and rows.
+    pub fn size(&self) -> (usize, usize) {
+        let (c, r) = terminal::size().unwrap_or((80, 24));
+        // A pseudo-terminal nobody sized reports 0×0.
+        if c == 0 || r == 0 {
+            (80, 24)
+        } else {
+            (c as usize, r as usize)
+        }
+    }
+
+    /// Paints `rows` from the top, clearing what was there.
+    pub fn draw(&mut self, rows: &[Row]) -> io::Result<()> {
+        queue!(self.out, cursor::MoveTo(0, 0))?;
+        for (y, row) in rows.iter().enumerate() {
+            queue!(
+                self.out,
+                cursor::MoveTo(0, y as u16),
+                terminal::Clear(ClearType::CurrentLine)
+            )?;
+            for span in row {
+                paint(&mut self.out, span.tone, &span.text)?;
+            }
+        }
+        queue!(self.out, terminal::Clear(ClearType::FromCursorDown))?;
+        self.out.flush()
+    }
+
+    /// Shows the screen `view` makes for the terminal's size and waits for a
+    /// key, repainting on every resize.
+    pub fn ask(&mut self, view: &dyn Fn(usize, usize) -> Vec<Row>) -> io::Result<Input> {
+        loop {
+            let (cols, rows) = self.size();
+            self.draw(&view(cols, rows))?;
+            loop {
+                match event::read()? {
+                    Event::Resize(..) => break,
+                    Event::Key(k) if k.kind != KeyEventKind::Release => match k.code {
+                        KeyCode::Char('c') if k.modifiers.contains(KeyModifiers::CONTROL) => {
+                            return Ok(Input::Interrupt)
+                        }
+                        KeyCode::Esc => return Ok(Input::Interrupt),
+                        KeyCode::Char(c) => return Ok(Input::Key(c.to_ascii_lowercase())),
+                        _ => {}
+                    },
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Terminal {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+/// Raw mode off, cursor shown, normal screen. Safe to call more than once.
+fn restore() {
+    let mut out = io::stdout();
+    let _ = execute!(
+        out,
+        ResetColor,
+        SetAttribute(Attribute::Reset),
+        cursor::Show,
+        terminal::LeaveAlternateScreen
+    );
+    let _ = terminal::disable_raw_mode();
+}
+
+fn paint(out: &mut Stdout, tone: Tone, text: &str) -> io::Result<()> {
+    match tone {
+        Tone::Plain => queue!(out, Print(text)),
+        Tone::Dim => queue!(
+            out,
+            SetAttribute(Attribute::Dim),
+            Print(text),
+            SetAttribute(Attribute::Reset)
+        ),
+        Tone::Removed => queue!(
+            out,
+            SetForegroundColor(Color::Red),
+            SetAttribute(Attribute::CrossedOut),
+            Print(text),
+            SetAttribute(Attribute::Reset),
+            ResetColor
+        ),
+        Tone::Added => queue!(
+            out,
+            SetForegroundColor(Color::Green),
+            SetAttribute(Attribute::Bold),
+            Print(text),
+            SetAttribute(Attribute::Reset),
+            ResetColor
+        ),
+        Tone::Title => queue!(
+            out,
+            SetAttribute(Attribute::Reverse),
+            Print(text),
+            SetAttribute(Attribute::Reset)
+        ),
+        Tone::Strong => queue!(
+            out,
+            SetAttribute(Attribute::Bold),
+            Print(text),
+            SetAttribute(Attribute::Reset)
+        ),
+        Tone::Note => queue!(
+            out,
+            SetForegroundColor(Color::Yellow),
+            Print(text),
+            ResetColor
+        ),
+    }
+}
