@@ -293,6 +293,12 @@ async fn report_export_apply_round_trips() {
     let (dir, paths) = articles();
     let page = report(dir.path(), &paths);
     browser.load(&page).await;
+    browser.click("#accept-shown").await;
+    let rows = browser.rows().await;
+    assert!(
+        rows.iter().all(|(_, d)| d == "accept" || d == "flag"),
+        "{rows:?}"
+    );
     browser.click("#reject-shown").await;
     let rows = browser.rows().await;
     assert!(
@@ -470,4 +476,38 @@ async fn seed_report_screenshots() {
         .screenshot(&to.join("report-seed-filtered.png"))
         .await;
     browser.close().await;
+}
+
+/// Not the browser: what `redline report` refuses and how it reports files it
+/// cannot read.
+#[test]
+fn unreadable_files_are_listed_and_exit_2() {
+    let (dir, mut paths) = articles();
+    paths.push(dir.path().join("missing.txt").to_str().unwrap().to_string());
+    let out = dir.path().join("report.html");
+    let result = redline()
+        .arg("report")
+        .args(&paths)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(result.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(stderr.contains("missing.txt: no such file"), "{stderr}");
+    let html = fs::read_to_string(&out).unwrap();
+    assert!(html.contains("missing.txt: no such file"));
+    assert!(
+        html.contains("Dimitri Peskov"),
+        "the readable files are reported"
+    );
+
+    let refused = redline()
+        .args(["report", "-", "-o"])
+        .arg(dir.path().join("stdin.html"))
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("needs file paths"));
+    assert!(!dir.path().join("stdin.html").exists());
 }

@@ -5,7 +5,8 @@
 //!
 //! Text files only: a change set exported from the page names each document by
 //! its path, which `redline apply` rewrites; standard input has no path to
-//! rewrite, so it is refused.
+//! rewrite, so it is refused, and so are JSON Lines files named on the command
+//! line (their change sets come from `redline diff --format json --jsonl`).
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -13,6 +14,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 
+use redline::io::jsonl::is_jsonl_path;
 use redline::io::walk::{collect, Input, WalkOptions};
 use redline::io::write::write_atomic;
 use redline::render::report::{Report, ReportDocument};
@@ -33,6 +35,13 @@ pub fn run(
         bail!(
             "redline report needs file paths, not `-`: the change set it exports names \
              the files that `redline apply` rewrites. Save the text to a file first"
+        );
+    }
+    if let Some(p) = paths.iter().find(|p| is_jsonl_path(Path::new(p))) {
+        bail!(
+            "{p}: the HTML report reads text files, not JSON Lines; for a JSON Lines corpus \
+             make a change set with `redline diff --format json --jsonl {p}`, edit its \
+             decisions and `redline apply` it"
         );
     }
     let (inputs, walk_errors) = collect(paths, walk);

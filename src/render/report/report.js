@@ -340,5 +340,6 @@
   $("reject-shown").addEventListener("click", () => decideShown("reject"));
   applyFilters();
   refresh();
+  window.redlineReadyMs = performance.now();
   document.body.setAttribute("data-ready", "true");
 })();
