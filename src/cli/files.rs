@@ -129,7 +129,8 @@ fn merge_tally(into: &mut Tally, from: Tally) {
     into.documents += from.documents;
 }
 
-fn read_input(input: &Input) -> Result<Vec<u8>, String> {
+/// The bytes of one input, or a message naming it and saying what to check.
+pub fn read_input(input: &Input) -> Result<Vec<u8>, String> {
     match input {
         Input::Stdin => {
             let mut buf = Vec::new();

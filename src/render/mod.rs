@@ -9,6 +9,7 @@ pub mod check;
 pub mod diff;
 pub mod json;
 pub mod patch;
+pub mod report;
 pub mod rules;
 pub mod statistics;
 pub mod visible;
