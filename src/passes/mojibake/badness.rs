@@ -53,7 +53,8 @@ mod tests {
 
     #[test]
     fn common_mojibake_is_bad() {
-        for text in ["donâ€™t", "Â£5", "cafÃ©", "â€œquotedâ€\u{9d}", "Ã¢â‚¬â„¢"] {
+        for text in ["donâ€™t", "Â£5", "cafÃ©", "â€œquotedâ€\u{9d}", "Ã¢â‚¬â„¢"]
+        {
             assert!(is_bad(data(), text), "{text:?}");
         }
     }

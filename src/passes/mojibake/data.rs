@@ -273,10 +273,13 @@ impl Data {
     /// Builds the indexed data from the two files' texts.
     pub fn parse(tables: &str, heuristic: &str) -> Result<Data, String> {
         let tables = parse_tables(tables)?;
-        let file: HeuristicFile = toml::from_str(heuristic)
-            .map_err(|e| format!("rules/mojibake/heuristic.toml: {e}"))?;
-        let mut by_name: HashMap<String, Codec> =
-            tables.codecs.into_iter().map(|c| (c.name.clone(), c)).collect();
+        let file: HeuristicFile =
+            toml::from_str(heuristic).map_err(|e| format!("rules/mojibake/heuristic.toml: {e}"))?;
+        let mut by_name: HashMap<String, Codec> = tables
+            .codecs
+            .into_iter()
+            .map(|c| (c.name.clone(), c))
+            .collect();
 
         // Clue classes: what bytes C2-DF, E0-EF, F0/F3 and 80-BF decode to in the
         // clue codecs.
@@ -332,8 +335,7 @@ impl Data {
             for element in &rule.seq {
                 let mut mask = 0u128;
                 for token in element.split('|') {
-                    if let Some(lit) = token.strip_prefix('\'').and_then(|t| t.strip_suffix('\''))
-                    {
+                    if let Some(lit) = token.strip_prefix('\'').and_then(|t| t.strip_suffix('\'')) {
                         let bit = match literal_bits.get(lit) {
                             Some(&b) => b,
                             None => {

@@ -363,6 +363,9 @@ mod tests {
         assert_eq!(fixed, "parlé… Tu sais");
         assert!(plan.c1 && plan.codecs.is_empty());
         // Bytes Windows-1252 leaves undefined stay.
-        assert_eq!(fix("intentional \u{1a} \u{81}"), "intentional \u{1a} \u{81}");
+        assert_eq!(
+            fix("intentional \u{1a} \u{81}"),
+            "intentional \u{1a} \u{81}"
+        );
     }
 }
