@@ -11,32 +11,71 @@
 use super::data::Data;
 
 /// Whether `text` contains any badness sequence.
+///
+/// Every sequence has a non-ASCII character and spans at most `max_len`
+/// characters, so only the neighbourhood of non-ASCII characters matters:
+/// they are grouped into clusters (less than `max_len - 1` ASCII bytes apart),
+/// and a cluster of one character is only looked at if that character can
+/// make a sequence with ASCII alone (`Â`, `Ã`, `œ`, C1 controls). A typical
+/// line with a few curly quotes and a `£` is decided without comparing any
+/// sequence.
 pub(super) fn is_bad(data: &Data, text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let gap = data.max_len - 1;
+    let mut pos = 0;
+    while let Some(start) = super::next_non_ascii(bytes, pos) {
+        let mut end = start;
+        let mut count = 0;
+        let mut lone = false;
+        loop {
+            let c = text[end..].chars().next().expect("a character boundary");
+            end += c.len_utf8();
+            count += 1;
+            lone |= data.mask(c).0 & data.lone_mask != 0;
+            // Non-ASCII characters come back to back in most mojibake.
+            if bytes.get(end).is_some_and(|&b| b >= 0x80) {
+                continue;
+            }
+            match super::next_non_ascii(bytes, end) {
+                Some(next) if next - end < gap => end = next,
+                _ => break,
+            }
+        }
+        if count > 1 || lone {
+            let from = start.saturating_sub(gap);
+            let to = (end + gap).min(bytes.len());
+            if window_is_bad(data, &text[from..to], from == 0) {
+                return true;
+            }
+        }
+        pos = end;
+    }
+    false
+}
+
+/// Whether a sequence occurs in `window`; `at_start` says whether it begins
+/// the text (for sequences anchored there).
+fn window_is_bad(data: &Data, window: &str, at_start: bool) -> bool {
     const RING: usize = 8;
     debug_assert!(data.max_len <= RING);
     let mut ring = [0u128; RING];
-    // Index of the last non-ASCII character, plus one (0 = none yet).
-    let mut last_non_ascii = 0usize;
-    for (n, c) in text.chars().enumerate() {
-        let mask = data.mask(c);
-        ring[n % RING] = mask;
-        if !c.is_ascii() {
-            last_non_ascii = n + 1;
-        }
-        if last_non_ascii == 0 || n + 1 - last_non_ascii >= data.max_len {
-            continue;
-        }
-        if mask & data.last_union == 0 {
-            continue;
-        }
-        'seq: for seq in &data.sequences {
+    for (i, c) in window.chars().enumerate() {
+        let (mask, ends) = data.mask(c);
+        ring[i % RING] = mask;
+        let n = i + 1;
+        // Only sequences whose last element this character matches can end
+        // here; compare the rest from the back, where they differ most.
+        let mut candidates = ends;
+        'seq: while candidates != 0 {
+            let index = candidates.trailing_zeros() as usize;
+            candidates &= candidates - 1;
+            let seq = &data.sequences[index];
             let len = seq.masks.len();
-            if n + 1 < len || (seq.at_start && n + 1 != len) {
+            if n < len || (seq.at_start && !(at_start && n == len)) {
                 continue;
             }
-            let first = n + 1 - len;
-            for (k, &m) in seq.masks.iter().enumerate() {
-                if ring[(first + k) % RING] & m == 0 {
+            for k in (0..len - 1).rev() {
+                if ring[(n - len + k) % RING] & seq.masks[k] == 0 {
                     continue 'seq;
                 }
             }
@@ -76,6 +115,31 @@ mod tests {
     fn start_anchor_only_matches_at_the_start() {
         assert!(is_bad(data(), "Ã le"));
         assert!(!is_bad(data(), "XÃ le"));
+    }
+
+    #[test]
+    fn sequences_after_long_ascii_stretches_are_seen() {
+        let pad = "x".repeat(40);
+        assert!(is_bad(data(), &format!("{pad}donâ€™t{pad}")));
+        assert!(is_bad(data(), &format!("{pad}é{pad}xÂ£5")));
+        assert!(!is_bad(data(), &format!("{pad}é{pad}Â")));
+        // The start anchor does not match after a skip.
+        assert!(!is_bad(data(), &format!("{pad}. Ã le")));
+    }
+
+    #[test]
+    fn only_a_few_characters_make_a_sequence_with_ascii_alone() {
+        let d = data();
+        let lone = |c: char| d.mask(c).0 & d.lone_mask != 0;
+        for c in ['Â', 'Ã', 'Œ', 'œ', '\u{85}', '\u{9d}'] {
+            assert!(lone(c), "{c:?}");
+        }
+        for c in ['’', '“', '”', '£', 'é', '\u{a0}', 'ü', '€'] {
+            assert!(!lone(c), "{c:?}");
+        }
+        // Isolated, such characters are never bad; side by side they may be.
+        assert!(!is_bad(d, "a £ b “ c ’ d é"));
+        assert!(is_bad(d, "a £“5"));
     }
 
     #[test]

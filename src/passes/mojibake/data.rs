@@ -29,9 +29,14 @@ pub(super) struct Codec {
     pub decode: [char; 128],
     /// Which of those bytes the codec itself leaves undefined (sloppy only).
     pub undefined: [bool; 128],
-    /// Non-ASCII character → byte (plus U+FFFD → 0x1A for sloppy codecs).
-    encode: HashMap<char, u8>,
+    /// Byte of characters U+0080..U+0600 (0 = none).
+    encode_dense: Vec<u8>,
+    /// Byte of other characters, sorted (plus U+FFFD → 0x1A when sloppy).
+    encode_sparse: Vec<(char, u8)>,
 }
+
+/// Characters below this encode through a dense table.
+const ENCODE_DENSE_END: u32 = 0x600;
 
 impl Codec {
     /// The byte `c` encodes to, if the codec can represent it.
@@ -43,8 +48,16 @@ impl Codec {
             } else {
                 Some(c as u8)
             }
+        } else if u32::from(c) < ENCODE_DENSE_END {
+            match self.encode_dense[c as usize - 0x80] {
+                0 => None,
+                b => Some(b),
+            }
         } else {
-            self.encode.get(&c).copied()
+            self.encode_sparse
+                .binary_search_by_key(&c, |&(k, _)| k)
+                .ok()
+                .map(|i| self.encode_sparse[i].1)
         }
     }
 
@@ -86,6 +99,9 @@ pub(super) struct Sequence {
     pub at_start: bool,
 }
 
+/// Characters below this have their class bits in a dense table.
+const DENSE_END: u32 = 0x2700;
+
 /// Built-in classes that are computed rather than listed.
 pub(super) mod builtin {
     /// `a-z`.
@@ -123,18 +139,38 @@ pub(super) mod clue {
 pub(super) struct Data {
     /// The codecs in the order they are tried.
     pub codecs: Vec<Codec>,
-    /// Class bits of every listed non-ASCII character.
-    pub char_masks: HashMap<char, u128>,
-    /// Class bits of ASCII characters (built-ins plus literal sets).
-    pub ascii_masks: [u128; 128],
+    /// For characters U+0080 up to [`DENSE_END`]: bit `i` set when
+    /// `codecs[i]` can encode it.
+    membership: Vec<u16>,
+    /// The same for characters from [`DENSE_END`] on (U+FFFD, MacRoman's
+    /// U+F8FF), sorted.
+    sparse_membership: Vec<(char, u16)>,
+    /// Bits of the sloppy codecs (the ones that encode U+FFFD, not U+001A).
+    sloppy_bits: u16,
+    /// Class bits of characters U+0080 up to [`DENSE_END`], as indexes into
+    /// `distinct_masks` (a few hundred distinct values for ten thousand
+    /// characters keeps the table small enough for the cache).
+    dense_ids: Vec<u16>,
+    /// The distinct masks `dense_ids` point into, each with the set of
+    /// sequences (bit `i` = `sequences[i]`) whose last element it matches.
+    distinct_masks: Vec<(u128, u64)>,
+    /// Class bits of listed characters from [`DENSE_END`] on, sorted.
+    sparse_masks: Vec<(char, (u128, u64))>,
+    /// Masks of unlisted characters from [`DENSE_END`] on: word characters and
+    /// the rest. (No unlisted whitespace character there ends a sequence.)
+    other_masks: [(u128, u64); 2],
+    /// Class bits of ASCII characters (built-ins plus literal sets), with the
+    /// sequences whose last element they match.
+    pub ascii_masks: [(u128, u64); 128],
     /// The badness rules.
     pub sequences: Vec<Sequence>,
-    /// Union of every rule's last element, to skip characters fast.
-    pub last_union: u128,
     /// The longest rule.
     pub max_len: usize,
-    /// UTF-8 clue bits of characters.
-    pub clues: HashMap<char, u8>,
+    /// Classes of the non-ASCII characters that can make a sequence with
+    /// ASCII characters alone (all other sequences need two non-ASCII ones).
+    pub lone_mask: u128,
+    /// UTF-8 clue bits of characters below [`DENSE_END`] (none above).
+    clues: Vec<u8>,
     /// What must not follow `Ã ` for the space to become byte A0.
     pub a_grave_not_before: Vec<Vec<u8>>,
     /// Byte patterns whose spaces become A0.
@@ -219,19 +255,29 @@ pub(super) fn parse_tables(text: &str) -> Result<Tables, String> {
                 if count != 128 {
                     return Err(err("a codec lists bytes 80-FF, 128 entries"));
                 }
-                let mut encode = HashMap::new();
+                let mut encode_dense = vec![0u8; (ENCODE_DENSE_END - 0x80) as usize];
+                let mut encode_sparse = Vec::new();
                 for (i, &c) in decode.iter().enumerate() {
-                    encode.insert(c, 0x80 + i as u8);
+                    let byte = 0x80 + i as u8;
+                    if c.is_ascii() {
+                        return Err(err("bytes 80-FF must decode to non-ASCII characters"));
+                    } else if u32::from(c) < ENCODE_DENSE_END {
+                        encode_dense[c as usize - 0x80] = byte;
+                    } else {
+                        encode_sparse.push((c, byte));
+                    }
                 }
                 if sloppy {
-                    encode.insert('\u{fffd}', 0x1a);
+                    encode_sparse.push(('\u{fffd}', 0x1a));
                 }
+                encode_sparse.sort_unstable();
                 codecs.push(Codec {
                     name: name.to_string(),
                     sloppy,
                     decode,
                     undefined,
-                    encode,
+                    encode_dense,
+                    encode_sparse,
                 });
             }
             Some("class") => {
@@ -301,6 +347,9 @@ impl Data {
             }
         }
         *clues.entry(' ').or_default() |= clue::CONTINUATION;
+        if clues.keys().any(|&c| u32::from(c) >= DENSE_END) {
+            return Err("heuristic.toml: a clue character is beyond the dense table".into());
+        }
         for c in file.weak_continuation.chars() {
             if let Some(bits) = clues.get_mut(&c) {
                 *bits &= !clue::STRICT;
@@ -367,24 +416,70 @@ impl Data {
             });
         }
 
-        let mut char_masks: HashMap<char, u128> = HashMap::new();
-        let mut ascii_masks = [0u128; 128];
-        for (i, m) in ascii_masks.iter_mut().enumerate() {
+        let mut char_masks: std::collections::BTreeMap<char, u128> = Default::default();
+        let mut ascii_bits = [0u128; 128];
+        for (i, m) in ascii_bits.iter_mut().enumerate() {
             *m = builtin_bits(char::from(i as u8));
         }
         for (chars, bit) in members {
             for c in chars {
                 if c.is_ascii() {
-                    ascii_masks[c as usize] |= bit;
+                    ascii_bits[c as usize] |= bit;
                 } else {
                     *char_masks.entry(c).or_insert_with(|| builtin_bits(c)) |= bit;
                 }
             }
         }
-        let last_union = sequences
-            .iter()
-            .fold(0, |acc, s| acc | s.masks[s.masks.len() - 1]);
+        if sequences.len() > 64 {
+            return Err("heuristic.toml: more than 64 badness sequences".into());
+        }
+        let ends = |m: u128| -> u64 {
+            sequences
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.masks[s.masks.len() - 1] & m != 0)
+                .fold(0, |acc, (i, _)| acc | 1 << i)
+        };
+        let ascii_masks = ascii_bits.map(|m| (m, ends(m)));
+        let mut distinct_masks: Vec<(u128, u64)> = Vec::new();
+        let mut ids: HashMap<u128, u16> = HashMap::new();
+        let dense_ids = (0x80..DENSE_END)
+            .map(|cp| {
+                let m = char::from_u32(cp).map_or(0, |c| {
+                    char_masks
+                        .get(&c)
+                        .copied()
+                        .unwrap_or_else(|| builtin_bits(c))
+                });
+                *ids.entry(m).or_insert_with(|| {
+                    distinct_masks.push((m, ends(m)));
+                    (distinct_masks.len() - 1) as u16
+                })
+            })
+            .collect();
+        let sparse_masks = char_masks
+            .into_iter()
+            .filter(|&(c, _)| u32::from(c) >= DENSE_END)
+            .map(|(c, m)| (c, (m, ends(m))))
+            .collect();
+        let other_masks =
+            [builtin_bits('\u{4e00}'), builtin_bits('\u{2700}')].map(|m| (m, ends(m)));
         let max_len = sequences.iter().map(|s| s.masks.len()).max().unwrap_or(0);
+        if !(2..=8).contains(&max_len) {
+            return Err("heuristic.toml: sequences are 1 to 8 characters, one of them 2+".into());
+        }
+        let ascii_union = ascii_bits.iter().fold(0, |acc, m| acc | m);
+        let mut lone_mask = 0u128;
+        for seq in &sequences {
+            for k in 0..seq.masks.len() {
+                let others_ascii = (0..seq.masks.len())
+                    .filter(|&j| j != k)
+                    .all(|j| seq.masks[j] & ascii_union != 0);
+                if others_ascii {
+                    lone_mask |= seq.masks[k];
+                }
+            }
+        }
 
         let mut codecs = Vec::new();
         for name in &file.codecs {
@@ -394,41 +489,111 @@ impl Data {
                     .ok_or_else(|| format!("heuristic.toml: unknown codec `{name}`"))?,
             );
         }
+        if codecs.len() > 16 {
+            return Err("heuristic.toml: at most 16 codecs".into());
+        }
+        let membership = (0x80..DENSE_END)
+            .map(|cp| {
+                char::from_u32(cp).map_or(0, |c| {
+                    codecs
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, codec)| codec.encode_char(c).is_some())
+                        .fold(0u16, |acc, (i, _)| acc | 1 << i)
+                })
+            })
+            .collect();
+        let sloppy_bits = codecs
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.sloppy)
+            .fold(0u16, |acc, (i, _)| acc | 1 << i);
+        let mut sparse_membership: Vec<(char, u16)> = Vec::new();
+        for (i, codec) in codecs.iter().enumerate() {
+            let beyond = codec
+                .decode
+                .iter()
+                .copied()
+                .filter(|&c| u32::from(c) >= DENSE_END);
+            let replacement = codec.sloppy.then_some('\u{fffd}');
+            for c in beyond.chain(replacement) {
+                match sparse_membership.iter_mut().find(|(k, _)| *k == c) {
+                    Some((_, bits)) => *bits |= 1 << i,
+                    None => sparse_membership.push((c, 1 << i)),
+                }
+            }
+        }
+        sparse_membership.sort_unstable();
+        let restore_a0: Vec<BytePattern> = file
+            .restore_a0
+            .iter()
+            .map(|p| parse_byte_pattern(p))
+            .collect::<Result<_, _>>()?;
+        let lossy: Vec<BytePattern> = file
+            .lossy
+            .iter()
+            .map(|p| parse_byte_pattern(p))
+            .collect::<Result<_, _>>()?;
+        // The repairs skip ASCII bytes other than 1A without trying patterns.
+        let starts_high = |p: &BytePattern| (0..0x80).all(|b| !p[0][b] || b == 0x1a);
+        if !restore_a0.iter().chain(&lossy).all(starts_high) {
+            return Err("heuristic.toml: a byte pattern starts with an ASCII byte".into());
+        }
         Ok(Data {
             codecs,
-            char_masks,
+            membership,
+            sparse_membership,
+            sloppy_bits,
+            dense_ids,
+            distinct_masks,
+            sparse_masks,
+            other_masks,
             ascii_masks,
             sequences,
-            last_union,
             max_len,
-            clues,
+            lone_mask,
+            clues: (0..DENSE_END)
+                .map(|cp| {
+                    char::from_u32(cp)
+                        .and_then(|c| clues.get(&c))
+                        .copied()
+                        .unwrap_or(0)
+                })
+                .collect(),
             a_grave_not_before: file
                 .a_grave_not_before
                 .iter()
                 .map(|s| s.as_bytes().to_vec())
                 .collect(),
-            restore_a0: file
-                .restore_a0
-                .iter()
-                .map(|p| parse_byte_pattern(p))
-                .collect::<Result<_, _>>()?,
-            lossy: file
-                .lossy
-                .iter()
-                .map(|p| parse_byte_pattern(p))
-                .collect::<Result<_, _>>()?,
+            restore_a0,
+            lossy,
         })
     }
 
-    /// The class bits of `c`.
+    /// The class bits of `c`, and the sequences whose last element it matches.
     #[inline]
-    pub fn mask(&self, c: char) -> u128 {
+    pub fn mask(&self, c: char) -> (u128, u64) {
         if c.is_ascii() {
             self.ascii_masks[c as usize]
         } else {
-            match self.char_masks.get(&c) {
-                Some(&m) => m,
-                None => builtin_bits(c),
+            let cp = u32::from(c);
+            if cp < DENSE_END {
+                self.distinct_masks[usize::from(self.dense_ids[cp as usize - 0x80])]
+            } else {
+                match self.sparse_masks.binary_search_by_key(&c, |&(k, _)| k) {
+                    Ok(i) => self.sparse_masks[i].1,
+                    Err(_) => {
+                        let bits = builtin_bits(c);
+                        let (word, other) = (self.other_masks[0], self.other_masks[1]);
+                        if bits == word.0 {
+                            word
+                        } else if bits == other.0 {
+                            other
+                        } else {
+                            (bits, u64::MAX)
+                        }
+                    }
+                }
             }
         }
     }
@@ -436,11 +601,33 @@ impl Data {
     /// The UTF-8 clue bits of `c`.
     #[inline]
     pub fn clue(&self, c: char) -> u8 {
-        if c == ' ' || !c.is_ascii() {
-            self.clues.get(&c).copied().unwrap_or(0)
-        } else {
-            0
+        self.clues.get(c as usize).copied().unwrap_or(0)
+    }
+
+    /// The codecs (as bits of `codecs`) that can encode every character of
+    /// `text`, in one pass over it.
+    pub fn fitting_codecs(&self, text: &str) -> u16 {
+        let mut fits = u16::MAX >> (16 - self.codecs.len());
+        for c in text.chars() {
+            let cp = u32::from(c);
+            if cp < 0x80 {
+                if c == '\u{1a}' {
+                    fits &= !self.sloppy_bits;
+                }
+                continue;
+            }
+            fits &= if cp < DENSE_END {
+                self.membership[cp as usize - 0x80]
+            } else {
+                self.sparse_membership
+                    .binary_search_by_key(&c, |&(k, _)| k)
+                    .map_or(0, |i| self.sparse_membership[i].1)
+            };
+            if fits == 0 {
+                break;
+            }
         }
+        fits
     }
 
     /// The codec named `name`.

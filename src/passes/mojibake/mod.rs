@@ -135,11 +135,38 @@ fn next_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
 /// `â€�` → `�` say more than `Â` → nothing.
 fn changed_runs(before: &str, after: &str) -> Vec<(usize, usize, String)> {
     use similar::{capture_diff_slices, Algorithm, DiffOp};
+    // Only the part between the common prefix and suffix is diffed (usually
+    // just the mojibake), which keeps the diff small.
+    let prefix: usize = before
+        .chars()
+        .zip(after.chars())
+        .take_while(|(a, b)| a == b)
+        .map(|(a, _)| a.len_utf8())
+        .sum();
+    let suffix: usize = before[prefix..]
+        .chars()
+        .rev()
+        .zip(after[prefix..].chars().rev())
+        .take_while(|(a, b)| a == b)
+        .map(|(a, _)| a.len_utf8())
+        .sum();
+    // Keep a non-ASCII neighbour in the diffed part, for the widening below.
+    let prefix = match before[..prefix].chars().next_back() {
+        Some(c) if !c.is_ascii() => prefix - c.len_utf8(),
+        _ => prefix,
+    };
+    let suffix = match before[before.len() - suffix..].chars().next() {
+        Some(c) if !c.is_ascii() => suffix - c.len_utf8(),
+        _ => suffix,
+    };
+    let (whole_before, whole_after) = (before, after);
+    let before = &whole_before[prefix..whole_before.len() - suffix];
+    let after = &whole_after[prefix..whole_after.len() - suffix];
     let old: Vec<(usize, char)> = before.char_indices().collect();
     let new: Vec<(usize, char)> = after.char_indices().collect();
     let old_chars: Vec<char> = old.iter().map(|&(_, c)| c).collect();
     let new_chars: Vec<char> = new.iter().map(|&(_, c)| c).collect();
-    let old_at = |i: usize| old.get(i).map_or(before.len(), |&(b, _)| b);
+    let old_at = |i: usize| prefix + old.get(i).map_or(before.len(), |&(b, _)| b);
     let new_at = |i: usize| new.get(i).map_or(after.len(), |&(b, _)| b);
     // Changed ranges as character indices: (old range, new range).
     let mut runs: Vec<[usize; 4]> = Vec::new();

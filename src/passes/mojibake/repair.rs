@@ -38,18 +38,17 @@ pub(super) struct Plan {
 /// Repairs `text`; `None` when it is left as it is.
 pub(super) fn fix_encoding(data: &'static Data, text: &str) -> Option<(String, Plan)> {
     let mut plan = Plan::default();
-    let mut current = text.to_string();
-    let mut changed = false;
-    for _ in 0..MAX_STEPS {
+    let mut current = match one_step(data, text, &mut plan) {
+        Some(next) if next != text => next,
+        _ => return None,
+    };
+    for _ in 1..MAX_STEPS {
         match one_step(data, &current, &mut plan) {
-            Some(next) if next != current => {
-                current = next;
-                changed = true;
-            }
+            Some(next) if next != current => current = next,
             _ => break,
         }
     }
-    changed.then_some((current, plan))
+    Some((current, plan))
 }
 
 fn one_step(data: &'static Data, text: &str, plan: &mut Plan) -> Option<String> {
@@ -57,7 +56,11 @@ fn one_step(data: &'static Data, text: &str, plan: &mut Plan) -> Option<String> 
         return None;
     }
     let mut fits_latin1 = false;
-    for codec in &data.codecs {
+    let fits = data.fitting_codecs(text);
+    for (index, codec) in data.codecs.iter().enumerate() {
+        if fits & (1 << index) == 0 {
+            continue;
+        }
         let Some(mut bytes) = codec.encode(text) else {
             continue;
         };
@@ -72,7 +75,7 @@ fn one_step(data: &'static Data, text: &str, plan: &mut Plan) -> Option<String> 
             bytes = restore_a0(data, &bytes);
             restored = bytes != before;
         }
-        if codec.sloppy {
+        if codec.sloppy && find(&data.lossy, &bytes) {
             let replaced = replace(&data.lossy, &bytes, |_| "\u{fffd}".as_bytes().to_vec());
             lossy = replaced != bytes;
             bytes = replaced;
@@ -192,7 +195,12 @@ fn find(patterns: &[BytePattern], bytes: &[u8]) -> bool {
 }
 
 /// The length of the first pattern (in order) that matches at `i`.
+#[inline]
 fn match_at(patterns: &[BytePattern], bytes: &[u8], i: usize) -> Option<usize> {
+    // Every pattern starts with a non-ASCII byte or 0x1A.
+    if bytes[i] < 0x80 && bytes[i] != 0x1a {
+        return None;
+    }
     patterns.iter().find_map(|p| {
         let fits = i + p.len() <= bytes.len()
             && p.iter()
@@ -250,7 +258,7 @@ fn restore_a0(data: &Data, bytes: &[u8]) -> Vec<u8> {
 /// U+0000. Anything else invalid fails.
 pub(super) fn decode_utf8_variants(bytes: &[u8]) -> Option<String> {
     if !bytes.iter().any(|&b| b == 0xed || b == 0xc0) {
-        return String::from_utf8(bytes.to_vec()).ok();
+        return std::str::from_utf8(bytes).ok().map(str::to_string);
     }
     let mut out = String::with_capacity(bytes.len());
     let mut start = 0;
