@@ -659,3 +659,114 @@ fn builtin_bits(c: char) -> u128 {
     }
     bits
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The generated codec tables agree with encoding_rs (WHATWG) wherever
+    /// it defines a byte, and a byte it leaves undefined is a sloppy
+    /// pass-through in ours.
+    #[test]
+    fn codec_tables_match_encoding_rs() {
+        let tables = parse_tables(TABLES).unwrap();
+        let by_name = |n: &str| tables.codecs.iter().find(|c| c.name == n).unwrap();
+        for name in [
+            "windows-1250",
+            "windows-1251",
+            "windows-1252",
+            "windows-1253",
+            "windows-1254",
+            "windows-1257",
+            "iso-8859-2",
+            "macintosh",
+        ] {
+            let codec = by_name(name);
+            let whatwg = encoding_rs::Encoding::for_label(name.as_bytes()).unwrap();
+            for byte in 0x80u8..=0xff {
+                let i = usize::from(byte - 0x80);
+                let input = [byte];
+                let (theirs, _, bad) = whatwg.decode(&input);
+                if bad || codec.undefined[i] {
+                    // Both leave it undefined, or WHATWG passes it through as
+                    // the same number like our sloppy codecs.
+                    assert!(codec.undefined[i], "{name} {byte:02X} should be defined");
+                    assert_eq!(codec.decode[i], char::from(byte), "{name} {byte:02X}");
+                    assert!(bad || theirs.chars().next() == Some(char::from(byte)));
+                } else {
+                    assert_eq!(
+                        theirs.chars().next(),
+                        Some(codec.decode[i]),
+                        "{name} byte {byte:02X}"
+                    );
+                }
+            }
+        }
+        // Latin-1 is the identity; IBM 437 has no WHATWG codec: check shape.
+        let latin1 = by_name("latin-1");
+        assert!((0..128).all(|i| latin1.decode[i] as usize == 0x80 + i));
+        let ibm437 = by_name("ibm437");
+        assert_eq!(ibm437.decode[0x33], '│'); // byte B3
+        assert_eq!(ibm437.decode[0x42], '┬'); // byte C2
+        let mut seen: Vec<char> = ibm437.decode.to_vec();
+        seen.sort_unstable();
+        seen.dedup();
+        assert_eq!(seen.len(), 128);
+    }
+
+    /// Every class and literal set is used; every character of the badness
+    /// classes but the C1 controls is something a codec produces.
+    #[test]
+    fn heuristic_tables_are_consistent() {
+        let tables = parse_tables(TABLES).unwrap();
+        let names: Vec<&str> = tables.classes.iter().map(|(n, _)| n.as_str()).collect();
+        for name in &names {
+            assert!(HEURISTIC.contains(name), "class {name} is never used");
+        }
+        let data = data();
+        assert_eq!(data.codecs.len(), 10);
+        assert_eq!(data.codecs[0].name, "latin-1");
+        assert_eq!(data.codecs[1].name, "windows-1252");
+        assert!(data.sequences.len() >= 30);
+        // A UTF-8 lead byte's characters are clues, a plain letter is not.
+        assert!(data.clue('Ã') & clue::FIRST_OF_2 != 0);
+        assert!(data.clue('â') & clue::FIRST_OF_3 != 0);
+        assert!(data.clue('€') & clue::STRICT != 0);
+        assert!(data.clue('’') & clue::CONTINUATION != 0);
+        assert!(data.clue('’') & clue::STRICT == 0);
+        assert_eq!(data.clue('a'), 0);
+    }
+
+    #[test]
+    fn bad_data_is_refused_with_the_place() {
+        let e = Data::parse("codec x odd 00\n", HEURISTIC).unwrap_err();
+        assert!(e.contains("tables.txt:1"), "{e}");
+        let e = Data::parse(TABLES, &HEURISTIC.replace("\"bad\"]", "\"badd\"]")).unwrap_err();
+        assert!(e.contains("unknown class `badd`"), "{e}");
+        assert!(parse_byte_pattern("c2 zz").is_err());
+    }
+
+    #[test]
+    fn fitting_codecs_is_what_each_codec_can_encode() {
+        let data = data();
+        for text in [
+            "donâ€™t",
+            "Ã©",
+            "дороге",
+            "\u{1a}x",
+            "a\u{fffd}",
+            "┬┐",
+            "√π",
+        ] {
+            let fits = data.fitting_codecs(text);
+            for (i, codec) in data.codecs.iter().enumerate() {
+                assert_eq!(
+                    fits & (1 << i) != 0,
+                    codec.encode(text).is_some(),
+                    "{text:?} {}",
+                    codec.name
+                );
+            }
+        }
+    }
+}

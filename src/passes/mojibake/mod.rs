@@ -22,8 +22,10 @@
 //! - `mojibake.c1-control` (safe): Windows-1252 punctuation read as Latin-1,
 //!   left as invisible C1 controls (`\x85` → `…`).
 //! - `mojibake.weak-nbsp` (review): the line's only evidence is an `Â` before
-//!   a (no-break) space at the end of an all-capitals word, where `Â` may be a
-//!   letter (`MISUTÂ AJIKKO`); ftfy repairs it, redline asks first.
+//!   a (no-break) space at the end of an all-capitals word of five letters or
+//!   more, where `Â` may be a letter (`MISUTÂ AJIKKO`); ftfy repairs it,
+//!   redline asks first. After `US`, `BBC` and other short capitals it is
+//!   plain mojibake.
 //!
 //! ## What it deliberately does not do
 //! It does not guess the encoding of bytes (that is decoding, at the edge), and
@@ -228,20 +230,31 @@ fn changed_runs(before: &str, after: &str) -> Vec<(usize, usize, String)> {
 
 /// Whether a run is weak evidence on its own: it only turns `Â` plus a space
 /// or no-break space into a no-break space, and the `Â` ends an all-capitals
-/// word, where it may well be a letter (`MISUTÂ AJIKKO`, romanised Japanese).
+/// word of five letters or more, where it may well be a letter (`MISUTÂ
+/// AJIKKO`, a romanised long vowel). Shorter capitalised words are mostly
+/// abbreviations (`US`, `BBC`, `NATO`), which a no-break space often follows,
+/// so `USÂ\xa0TV` stays plain mojibake.
 fn is_weak_run(line: &str, start: usize, end: usize, after: &str) -> bool {
+    const MIN_CAPITALS: usize = 5;
     let before = &line[start..end];
     let Some(rest) = before.strip_prefix('Â') else {
         return false;
     };
-    let Some(prev) = line[..start].chars().next_back() else {
-        return false;
-    };
+    let capitals = line[..start]
+        .chars()
+        .rev()
+        .take_while(|c| c.is_uppercase())
+        .count();
+    let word_start = line[..start]
+        .chars()
+        .rev()
+        .nth(capitals)
+        .is_none_or(|c| !c.is_alphanumeric());
     // The space may have been aligned as unchanged, leaving it out of the run.
     let next = line[end..].chars().next();
     let spaced =
         matches!(rest, " " | "\u{a0}") || (rest.is_empty() && matches!(next, Some(' ' | '\u{a0}')));
-    spaced && prev.is_uppercase() && after.chars().all(|c| c == '\u{a0}')
+    spaced && capitals >= MIN_CAPITALS && word_start && after.chars().all(|c| c == '\u{a0}')
 }
 
 /// The rule and message of one changed run.
@@ -450,6 +463,10 @@ mod tests {
         // After a lowercase letter it is plain mojibake.
         let found = findings("the minister saidÂ\u{a0}his party");
         assert_eq!(found.len(), 1);
+        assert_eq!(found[0].rule, RULE_UTF8);
+        assert_eq!(found[0].applicability(), Applicability::Safe);
+        // Short capitals are abbreviations, which a no-break space follows.
+        let found = findings("due to make USÂ\u{a0}TV debut");
         assert_eq!(found[0].rule, RULE_UTF8);
         assert_eq!(found[0].applicability(), Applicability::Safe);
         // Next to other mojibake the line is strong evidence.
