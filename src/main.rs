@@ -7,12 +7,7 @@ fn main() {
     let engine = redline::Engine::default_config();
     let run = engine.pipeline.run(&input);
     for (step, f) in run.findings() {
-        eprintln!(
-            "{}: {} {}..{} {}",
-            step.pass, f.rule, f.start, f.end, f.message
-        );
+        eprintln!("{}: {} {}..{} {}", step.pass, f.rule, f.start, f.end, f.message);
     }
-    std::io::stdout()
-        .write_all(run.output().as_bytes())
-        .unwrap();
+    std::io::stdout().write_all(run.output().as_bytes()).unwrap();
 }
