@@ -1,0 +1,149 @@
+//! "Does this text look like mojibake?": the badness test.
+//!
+//! Text is bad when any sequence of `rules/mojibake/heuristic.toml` occurs in
+//! it: a few characters whose classes (from `rules/mojibake/tables.txt`) rarely
+//! meet in real writing but always meet in UTF-8 read as a single-byte codec
+//! (`Ã©`, `â€™`, `Ã¢â‚¬`). It says nothing about how to repair; it decides
+//! whether a repair is tried at all and whether a run inside mixed text is
+//! mojibake. Every sequence has a non-ASCII character, so only the few
+//! characters around non-ASCII ones are ever compared.
+
+use super::data::Data;
+
+/// Whether `text` contains any badness sequence.
+///
+/// Every sequence has a non-ASCII character and spans at most `max_len`
+/// characters, so only the neighbourhood of non-ASCII characters matters:
+/// they are grouped into clusters (less than `max_len - 1` ASCII bytes apart),
+/// and a cluster of one character is only looked at if that character can
+/// make a sequence with ASCII alone (`Â`, `Ã`, `œ`, C1 controls). A typical
+/// line with a few curly quotes and a `£` is decided without comparing any
+/// sequence.
+pub(super) fn is_bad(data: &Data, text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let gap = data.max_len - 1;
+    let mut pos = 0;
+    while let Some(start) = super::next_non_ascii(bytes, pos) {
+        let mut end = start;
+        let mut count = 0;
+        let mut lone = false;
+        loop {
+            let c = text[end..].chars().next().expect("a character boundary");
+            end += c.len_utf8();
+            count += 1;
+            lone |= data.mask(c).0 & data.lone_mask != 0;
+            // Non-ASCII characters come back to back in most mojibake.
+            if bytes.get(end).is_some_and(|&b| b >= 0x80) {
+                continue;
+            }
+            match super::next_non_ascii(bytes, end) {
+                Some(next) if next - end < gap => end = next,
+                _ => break,
+            }
+        }
+        if count > 1 || lone {
+            let from = start.saturating_sub(gap);
+            let to = (end + gap).min(bytes.len());
+            if window_is_bad(data, &text[from..to], from == 0) {
+                return true;
+            }
+        }
+        pos = end;
+    }
+    false
+}
+
+/// Whether a sequence occurs in `window`; `at_start` says whether it begins
+/// the text (for sequences anchored there).
+fn window_is_bad(data: &Data, window: &str, at_start: bool) -> bool {
+    const RING: usize = 8;
+    debug_assert!(data.max_len <= RING);
+    let mut ring = [0u128; RING];
+    for (i, c) in window.chars().enumerate() {
+        let (mask, ends) = data.mask(c);
+        ring[i % RING] = mask;
+        let n = i + 1;
+        // Only sequences whose last element this character matches can end
+        // here; compare the rest from the back, where they differ most.
+        let mut candidates = ends;
+        'seq: while candidates != 0 {
+            let index = candidates.trailing_zeros() as usize;
+            candidates &= candidates - 1;
+            let seq = &data.sequences[index];
+            let len = seq.masks.len();
+            if n < len || (seq.at_start && !(at_start && n == len)) {
+                continue;
+            }
+            for k in (0..len - 1).rev() {
+                if ring[(n - len + k) % RING] & seq.masks[k] == 0 {
+                    continue 'seq;
+                }
+            }
+            return true;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::data::data;
+    use super::*;
+
+    #[test]
+    fn common_mojibake_is_bad() {
+        for text in ["donâ€™t", "Â£5", "cafÃ©", "â€œquotedâ€\u{9d}", "Ã¢â‚¬â„¢"]
+        {
+            assert!(is_bad(data(), text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn ordinary_text_is_not_bad() {
+        for text in [
+            "plain ASCII",
+            "Erdoğan visited Zürich",
+            "Naïve “quoted” text – with £5 and 10°C",
+            "MÃE",
+            "Ελληνικά, русский, 日本語",
+        ] {
+            assert!(!is_bad(data(), text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn start_anchor_only_matches_at_the_start() {
+        assert!(is_bad(data(), "Ã le"));
+        assert!(!is_bad(data(), "XÃ le"));
+    }
+
+    #[test]
+    fn sequences_after_long_ascii_stretches_are_seen() {
+        let pad = "x".repeat(40);
+        assert!(is_bad(data(), &format!("{pad}donâ€™t{pad}")));
+        assert!(is_bad(data(), &format!("{pad}é{pad}xÂ£5")));
+        assert!(!is_bad(data(), &format!("{pad}é{pad}Â")));
+        // The start anchor does not match after a skip.
+        assert!(!is_bad(data(), &format!("{pad}. Ã le")));
+    }
+
+    #[test]
+    fn only_a_few_characters_make_a_sequence_with_ascii_alone() {
+        let d = data();
+        let lone = |c: char| d.mask(c).0 & d.lone_mask != 0;
+        for c in ['Â', 'Ã', 'Œ', 'œ', '\u{85}', '\u{9d}'] {
+            assert!(lone(c), "{c:?}");
+        }
+        for c in ['’', '“', '”', '£', 'é', '\u{a0}', 'ü', '€'] {
+            assert!(!lone(c), "{c:?}");
+        }
+        // Isolated, such characters are never bad; side by side they may be.
+        assert!(!is_bad(d, "a £ b “ c ’ d é"));
+        assert!(is_bad(d, "a £“5"));
+    }
+
+    #[test]
+    fn the_seven_character_sequence_is_seen() {
+        assert!(is_bad(data(), "xГўВЂВ™s"));
+    }
+}

@@ -1,0 +1,494 @@
+//! The `mojibake` pass: repairs UTF-8 text that was decoded with a single-byte
+//! encoding (`donâ€™t` → `don’t`, `Â£5` → `£5`, `Ã©` → `é`), once or twice.
+//!
+//! ## What it does
+//! It runs first, right after decoding. The text is taken line by line; a line
+//! with no non-ASCII character is skipped without looking at it further, and a
+//! line with some is repaired only if it contains a *badness* sequence, a few
+//! characters that occur together in mojibake and hardly ever in real writing
+//! ([`badness`]). The repair ([`repair`]) re-encodes the line with each codec
+//! ftfy's `fix_encoding` tries (Latin-1, Windows-1252/1251/1250/1253/1254/1257
+//! with undefined bytes passed through, ISO-8859-2, MacRoman, CP437) and
+//! decodes it as UTF-8; in mixed text (`Zürich` beside `donâ€™t`) it repairs
+//! just the runs that look like UTF-8 and are bad on their own. It repeats
+//! until nothing changes, which undoes double encoding. The result matches ftfy
+//! 6.3.1's `fix_encoding` on the same line; ftfy's test cases are in
+//! `tests/mojibake.rs`.
+//!
+//! Each changed run is a finding with the text before and after:
+//! - `mojibake.utf8-as-legacy` (safe): UTF-8 read as a single-byte codec.
+//! - `mojibake.utf8-lossy` (safe): the same, but some bytes had already been
+//!   replaced, so part of the run becomes U+FFFD (`â€œ…â€�` → `“…�`).
+//! - `mojibake.c1-control` (safe): Windows-1252 punctuation read as Latin-1,
+//!   left as invisible C1 controls (`\x85` → `…`).
+//! - `mojibake.weak-nbsp` (review): the line's only evidence is an `Â` before
+//!   a (no-break) space at the end of an all-capitals word of five letters or
+//!   more, where `Â` may be a letter (`MISUTÂ AJIKKO`); ftfy repairs it,
+//!   redline asks first. After `US`, `BBC` and other short capitals it is
+//!   plain mojibake.
+//!
+//! ## What it deliberately does not do
+//! It does not guess the encoding of bytes (that is decoding, at the edge), and
+//! it does not do ftfy's other fixes: HTML entities, curly quotes, ligatures,
+//! widths, control characters and normalization belong to other passes or are
+//! not done at all (see POLICY.md). A repair can reveal another defect
+//! (`.”.` after `â€.`); the later passes of the same run handle it. Text that
+//! merely looks odd (`MÃE`, `C O N C L U S Ã O`) stays, as in ftfy.
+
+use crate::finding::{Edit, Finding, Fix};
+use crate::pass::Pass;
+
+mod badness;
+mod data;
+mod repair;
+
+use data::{data, Data};
+use repair::Plan;
+
+/// Rule: UTF-8 read as a single-byte codec.
+pub const RULE_UTF8: &str = "mojibake.utf8-as-legacy";
+/// Rule: the same, with bytes already lost.
+pub const RULE_LOSSY: &str = "mojibake.utf8-lossy";
+/// Rule: C1 controls that were Windows-1252 punctuation.
+pub const RULE_C1: &str = "mojibake.c1-control";
+/// Rule: a lone `Â` before a space at the end of an all-capitals word.
+pub const RULE_WEAK_NBSP: &str = "mojibake.weak-nbsp";
+
+/// The `mojibake` pass.
+#[derive(Debug)]
+pub struct Mojibake {
+    data: &'static Data,
+}
+
+impl Default for Mojibake {
+    fn default() -> Self {
+        Mojibake::new()
+    }
+}
+
+impl Mojibake {
+    /// Builds the pass (the tables are parsed once per process).
+    pub fn new() -> Self {
+        Mojibake { data: data() }
+    }
+
+    /// Checks one line (with its line ending) that starts at byte `offset`.
+    fn check_line(&self, line: &str, offset: usize, findings: &mut Vec<Finding>) {
+        let Some((fixed, plan)) = repair::fix_encoding(self.data, line) else {
+            return;
+        };
+        let runs = changed_runs(line, &fixed);
+        let weak = runs.iter().all(|r| is_weak_run(line, r.0, r.1, &r.2));
+        for (start, end, after) in runs {
+            let before = &line[start..end];
+            let (rule, message) = describe(before, &after, &plan, weak);
+            let edit = Edit::replace(offset + start, offset + end, after);
+            let fix = if weak {
+                Fix::review(vec![edit])
+            } else {
+                Fix::safe(vec![edit])
+            };
+            findings.push(Finding::fixed(
+                rule,
+                offset + start,
+                offset + end,
+                message,
+                fix,
+            ));
+        }
+    }
+}
+
+impl Pass for Mojibake {
+    fn name(&self) -> &'static str {
+        "mojibake"
+    }
+
+    fn check(&self, text: &str, findings: &mut Vec<Finding>) {
+        let bytes = text.as_bytes();
+        let mut pos = 0;
+        while let Some(hit) = next_non_ascii(bytes, pos) {
+            let start = memchr::memrchr(b'\n', &bytes[..hit]).map_or(0, |i| i + 1);
+            let end = memchr::memchr(b'\n', &bytes[hit..]).map_or(bytes.len(), |i| hit + i + 1);
+            self.check_line(&text[start..end], start, findings);
+            pos = end;
+        }
+    }
+}
+
+/// The first byte at or after `from` that is not ASCII, eight bytes at a time.
+fn next_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut i = from;
+    while i + 8 <= bytes.len() {
+        let word = u64::from_le_bytes(bytes[i..i + 8].try_into().expect("8 bytes"));
+        if word & HIGH != 0 {
+            return Some(i + (word & HIGH).trailing_zeros() as usize / 8);
+        }
+        i += 8;
+    }
+    (i..bytes.len()).find(|&j| bytes[j] >= 0x80)
+}
+
+/// The runs where `after` differs from `before`: `(start, end, replacement)`,
+/// byte offsets into `before`. Characters both share (the text around and
+/// between mojibake) are kept out of the runs, except that a run that only
+/// deletes or inserts takes in a non-ASCII neighbour: `Â£` → `£` and
+/// `â€�` → `�` say more than `Â` → nothing.
+fn changed_runs(before: &str, after: &str) -> Vec<(usize, usize, String)> {
+    use similar::{capture_diff_slices, Algorithm, DiffOp};
+    // Only the part between the common prefix and suffix is diffed (usually
+    // just the mojibake), which keeps the diff small.
+    let prefix: usize = before
+        .chars()
+        .zip(after.chars())
+        .take_while(|(a, b)| a == b)
+        .map(|(a, _)| a.len_utf8())
+        .sum();
+    let suffix: usize = before[prefix..]
+        .chars()
+        .rev()
+        .zip(after[prefix..].chars().rev())
+        .take_while(|(a, b)| a == b)
+        .map(|(a, _)| a.len_utf8())
+        .sum();
+    // Keep a non-ASCII neighbour in the diffed part, for the widening below.
+    let prefix = match before[..prefix].chars().next_back() {
+        Some(c) if !c.is_ascii() => prefix - c.len_utf8(),
+        _ => prefix,
+    };
+    let suffix = match before[before.len() - suffix..].chars().next() {
+        Some(c) if !c.is_ascii() => suffix - c.len_utf8(),
+        _ => suffix,
+    };
+    let (whole_before, whole_after) = (before, after);
+    let before = &whole_before[prefix..whole_before.len() - suffix];
+    let after = &whole_after[prefix..whole_after.len() - suffix];
+    let old: Vec<(usize, char)> = before.char_indices().collect();
+    let new: Vec<(usize, char)> = after.char_indices().collect();
+    let old_chars: Vec<char> = old.iter().map(|&(_, c)| c).collect();
+    let new_chars: Vec<char> = new.iter().map(|&(_, c)| c).collect();
+    let old_at = |i: usize| prefix + old.get(i).map_or(before.len(), |&(b, _)| b);
+    let new_at = |i: usize| new.get(i).map_or(after.len(), |&(b, _)| b);
+    // Changed ranges as character indices: (old range, new range).
+    let mut runs: Vec<[usize; 4]> = Vec::new();
+    // Positions are tracked from the lengths alone: the ops come in order.
+    let (mut oi, mut ni) = (0, 0);
+    for op in capture_diff_slices(Algorithm::Myers, &old_chars, &new_chars) {
+        let (old_len, new_len) = match op {
+            DiffOp::Equal { len, .. } => {
+                oi += len;
+                ni += len;
+                continue;
+            }
+            DiffOp::Delete { old_len, .. } => (old_len, 0),
+            DiffOp::Insert { new_len, .. } => (0, new_len),
+            DiffOp::Replace {
+                old_len, new_len, ..
+            } => (old_len, new_len),
+        };
+        runs.push([oi, oi + old_len, ni, ni + new_len]);
+        oi += old_len;
+        ni += new_len;
+    }
+    // A pure deletion or insertion takes in the shared character next to it,
+    // if that is not ASCII. Between runs the texts are equal, so old and new
+    // move in step.
+    for run in &mut runs {
+        if run[0] != run[1] && run[2] != run[3] {
+            continue;
+        }
+        if run[1] < old_chars.len() && !old_chars[run[1]].is_ascii() {
+            run[1] += 1;
+            run[3] += 1;
+        } else if run[0] > 0 && !old_chars[run[0] - 1].is_ascii() {
+            run[0] -= 1;
+            run[2] -= 1;
+        }
+    }
+    let mut merged: Vec<[usize; 4]> = Vec::new();
+    for run in runs {
+        match merged.last_mut() {
+            Some(last) if last[1] >= run[0] || last[3] >= run[2] => {
+                last[1] = last[1].max(run[1]);
+                last[3] = last[3].max(run[3]);
+            }
+            _ => merged.push(run),
+        }
+    }
+    merged
+        .into_iter()
+        .map(|[o0, o1, n0, n1]| {
+            (
+                old_at(o0),
+                old_at(o1),
+                after[new_at(n0)..new_at(n1)].to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Whether a run is weak evidence on its own: it only turns `Â` plus a space
+/// or no-break space into a no-break space, and the `Â` ends an all-capitals
+/// word of five letters or more, where it may well be a letter (`MISUTÂ
+/// AJIKKO`, a romanised long vowel). Shorter capitalised words are mostly
+/// abbreviations (`US`, `BBC`, `NATO`), which a no-break space often follows,
+/// so `USÂ\xa0TV` stays plain mojibake.
+fn is_weak_run(line: &str, start: usize, end: usize, after: &str) -> bool {
+    const MIN_CAPITALS: usize = 5;
+    let before = &line[start..end];
+    let Some(rest) = before.strip_prefix('Â') else {
+        return false;
+    };
+    let capitals = line[..start]
+        .chars()
+        .rev()
+        .take_while(|c| c.is_uppercase())
+        .count();
+    let word_start = line[..start]
+        .chars()
+        .rev()
+        .nth(capitals)
+        .is_none_or(|c| !c.is_alphanumeric());
+    // The space may have been aligned as unchanged, leaving it out of the run.
+    let next = line[end..].chars().next();
+    let spaced =
+        matches!(rest, " " | "\u{a0}") || (rest.is_empty() && matches!(next, Some(' ' | '\u{a0}')));
+    spaced && capitals >= MIN_CAPITALS && word_start && after.chars().all(|c| c == '\u{a0}')
+}
+
+/// The rule and message of one changed run.
+fn describe(before: &str, after: &str, plan: &Plan, weak: bool) -> (&'static str, String) {
+    let shown = |s: &str| s.escape_debug().to_string();
+    if weak {
+        return (
+            RULE_WEAK_NBSP,
+            format!(
+                "`Â` before a no-break space is often mojibake, but here it ends an \
+                 all-capitals word and may be a letter: `{}` → `{}`",
+                shown(before),
+                shown(after)
+            ),
+        );
+    }
+    let c1_only = before.chars().all(|c| ('\u{80}'..='\u{9f}').contains(&c))
+        && after.chars().count() == before.chars().count();
+    if c1_only {
+        return (
+            RULE_C1,
+            format!(
+                "Windows-1252 punctuation read as Latin-1 control characters: `{}` → `{}`",
+                shown(before),
+                shown(after)
+            ),
+        );
+    }
+    let codecs = if plan.codecs.is_empty() {
+        "a single-byte encoding".to_string()
+    } else {
+        plan.codecs.join(", then ")
+    };
+    if plan.lossy && after.contains('\u{fffd}') {
+        return (
+            RULE_LOSSY,
+            format!(
+                "UTF-8 read as {codecs}, with bytes already lost: `{}` → `{}`",
+                shown(before),
+                shown(after)
+            ),
+        );
+    }
+    (
+        RULE_UTF8,
+        format!(
+            "UTF-8 read as {codecs}: `{}` → `{}`",
+            shown(before),
+            shown(after)
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::{apply_edits, Applicability};
+
+    fn findings(text: &str) -> Vec<Finding> {
+        let mut out = Vec::new();
+        Mojibake::new().check(text, &mut out);
+        out
+    }
+
+    /// Applies every fix, safe or review.
+    fn repaired(text: &str) -> String {
+        let found = findings(text);
+        let edits: Vec<&Edit> = found
+            .iter()
+            .flat_map(|f| f.fix.iter().flat_map(|x| x.edits.iter()))
+            .collect();
+        apply_edits(text, &edits)
+    }
+
+    fn json_str(v: &serde_json::Value, key: &str) -> String {
+        v[key].as_str().expect("string field").to_string()
+    }
+
+    /// ftfy's verdicts on 3,000 generated strings: the badness test and the
+    /// repair agree with it on every one.
+    #[test]
+    fn agrees_with_ftfy_on_generated_strings() {
+        let data = data();
+        let fixtures = include_str!("../../../tests/data/mojibake-ftfy.jsonl");
+        let mut failures = Vec::new();
+        for line in fixtures.lines() {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            let input = json_str(&v, "input");
+            let want = json_str(&v, "fixed");
+            let bad = v["bad"].as_bool().unwrap();
+            if badness::is_bad(data, &input) != bad {
+                failures.push(format!("is_bad({input:?}) should be {bad}"));
+            }
+            let got = repaired(&input);
+            if got != want {
+                failures.push(format!("{input:?}\n  ftfy {want:?}\n  ours {got:?}"));
+            }
+        }
+        assert!(fixtures.lines().count() >= 3000);
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn ascii_text_gives_nothing() {
+        assert!(findings("Plain text, no accents... at all\r\n").is_empty());
+    }
+
+    #[test]
+    fn each_run_is_its_own_safe_finding_with_before_and_after() {
+        let text = "He said donâ€™t, Â£5 each.\nSecond line Ã©tÃ©\n";
+        let found = findings(text);
+        let spans: Vec<(&str, &str, &str)> = found
+            .iter()
+            .map(|f| {
+                (
+                    f.rule.as_ref(),
+                    &text[f.start..f.end],
+                    f.fix.as_ref().unwrap().edits[0].replacement.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            spans,
+            vec![
+                (RULE_UTF8, "â€™", "’"),
+                (RULE_UTF8, "Â£", "£"),
+                (RULE_UTF8, "Ã©", "é"),
+                (RULE_UTF8, "Ã©", "é"),
+            ]
+        );
+        assert!(found
+            .iter()
+            .all(|f| f.applicability() == Applicability::Safe));
+        assert!(
+            found[0].message.contains("windows-1252"),
+            "{}",
+            found[0].message
+        );
+        assert!(
+            found[0].message.contains("`â€™` → `’`"),
+            "{}",
+            found[0].message
+        );
+    }
+
+    #[test]
+    fn double_mojibake_names_both_layers() {
+        let found = findings("doesnÃƒÂ¢Ã¢â€šÂ¬Ã¢â€žÂ¢t");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].fix.as_ref().unwrap().edits[0].replacement, "’");
+        assert!(
+            found[0].message.contains("windows-1252, then windows-1252"),
+            "{}",
+            found[0].message
+        );
+    }
+
+    #[test]
+    fn legitimate_letters_beside_mojibake_stay() {
+        for (input, want) in [
+            ("Erdoğan said donâ€™t", "Erdoğan said don’t"),
+            ("Zürich: â€œyesâ€\u{9d}", "Zürich: “yes”"),
+            ("Naïve cafÃ©", "Naïve café"),
+        ] {
+            assert_eq!(repaired(input), want);
+        }
+    }
+
+    #[test]
+    fn text_that_only_looks_odd_stays() {
+        for text in [
+            "MÃE",
+            "C O N C L U S Ã O",
+            "Bremer/Mccoy – DrÃ¥ber",
+            "4288×…",
+        ] {
+            assert!(findings(text).is_empty(), "{text}");
+        }
+    }
+
+    #[test]
+    fn lost_bytes_are_a_lossy_finding() {
+        let found = findings("â€œlossy decodingâ€\u{fffd}");
+        let rules: Vec<&str> = found.iter().map(|f| f.rule.as_ref()).collect();
+        assert_eq!(rules, vec![RULE_UTF8, RULE_LOSSY]);
+        assert_eq!(
+            repaired("â€œlossy decodingâ€\u{fffd}"),
+            "“lossy decoding\u{fffd}"
+        );
+    }
+
+    #[test]
+    fn c1_controls_are_their_own_rule() {
+        let found = findings("pas encore beaucoup parlé\u{85} Tu sais");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].rule, RULE_C1);
+        assert_eq!(found[0].fix.as_ref().unwrap().edits[0].replacement, "…");
+    }
+
+    #[test]
+    fn a_circumflex_ending_a_capitalised_word_is_only_review() {
+        let found = findings("MISUTÂ\u{a0}AJIKKO");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].rule, RULE_WEAK_NBSP);
+        assert_eq!(found[0].applicability(), Applicability::Review);
+        // After a lowercase letter it is plain mojibake.
+        let found = findings("the minister saidÂ\u{a0}his party");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].rule, RULE_UTF8);
+        assert_eq!(found[0].applicability(), Applicability::Safe);
+        // Short capitals are abbreviations, which a no-break space follows.
+        let found = findings("due to make USÂ\u{a0}TV debut");
+        assert_eq!(found[0].rule, RULE_UTF8);
+        assert_eq!(found[0].applicability(), Applicability::Safe);
+        // Next to other mojibake the line is strong evidence.
+        let found = findings("MISUTÂ\u{a0}AJIKKO donâ€™t");
+        assert!(found
+            .iter()
+            .all(|f| f.applicability() == Applicability::Safe));
+    }
+
+    #[test]
+    fn spans_are_offsets_into_the_whole_text() {
+        let text = "first line\nsecond: cafÃ©\r\nthird";
+        let found = findings(text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(&text[found[0].start..found[0].end], "Ã©");
+    }
+
+    #[test]
+    fn next_non_ascii_finds_the_first_high_byte() {
+        let text = "0123456789abcdef£".as_bytes();
+        assert_eq!(next_non_ascii(text, 0), Some(16));
+        assert_eq!(next_non_ascii(b"abc", 0), None);
+        assert_eq!(next_non_ascii("é".as_bytes(), 0), Some(0));
+    }
+}
