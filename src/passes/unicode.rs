@@ -78,18 +78,40 @@ impl Pass for Unicode {
 // NFC
 // ---------------------------------------------------------------------------
 
+/// Every character below U+0300 is NFC_QC=Yes with combining class 0, and its
+/// UTF-8 lead byte is below 0xCC: a line without a byte >= 0xCC is NFC as it is.
+/// (Continuation bytes are below 0xC0, so they never match.)
+const FIRST_NON_TRIVIAL_LEAD: u8 = 0xCC;
+
 fn check_nfc(text: &str, findings: &mut Vec<Finding>) {
-    if is_nfc_quick(text.chars()) == IsNormalized::Yes {
-        return;
+    // Lines are independent for NFC (a line feed is a boundary), so only lines
+    // that hold a character at or above U+0300 need the quick check, and only
+    // those that fail it need the segment-by-segment work.
+    let bytes = text.as_bytes();
+    let mut line_start = 0;
+    while line_start < bytes.len() {
+        let line_end =
+            memchr::memchr(b'\n', &bytes[line_start..]).map_or(bytes.len(), |i| line_start + i + 1);
+        let line = &text[line_start..line_end];
+        if line.bytes().any(|b| b >= FIRST_NON_TRIVIAL_LEAD)
+            && is_nfc_quick(line.chars()) != IsNormalized::Yes
+        {
+            check_line(text, line_start, line_end, findings);
+        }
+        line_start = line_end;
     }
-    let mut seg_start = 0;
-    for (i, c) in text.char_indices() {
+}
+
+fn check_line(text: &str, start: usize, end: usize, findings: &mut Vec<Finding>) {
+    let mut seg_start = start;
+    for (offset, c) in text[start..end].char_indices() {
+        let i = start + offset;
         if i > seg_start && is_composition_boundary_before(c) {
             check_segment(text, seg_start, i, findings);
             seg_start = i;
         }
     }
-    check_segment(text, seg_start, text.len(), findings);
+    check_segment(text, seg_start, end, findings);
 }
 
 /// Whether NFC can never combine `c` with what precedes it, so text can be split
