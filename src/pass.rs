@@ -2,6 +2,17 @@
 
 use crate::finding::Finding;
 
+/// How much text a pass looks at to decide about one place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Locality {
+    /// Findings on a line depend only on that line: after other passes edit a
+    /// few lines, the pipeline re-checks just those lines.
+    Line,
+    /// Findings may depend on anything in the document (e.g. quotation pairing
+    /// across paragraphs): the pass always checks the whole text.
+    Document,
+}
+
 /// A rule pass. It looks at text and reports findings; it never edits text itself
 /// and never does I/O. The pipeline decides which fixes to apply.
 ///
@@ -15,4 +26,13 @@ pub trait Pass: Send + Sync {
     /// offsets into `text`, on character boundaries; a fix's edits must not
     /// overlap each other.
     fn check(&self, text: &str, findings: &mut Vec<Finding>);
+
+    /// Whether the pass is line-local (see [`Locality`]). A `Line` pass must
+    /// report, for any slice of whole lines, what it reports for those lines
+    /// inside the whole document. A `Document` pass must find nothing to fix in
+    /// its own output (the pipeline does not re-check a document pass's own
+    /// edits; the idempotence tests catch a pass that breaks this).
+    fn locality(&self) -> Locality {
+        Locality::Document
+    }
 }

@@ -2,8 +2,9 @@
 //!
 //! Each pass runs on the previous pass's output. Its fixes at or above the
 //! threshold are applied, except where two fixes overlap: then the later one waits
-//! and the pass runs again on the new text (bounded). When a round of all passes
-//! changed anything, the whole round runs again, until a round changes nothing
+//! and the pass runs again on the new text (bounded). When a round changed
+//! anything, another round re-checks what later passes changed behind each pass
+//! (only the changed lines for a line-local pass), until a round changes nothing
 //! (bounded by [`MAX_ROUNDS`]), so that `clean(clean(x)) == clean(x)`.
 //!
 //! The record ([`Run`]) is what `diff`, `check`, JSON and statistics show; nothing
@@ -12,9 +13,9 @@
 use std::collections::HashSet;
 use std::ops::{Deref, Range};
 
-use crate::finding::{apply_edits, Applicability, Finding};
+use crate::finding::{apply_edits, Applicability, Edit, Finding};
 use crate::origin::OffsetMap;
-use crate::pass::Pass;
+use crate::pass::{Locality, Pass};
 
 /// How many rounds of all passes run at most before the pipeline gives up on
 /// reaching a fixed point (a bug in a pass, never expected on real text).
@@ -62,10 +63,10 @@ pub struct Step {
     /// Fixes applied, offsets into the input.
     pub applied: Vec<Recorded>,
     /// Fixes not applied (below the threshold, not accepted, or overlapping
-    /// another); offsets into the input. Only kept for the final round.
+    /// another); offsets into the input. A later full check of the same pass
+    /// supersedes them, so each is reported once.
     pub held: Vec<Recorded>,
-    /// Findings without a fix; offsets into the input. Only kept for the final
-    /// round, whose input is the cleaned text.
+    /// Findings without a fix; offsets into the input. Superseded like `held`.
     pub flags: Vec<Recorded>,
 }
 
@@ -105,6 +106,16 @@ impl Run {
     /// The output text of `step`.
     pub fn output_of(&self, step: &Step) -> &str {
         &self.texts[step.output]
+    }
+
+    /// Every finding with whether it was applied, in step order.
+    pub fn findings_applied(&self) -> impl Iterator<Item = (&Finding, bool)> {
+        self.steps.iter().flat_map(|s| {
+            s.applied
+                .iter()
+                .map(|f| (&f.finding, true))
+                .chain(s.held.iter().chain(&s.flags).map(|f| (&f.finding, false)))
+        })
     }
 
     /// Every finding of every step, with its step: applied fixes, then held fixes,
@@ -153,65 +164,111 @@ impl Pipeline {
     /// finding and its range in the original document) whether it is applied,
     /// whatever its applicability: the review flow and change sets use this.
     pub fn run_with(&self, text: &str, accept: &dyn Fn(&Finding, &Range<usize>) -> bool) -> Run {
-        let mut texts = vec![text.to_string()];
-        let mut map = OffsetMap::identity(text.len());
-        let mut steps = Vec::new();
+        self.run_inner(text.to_string(), accept, true)
+    }
+
+    /// [`run`](Self::run) taking the text by value (no copy).
+    pub fn run_owned(&self, text: String) -> Run {
+        let threshold = self.threshold;
+        self.run_inner(
+            text,
+            &|finding: &Finding, _: &Range<usize>| finding.applicability() >= threshold,
+            true,
+        )
+    }
+
+    /// Runs the pipeline keeping only the output text: [`Run::texts`] holds
+    /// empty strings in place of the input and intermediate texts, so the record
+    /// tells what fired and where in the original, but cannot be rendered as a
+    /// diff. `clean` uses this to keep memory at about two copies of a document.
+    pub fn run_lean(&self, text: String) -> Run {
+        let threshold = self.threshold;
+        self.run_inner(
+            text,
+            &|finding: &Finding, _: &Range<usize>| finding.applicability() >= threshold,
+            false,
+        )
+    }
+
+    /// The fixed-point loop. Round 1 runs every pass over the whole text. A later
+    /// round re-runs a pass only where later passes changed the text since it last
+    /// looked: a line-local pass re-checks just the changed lines, a document pass
+    /// the whole text. When a round changes nothing, the text is settled.
+    fn run_inner(
+        &self,
+        text: String,
+        accept: &dyn Fn(&Finding, &Range<usize>) -> bool,
+        keep_texts: bool,
+    ) -> Run {
+        let mut state = RunState {
+            map: OffsetMap::identity(text.len()),
+            texts: vec![text],
+            steps: Vec::new(),
+            dirty: vec![Vec::new(); self.passes.len()],
+            keep_texts,
+        };
         let mut settled = false;
         for round in 1..=MAX_ROUNDS {
-            let round_start = texts.len();
-            let first_step = steps.len();
-            for pass in &self.passes {
-                self.run_pass(
-                    pass.as_ref(),
-                    round,
-                    &mut texts,
-                    &mut steps,
-                    &mut map,
-                    accept,
-                );
+            let before = state.texts.len();
+            for (index, pass) in self.passes.iter().enumerate() {
+                let scope = if round == 1 {
+                    Scope::Whole
+                } else if state.dirty[index].is_empty() {
+                    continue;
+                } else if pass.locality() == Locality::Document {
+                    Scope::Whole
+                } else {
+                    Scope::Lines(std::mem::take(&mut state.dirty[index]))
+                };
+                state.dirty[index].clear();
+                self.run_pass(index, pass.as_ref(), round, scope, &mut state, accept);
             }
-            if texts.len() == round_start {
+            if state.texts.len() == before {
                 settled = true;
-                // This round's inputs are the cleaned text: keep its flags and
-                // held fixes, and drop the stale ones of earlier rounds.
-                for step in &mut steps[..first_step] {
-                    step.flags.clear();
-                    step.held.clear();
-                }
-                steps.retain(|s| s.round == round || !s.applied.is_empty());
                 break;
             }
         }
-        if !settled {
-            // Bound reached: keep everything, the caller can report it.
-        }
+        let mut steps = state.steps;
+        steps.retain(|s| !(s.applied.is_empty() && s.held.is_empty() && s.flags.is_empty()));
         Run {
-            texts,
+            texts: state.texts,
             steps,
             settled,
         }
     }
 
-    /// Cleans `text` and returns only the output (no record kept beyond the run).
+    /// Cleans `text` and returns only the output.
     pub fn clean(&self, text: &str) -> String {
-        let mut run = self.run(text);
+        let mut run = self.run_lean(text.to_string());
         run.texts.pop().unwrap_or_default()
     }
 
     fn run_pass(
         &self,
+        index: usize,
         pass: &dyn Pass,
         round: usize,
-        texts: &mut Vec<String>,
-        steps: &mut Vec<Step>,
-        map: &mut OffsetMap,
+        mut scope: Scope,
+        state: &mut RunState,
         accept: &dyn Fn(&Finding, &Range<usize>) -> bool,
     ) {
         let mut findings = Vec::new();
         for _ in 0..MAX_ITERATIONS {
-            let input = texts.len() - 1;
+            let input = state.texts.len() - 1;
             findings.clear();
-            pass.check(&texts[input], &mut findings);
+            let text = &state.texts[input];
+            match &scope {
+                Scope::Whole => pass.check(text, &mut findings),
+                Scope::Lines(ranges) => {
+                    for span in line_spans(text, ranges) {
+                        let first = findings.len();
+                        pass.check(&text[span.clone()], &mut findings);
+                        for f in &mut findings[first..] {
+                            shift_finding(f, span.start);
+                        }
+                    }
+                }
+            }
             findings.retain(|f| self.active_rules.contains(f.rule.as_ref()));
             findings.sort_by_key(|f| (f.fix.as_ref().map_or(f.start, |x| x.range().0), f.end));
 
@@ -226,7 +283,7 @@ impl Pipeline {
                     .fix
                     .as_ref()
                     .map_or((finding.start, finding.end), |f| f.range());
-                let origin = map.range(start..end);
+                let origin = state.map.range(start..end);
                 let recorded = Recorded { finding, origin };
                 if recorded.fix.is_none() {
                     flags.push(recorded);
@@ -249,23 +306,61 @@ impl Pipeline {
                     applied.push(recorded);
                 }
             }
+            // A check of the whole text supersedes what this pass reported
+            // before; a check of some lines adds only what is new.
+            let earlier = state.steps.iter_mut().filter(|s| s.pass == pass.name());
+            match scope {
+                Scope::Whole => {
+                    for step in earlier {
+                        step.flags.clear();
+                        step.held.clear();
+                    }
+                }
+                Scope::Lines(_) => {
+                    let known: std::collections::HashSet<(String, usize, usize)> = earlier
+                        .flat_map(|s| s.flags.iter().chain(&s.held))
+                        .map(|r| (r.rule.to_string(), r.origin.start, r.origin.end))
+                        .collect();
+                    let is_new = |r: &Recorded| {
+                        !known.contains(&(r.rule.to_string(), r.origin.start, r.origin.end))
+                    };
+                    flags.retain(is_new);
+                    held.retain(is_new);
+                }
+            }
             let output = if applied.is_empty() {
                 input
             } else {
-                let edits: Vec<_> = applied
+                let edits: Vec<&Edit> = applied
                     .iter()
                     .flat_map(|f| f.fix.iter().flat_map(|x| x.edits.iter()))
                     .collect();
-                let new_text = apply_edits(&texts[input], &edits);
-                *map = map.apply(&edits);
-                if new_text == texts[input] {
+                let new_text = apply_edits(&state.texts[input], &edits);
+                if new_text == state.texts[input] {
                     input
                 } else {
-                    texts.push(new_text);
-                    texts.len() - 1
+                    state.map = state.map.apply(&edits);
+                    let moved = EditShift::new(&edits);
+                    // Every other pass must look again where this one edited. A
+                    // line pass also re-checks its own edits (cheap, and it may
+                    // find more there); a document pass must settle in one run.
+                    let own_lines = pass.locality() == Locality::Line;
+                    for (q, ranges) in state.dirty.iter_mut().enumerate() {
+                        let mut shifted: Vec<Range<usize>> =
+                            ranges.iter().map(|r| moved.range(r)).collect();
+                        if q != index || own_lines {
+                            shifted.extend(moved.replacements());
+                        }
+                        *ranges = merge(shifted);
+                    }
+                    if !state.keep_texts {
+                        state.texts[input] = String::new();
+                    }
+                    state.texts.push(new_text);
+                    state.texts.len() - 1
                 }
             };
-            steps.push(Step {
+            state.steps.push(Step {
                 pass: pass.name(),
                 round,
                 input,
@@ -277,6 +372,115 @@ impl Pipeline {
             if output == input || !retry {
                 return;
             }
+            // Overlapping fixes wait for a fresh look at the new text.
+            scope = Scope::Whole;
+        }
+    }
+}
+
+/// What a pass is run over.
+enum Scope {
+    /// The whole text.
+    Whole,
+    /// The lines touching these ranges.
+    Lines(Vec<Range<usize>>),
+}
+
+/// The pipeline's working state for one document.
+struct RunState {
+    texts: Vec<String>,
+    steps: Vec<Step>,
+    map: OffsetMap,
+    /// Per pass: ranges of the current text changed since the pass last looked.
+    dirty: Vec<Vec<Range<usize>>>,
+    keep_texts: bool,
+}
+
+/// Where positions of a text end up after sorted, non-overlapping edits.
+struct EditShift {
+    /// (old start, old end, new start, new end) of each edit.
+    edits: Vec<(usize, usize, usize, usize)>,
+}
+
+impl EditShift {
+    fn new(edits: &[&Edit]) -> Self {
+        let mut delta: isize = 0;
+        let edits = edits
+            .iter()
+            .map(|e| {
+                let new_start = (e.start as isize + delta) as usize;
+                delta += e.replacement.len() as isize - (e.end - e.start) as isize;
+                (e.start, e.end, new_start, new_start + e.replacement.len())
+            })
+            .collect();
+        EditShift { edits }
+    }
+
+    fn position(&self, pos: usize, at_end: bool) -> usize {
+        let i = self.edits.partition_point(|e| e.1 <= pos);
+        match self.edits.get(i) {
+            Some(e) if e.0 < pos => {
+                if at_end {
+                    e.3
+                } else {
+                    e.2
+                }
+            }
+            _ => match i.checked_sub(1).map(|j| self.edits[j]) {
+                Some(prev) => prev.3 + (pos - prev.1),
+                None => pos,
+            },
+        }
+    }
+
+    fn range(&self, r: &Range<usize>) -> Range<usize> {
+        let start = self.position(r.start, false);
+        start..self.position(r.end, true).max(start)
+    }
+
+    fn replacements(&self) -> impl Iterator<Item = Range<usize>> + '_ {
+        self.edits.iter().map(|e| e.2..e.3)
+    }
+}
+
+/// Sorts ranges and merges those that overlap or touch.
+fn merge(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    ranges.sort_by_key(|r| (r.start, r.end));
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+    for r in ranges {
+        match out.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => out.push(r),
+        }
+    }
+    out
+}
+
+/// The spans of whole lines (each with its line feed) that touch `ranges`,
+/// merged.
+fn line_spans(text: &str, ranges: &[Range<usize>]) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let spans = ranges
+        .iter()
+        .map(|r| {
+            let start =
+                memchr::memrchr(b'\n', &bytes[..r.start.min(bytes.len())]).map_or(0, |i| i + 1);
+            let end = r.end.min(bytes.len());
+            let end = memchr::memchr(b'\n', &bytes[end..]).map_or(bytes.len(), |i| end + i + 1);
+            start..end
+        })
+        .collect();
+    merge(spans)
+}
+
+/// Moves a finding found in a slice starting at `offset` into the whole text.
+fn shift_finding(f: &mut Finding, offset: usize) {
+    f.start += offset;
+    f.end += offset;
+    if let Some(fix) = &mut f.fix {
+        for e in &mut fix.edits {
+            e.start += offset;
+            e.end += offset;
         }
     }
 }
@@ -286,11 +490,15 @@ mod tests {
     use super::*;
     use crate::finding::{Edit, Fix};
 
-    /// Replaces every `ab` with `b`, and flags every `!`.
+    /// Replaces every `ab` with `b`, and flags every `!`. Its output can hold
+    /// new `ab`s, so it is line-local: the pipeline re-checks its own edits.
     struct Shrink;
     impl Pass for Shrink {
         fn name(&self) -> &'static str {
             "shrink"
+        }
+        fn locality(&self) -> Locality {
+            Locality::Line
         }
         fn check(&self, text: &str, out: &mut Vec<Finding>) {
             for (i, _) in text.match_indices("ab") {
@@ -351,10 +559,10 @@ mod tests {
         assert_eq!(run.output(), "b!");
         assert!(run.settled);
         assert_eq!(p.clean(run.output()), run.output());
-        // flags are kept once, from the settled round, with offsets into the output
+        // the flag is reported once, however often its line was re-checked
         let flags: Vec<_> = run.steps.iter().flat_map(|s| &s.flags).collect();
         assert_eq!(flags.len(), 1);
-        assert_eq!(flags[0].start, 1);
+        assert_eq!(flags[0].origin, 4..5);
     }
 
     #[test]
@@ -385,6 +593,90 @@ mod tests {
         );
         // xyz and yz overlap: the earlier applies, the later is re-checked and gone.
         assert_eq!(p.clean("xyz"), "Z");
+    }
+
+    /// Deletes a `.` that follows `x`, line by line.
+    struct DropDotAfterX;
+    impl Pass for DropDotAfterX {
+        fn name(&self) -> &'static str {
+            "x-dot"
+        }
+        fn check(&self, text: &str, out: &mut Vec<Finding>) {
+            for (i, _) in text.match_indices("x.") {
+                out.push(Finding::fixed(
+                    "t.xdot",
+                    i + 1,
+                    i + 2,
+                    "x.",
+                    Fix::safe(vec![Edit::delete(i + 1, i + 2)]),
+                ));
+            }
+        }
+        fn locality(&self) -> Locality {
+            Locality::Line
+        }
+    }
+
+    /// Deletes every `z` (a document pass).
+    struct RemoveZ;
+    impl Pass for RemoveZ {
+        fn name(&self) -> &'static str {
+            "no-z"
+        }
+        fn check(&self, text: &str, out: &mut Vec<Finding>) {
+            for (i, _) in text.match_indices('z') {
+                out.push(Finding::fixed(
+                    "t.z",
+                    i,
+                    i + 1,
+                    "z",
+                    Fix::safe(vec![Edit::delete(i, i + 1)]),
+                ));
+            }
+        }
+    }
+
+    #[test]
+    fn later_edits_are_rechecked_by_earlier_line_passes() {
+        // RemoveZ runs after DropDotAfterX; removing `z` from `xz.` creates
+        // `x.`, which only a second look by the earlier pass can fix.
+        let p = Pipeline::new(
+            vec![Box::new(DropDotAfterX), Box::new(RemoveZ)],
+            rules(&["t.xdot", "t.z"]),
+            Applicability::Safe,
+        );
+        let text = "first x. line\nuntouched xy.\nthen xz. and xzz.\n";
+        let run = p.run(text);
+        assert_eq!(run.output(), "first x line\nuntouched xy.\nthen x and x\n");
+        assert!(run.settled);
+        assert_eq!(p.clean(run.output()), run.output());
+        // round 2 re-checked only the third line: its findings point into it
+        let round2: Vec<_> = run.steps.iter().filter(|s| s.round == 2).collect();
+        assert_eq!(round2.len(), 1);
+        let third_line = text.len() - "then xz. and xzz.\n".len();
+        assert!(round2[0]
+            .applied
+            .iter()
+            .all(|f| f.origin.start > third_line));
+        assert_eq!(round2[0].applied.len(), 2);
+    }
+
+    #[test]
+    fn lean_run_keeps_only_the_output() {
+        let p = Pipeline::new(
+            vec![Box::new(Shrink)],
+            rules(&["t.ab", "t.bang"]),
+            Applicability::Safe,
+        );
+        let run = p.run_lean("aab!".to_string());
+        assert_eq!(run.output(), "b!");
+        assert!(run.texts[..run.texts.len() - 1]
+            .iter()
+            .all(String::is_empty));
+        assert_eq!(
+            run.findings().filter(|(_, f)| f.rule == "t.bang").count(),
+            1
+        );
     }
 
     #[test]

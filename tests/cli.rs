@@ -270,6 +270,13 @@ fn legacy_encoding_is_decoded_and_reported() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("\"encoding\":\"windows-1252\""));
+    redline()
+        .args(["check", path.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "latin1.txt: decoded as windows-1252 (detected); redline writes UTF-8",
+        ));
 }
 
 fn assert_bad_input(args: &[&str], stdin: Option<&[u8]>, needle: &str) {

@@ -48,6 +48,8 @@ pub struct Outcome {
     pub stats: Statistics,
     /// Findings left for a person (clean mode's stderr summary).
     pub leftover: Tally,
+    /// Something to tell the user on stderr (e.g. the legacy encoding decoded).
+    pub note: Option<String>,
 }
 
 /// Where a document sits, for labels and JSON records.
@@ -70,36 +72,53 @@ impl Place<'_> {
 
 impl Job {
     /// Runs the pipeline over one document's text.
-    pub fn process(&self, place: &Place, text: &str, encoding: &str, detected: bool) -> Outcome {
-        let run: Run = self.engine.pipeline.run(text);
-        let mut outcome = Outcome {
-            changed: run.changed(),
-            ..Outcome::default()
-        };
-        let located = if run
-            .steps
-            .iter()
-            .any(|s| !s.applied.is_empty() || !s.held.is_empty() || !s.flags.is_empty())
-        {
-            render::locate(&run)
-        } else {
-            Vec::new()
-        };
-        outcome
-            .stats
-            .add_document(text.len(), run.changed(), &located);
+    pub fn process(&self, place: &Place, text: String, encoding: &str, detected: bool) -> Outcome {
+        let bytes = text.len();
         let label = place.label();
+        let mut outcome = Outcome::default();
+        if encoding != "UTF-8" && self.mode == Mode::Check && self.format == Format::Text {
+            outcome.note = Some(format!(
+                "{label}: decoded as {encoding}{}; redline writes UTF-8",
+                if detected { " (detected)" } else { "" }
+            ));
+        }
+        if self.mode == Mode::Clean {
+            // Cleaning needs no diff: keep only the output text in memory.
+            let mut run = self.engine.pipeline.run_lean(text);
+            outcome.changed = run.changed();
+            outcome
+                .stats
+                .add_document(bytes, run.changed(), run.findings_applied());
+            outcome.leftover.add(
+                run.findings_applied()
+                    .filter(|(_, applied)| !applied)
+                    .map(|(f, _)| f),
+            );
+            outcome.cleaned = run.texts.pop();
+            return outcome;
+        }
+        let hash = (self.format == Format::Json).then(|| redline::changeset::document_hash(&text));
+        let run: Run = self.engine.pipeline.run_owned(text);
+        outcome.changed = run.changed();
+        let located = if run.steps.is_empty() {
+            Vec::new()
+        } else {
+            render::locate(&run)
+        };
+        outcome.stats.add_document(
+            bytes,
+            run.changed(),
+            located.iter().map(|l| (l.finding, l.applied)),
+        );
+        outcome.leftover.add(located.iter().map(|l| l.finding));
         match (self.mode, self.format) {
             (Mode::Patch, _) => {
                 outcome.report =
-                    redline::render::patch::unified_patch(place.path, text, run.output());
+                    redline::render::patch::unified_patch(place.path, run.input(), run.output());
             }
-            (Mode::Clean, _) => {
-                let leftover: Vec<_> = located.iter().filter(|l| !l.applied).cloned().collect();
-                outcome.leftover.add(&leftover);
-            }
+            (Mode::Clean, _) => unreachable!("handled above"),
             (_, Format::Json) => {
-                let hash = redline::changeset::document_hash(text);
+                let hash = hash.unwrap_or_default();
                 for l in &located {
                     let mut record = FindingRecord::new(place.path, encoding, &hash, l);
                     record.document_line = place.document_line;
@@ -124,15 +143,6 @@ impl Job {
                     .report
                     .push_str(&diff::render(&doc, &run, &self.passes, self.style));
             }
-        }
-        if self.mode == Mode::Check {
-            // check counts every finding; clean only what is left
-            outcome.leftover = Tally::default();
-            outcome.leftover.add(&located);
-        }
-        if self.mode == Mode::Clean {
-            let mut run = run;
-            outcome.cleaned = run.texts.pop();
         }
         outcome
     }

@@ -202,7 +202,8 @@ fn process_one(job: &Job, input: &Input, dest: &Destination) -> Item {
         document_line: None,
         document_id: None,
     };
-    let outcome = job.process(&place, &decoded.text, decoded.encoding, decoded.detected);
+    let (encoding, detected) = (decoded.encoding, decoded.detected);
+    let outcome = job.process(&place, decoded.text, encoding, detected);
     let mut stream = None;
     if let Some(cleaned) = outcome.cleaned {
         let result = match (dest, input) {
@@ -218,7 +219,7 @@ fn process_one(job: &Job, input: &Input, dest: &Destination) -> Item {
                 write_to(&dir.join("stdin.txt"), cleaned.as_bytes(), None)
             }
             (Destination::InPlace(backup), Input::File { path, .. }) => {
-                if outcome.changed || decoded.encoding != "UTF-8" {
+                if outcome.changed || encoding != "UTF-8" {
                     write_to(path, cleaned.as_bytes(), backup.as_deref())
                 } else {
                     Ok(())
@@ -237,7 +238,7 @@ fn process_one(job: &Job, input: &Input, dest: &Destination) -> Item {
         report: outcome.report,
         stats: outcome.stats,
         leftover: outcome.leftover,
-        note: None,
+        note: outcome.note,
     }
 }
 

@@ -194,7 +194,7 @@ fn process_line(
         document_line: Some(number),
         document_id: id.as_deref(),
     };
-    let outcome = job.process(&place, &field.text, "UTF-8", false);
+    let outcome = job.process(&place, field.text.clone(), "UTF-8", false);
     result.report = outcome.report;
     result.stats = outcome.stats;
     result.leftover = outcome.leftover;

@@ -59,6 +59,10 @@ impl Unicode {
 }
 
 impl Pass for Unicode {
+    fn locality(&self) -> crate::pass::Locality {
+        crate::pass::Locality::Line
+    }
+
     fn name(&self) -> &'static str {
         "unicode"
     }

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::Located;
-use crate::finding::Applicability;
+use crate::finding::{Applicability, Finding};
 
 /// One finding as `PATH:LINE:COL: RULE-ID message [safe|review|flag]`.
 pub fn line(path: &str, l: &Located) -> String {
@@ -30,13 +30,18 @@ pub struct Tally {
 
 impl Tally {
     /// Adds one document's findings.
-    pub fn add(&mut self, located: &[Located]) {
-        if !located.is_empty() {
-            self.documents += 1;
+    pub fn add<'a>(&mut self, findings: impl IntoIterator<Item = &'a Finding>) {
+        let mut any = false;
+        for finding in findings {
+            any = true;
+            *self.per_rule.entry(finding.rule.to_string()).or_default() += 1;
+            *self
+                .per_applicability
+                .entry(finding.applicability())
+                .or_default() += 1;
         }
-        for l in located {
-            *self.per_rule.entry(l.finding.rule.to_string()).or_default() += 1;
-            *self.per_applicability.entry(l.applicability()).or_default() += 1;
+        if any {
+            self.documents += 1;
         }
     }
 

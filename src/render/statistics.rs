@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::Located;
+use crate::finding::Finding;
 
 /// What one rule did over a run.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
@@ -39,21 +39,27 @@ pub struct Statistics {
 }
 
 impl Statistics {
-    /// Adds one document.
-    pub fn add_document(&mut self, bytes: usize, changed: bool, located: &[Located]) {
+    /// Adds one document of `bytes` input bytes, given each of its findings and
+    /// whether it was applied.
+    pub fn add_document<'a>(
+        &mut self,
+        bytes: usize,
+        changed: bool,
+        findings: impl IntoIterator<Item = (&'a Finding, bool)>,
+    ) {
         self.documents += 1;
         self.bytes += bytes as u64;
         if changed {
             self.documents_changed += 1;
         }
         let mut seen: Vec<&str> = Vec::new();
-        for l in located {
-            let rule = l.finding.rule.as_ref();
+        for (finding, applied) in findings {
+            let rule = finding.rule.as_ref();
             let entry = self.rules.entry(rule.to_string()).or_default();
             entry.findings += 1;
-            if l.applied {
+            if applied {
                 entry.applied += 1;
-            } else if l.after.is_some() {
+            } else if finding.fix.is_some() {
                 entry.held += 1;
             }
             if !seen.contains(&rule) {

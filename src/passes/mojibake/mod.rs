@@ -100,6 +100,10 @@ impl Mojibake {
 }
 
 impl Pass for Mojibake {
+    fn locality(&self) -> crate::pass::Locality {
+        crate::pass::Locality::Line
+    }
+
     fn name(&self) -> &'static str {
         "mojibake"
     }

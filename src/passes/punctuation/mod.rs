@@ -329,6 +329,10 @@ fn double_comma(text: &str, p: usize, run: usize, findings: &mut Vec<Finding>) {
 }
 
 impl Pass for Punctuation {
+    fn locality(&self) -> crate::pass::Locality {
+        crate::pass::Locality::Line
+    }
+
     fn name(&self) -> &'static str {
         "punctuation"
     }
