@@ -176,7 +176,17 @@ impl Finding {
 /// Never for edits produced by the pipeline; debug builds assert that the edits are
 /// sorted, non-overlapping and on character boundaries.
 pub fn apply_edits(text: &str, edits: &[&Edit]) -> String {
-    let mut out = String::with_capacity(text.len());
+    let mut out = String::new();
+    apply_edits_into(text, edits, &mut out);
+    out
+}
+
+/// Like [`apply_edits`], writing into `out` (cleared first) so that its
+/// allocation is reused: for large documents, fresh allocations cost more in
+/// page faults than the copying itself.
+pub fn apply_edits_into(text: &str, edits: &[&Edit], out: &mut String) {
+    out.clear();
+    out.reserve(text.len());
     let mut pos = 0;
     for edit in edits {
         debug_assert!(edit.start >= pos && edit.end >= edit.start && edit.end <= text.len());
@@ -185,7 +195,32 @@ pub fn apply_edits(text: &str, edits: &[&Edit]) -> String {
         pos = edit.end;
     }
     out.push_str(&text[pos..]);
-    out
+}
+
+/// Applies sorted, non-overlapping edits to `text` where it lies, when no
+/// replacement is longer than the range it replaces (so writing never overtakes
+/// reading). Returns `false`, with `text` untouched, otherwise.
+pub fn apply_edits_in_place(text: &mut String, edits: &[&Edit]) -> bool {
+    if edits.iter().any(|e| e.replacement.len() > e.end - e.start) {
+        return false;
+    }
+    // SAFETY: edits lie on character boundaries and replacements are `str`s, so
+    // the bytes left in place form valid UTF-8, exactly as `apply_edits` builds.
+    let bytes = unsafe { text.as_mut_vec() };
+    let len = bytes.len();
+    let (mut write, mut read) = (0, 0);
+    for edit in edits {
+        debug_assert!(edit.start >= read && edit.end >= edit.start && edit.end <= len);
+        bytes.copy_within(read..edit.start, write);
+        write += edit.start - read;
+        bytes[write..write + edit.replacement.len()].copy_from_slice(edit.replacement.as_bytes());
+        write += edit.replacement.len();
+        read = edit.end;
+    }
+    bytes.copy_within(read..len, write);
+    write += len - read;
+    bytes.truncate(write);
+    true
 }
 
 #[cfg(test)]
@@ -204,6 +239,22 @@ mod tests {
             assert_eq!(Applicability::parse(a.as_str()), Some(a));
         }
         assert_eq!(Applicability::parse("unsafe"), None);
+    }
+
+    #[test]
+    fn in_place_edits_equal_copied_edits_when_nothing_grows() {
+        let text = "ab..cd “é” end";
+        let a = Edit::delete(3, 4);
+        let b = Edit::replace(5, 6, "D");
+        let c = Edit::replace(7, 10, "\"");
+        let edits = [&a, &b, &c];
+        let mut in_place = text.to_string();
+        assert!(apply_edits_in_place(&mut in_place, &edits));
+        assert_eq!(in_place, apply_edits(text, &edits));
+        let grow = Edit::replace(0, 1, "AA");
+        let mut untouched = text.to_string();
+        assert!(!apply_edits_in_place(&mut untouched, &[&grow]));
+        assert_eq!(untouched, text);
     }
 
     #[test]

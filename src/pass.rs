@@ -35,4 +35,47 @@ pub trait Pass: Send + Sync {
     fn locality(&self) -> Locality {
         Locality::Document
     }
+
+    /// Whether another pass's *word edit* (letters replaced by letters, with
+    /// only spaces or hyphens between, such as `Dimitri Peskov` → `Dmitry
+    /// Peskov`) can change what this pass finds. A pass that only looks at
+    /// punctuation, quotation marks and the class of their neighbours answers
+    /// `false`, so the pipeline does not re-check it after such edits.
+    fn sees_word_edits(&self) -> bool {
+        true
+    }
+}
+
+/// Whether replacing `removed` by `inserted` is a word edit (see
+/// [`Pass::sees_word_edits`]): both are letters or digits at both ends, with
+/// only letters, digits, spaces, no-break spaces and hyphens inside.
+pub fn is_word_edit(removed: &str, inserted: &str) -> bool {
+    let wordy = |s: &str| {
+        let ends = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+        ends(s.chars().next())
+            && ends(s.chars().next_back())
+            && s.chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '\u{A0}' | '-'))
+    };
+    wordy(removed) && wordy(inserted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_word_edit;
+
+    #[test]
+    fn word_edits_keep_letters_at_both_ends() {
+        assert!(is_word_edit("Dimitri Peskov", "Dmitry Peskov"));
+        assert!(is_word_edit("Nagorno Karabakh", "Nagorno-Karabakh"));
+        assert!(is_word_edit("color", "colour"));
+        assert!(!is_word_edit(".", ""), "deleting a stop is not a word edit");
+        assert!(!is_word_edit("“", ""));
+        assert!(!is_word_edit("don’t", "dont"), "an apostrophe inside");
+        assert!(
+            !is_word_edit("a ", "a"),
+            "a space at the end changes a neighbour"
+        );
+        assert!(!is_word_edit("", "x"), "an insertion");
+    }
 }

@@ -13,9 +13,9 @@
 use std::collections::HashSet;
 use std::ops::{Deref, Range};
 
-use crate::finding::{apply_edits, Applicability, Edit, Finding};
+use crate::finding::{apply_edits_in_place, apply_edits_into, Applicability, Edit, Finding};
 use crate::origin::OffsetMap;
-use crate::pass::{Locality, Pass};
+use crate::pass::{is_word_edit, Locality, Pass};
 
 /// How many rounds of all passes run at most before the pipeline gives up on
 /// reaching a fixed point (a bug in a pass, never expected on real text).
@@ -39,6 +39,9 @@ pub struct Recorded {
     pub finding: Finding,
     /// The same place in the original document.
     pub origin: Range<usize>,
+    /// The finding's own span in the original document (where a user looks for
+    /// it; for a fix it can start before the edited bytes, as `..` does).
+    pub span: Range<usize>,
 }
 
 impl Deref for Recorded {
@@ -206,6 +209,7 @@ impl Pipeline {
             steps: Vec::new(),
             dirty: vec![Vec::new(); self.passes.len()],
             keep_texts,
+            spare: String::new(),
         };
         let mut settled = false;
         for round in 1..=MAX_ROUNDS {
@@ -284,7 +288,12 @@ impl Pipeline {
                     .as_ref()
                     .map_or((finding.start, finding.end), |f| f.range());
                 let origin = state.map.range(start..end);
-                let recorded = Recorded { finding, origin };
+                let span = state.map.range(finding.start..finding.end);
+                let recorded = Recorded {
+                    finding,
+                    origin,
+                    span,
+                };
                 if recorded.fix.is_none() {
                     flags.push(recorded);
                     continue;
@@ -335,10 +344,32 @@ impl Pipeline {
                     .iter()
                     .flat_map(|f| f.fix.iter().flat_map(|x| x.edits.iter()))
                     .collect();
-                let new_text = apply_edits(&state.texts[input], &edits);
-                if new_text == state.texts[input] {
+                let old = &state.texts[input];
+                if edits.iter().all(|e| old[e.start..e.end] == e.replacement) {
                     input
                 } else {
+                    let word_edits: Vec<bool> = edits
+                        .iter()
+                        .map(|e| is_word_edit(&old[e.start..e.end], &e.replacement))
+                        .collect();
+                    let new_text = if !state.keep_texts {
+                        // Nothing needs the old text: edit it where it lies when
+                        // no replacement is longer than what it replaces (most
+                        // fixes delete), else write into the spare buffer.
+                        let mut text = std::mem::take(&mut state.texts[input]);
+                        if apply_edits_in_place(&mut text, &edits) {
+                            text
+                        } else {
+                            let mut out = std::mem::take(&mut state.spare);
+                            apply_edits_into(&text, &edits, &mut out);
+                            state.spare = text;
+                            out
+                        }
+                    } else {
+                        let mut out = String::new();
+                        apply_edits_into(old, &edits, &mut out);
+                        out
+                    };
                     state.map = state.map.apply(&edits);
                     let moved = EditShift::new(&edits);
                     // Every other pass must look again where this one edited. A
@@ -349,12 +380,16 @@ impl Pipeline {
                         let mut shifted: Vec<Range<usize>> =
                             ranges.iter().map(|r| moved.range(r)).collect();
                         if q != index || own_lines {
-                            shifted.extend(moved.replacements());
+                            let sees_words = self.passes[q].sees_word_edits();
+                            shifted.extend(
+                                moved
+                                    .replacements()
+                                    .zip(&word_edits)
+                                    .filter(|(_, &word)| sees_words || !word)
+                                    .map(|(r, _)| r),
+                            );
                         }
                         *ranges = merge(shifted);
-                    }
-                    if !state.keep_texts {
-                        state.texts[input] = String::new();
                     }
                     state.texts.push(new_text);
                     state.texts.len() - 1
@@ -394,6 +429,9 @@ struct RunState {
     /// Per pass: ranges of the current text changed since the pass last looked.
     dirty: Vec<Vec<Range<usize>>>,
     keep_texts: bool,
+    /// A buffer to write the next text into (the text before last, when texts
+    /// are not kept), so that large documents are not re-allocated per step.
+    spare: String,
 }
 
 /// Where positions of a text end up after sorted, non-overlapping edits.

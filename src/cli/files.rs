@@ -165,10 +165,15 @@ fn process_one(job: &Job, input: &Input, dest: &Destination) -> Item {
         Err(e) => return Item::Failed(e),
     };
     let walked = matches!(input, Input::File { walked: true, .. });
+    // Binary files are rare: look for a NUL before handing the bytes over, so
+    // that valid UTF-8 becomes the text without a copy.
+    let maybe_binary = memchr::memchr(0, &bytes).is_some();
+    let kept = maybe_binary.then(|| bytes.clone());
     let decoded =
-        match super::document::decode_bytes(&bytes, job.engine.settings.encoding.as_deref()) {
+        match redline::io::decode::decode_vec(bytes, job.engine.settings.encoding.as_deref()) {
             Ok(d) => d,
             Err(redline::io::decode::DecodeError::Binary { .. }) if walked => {
+                let bytes = kept.unwrap_or_default();
                 // A binary file met while walking a folder is not an error: it is
                 // skipped (or copied unchanged into an output folder) and reported.
                 let note = match (job.mode, dest) {
@@ -211,7 +216,9 @@ fn process_one(job: &Job, input: &Input, dest: &Destination) -> Item {
                 stream = Some(cleaned);
                 Ok(())
             }
-            (Destination::File(out), _) => write_to(out, cleaned.as_bytes(), None),
+            (Destination::File(out), _) => {
+                redline::io::write::write_output(out, cleaned.as_bytes())
+            }
             (Destination::Folder(dir), Input::File { out_rel, .. }) => {
                 write_to(&dir.join(out_rel), cleaned.as_bytes(), None)
             }

@@ -10,11 +10,23 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::Path;
 
-/// Replaces `path`'s content with `contents` atomically (see the module doc).
+/// Replaces `path`'s content with `contents` atomically and durably (see the
+/// module doc): what `--in-place` uses, since the original is at stake.
 ///
 /// With `backup` (a suffix such as `.orig`), the original is first copied to
 /// `path` + suffix, itself atomically.
 pub fn write_atomic(path: &Path, contents: &[u8], backup: Option<&str>) -> io::Result<()> {
+    write_file(path, contents, backup, true)
+}
+
+/// Writes a new output file atomically (readers never see half a file) but
+/// without waiting for the disk (`fsync`): after a crash the output may be
+/// missing, never the input, and a re-run rewrites it. `-o FILE` uses this.
+pub fn write_output(path: &Path, contents: &[u8]) -> io::Result<()> {
+    write_file(path, contents, None, false)
+}
+
+fn write_file(path: &Path, contents: &[u8], backup: Option<&str>, durable: bool) -> io::Result<()> {
     let metadata = fs::metadata(path);
     if let Ok(meta) = &metadata {
         if !meta.is_file() {
@@ -36,7 +48,7 @@ pub fn write_atomic(path: &Path, contents: &[u8], backup: Option<&str>) -> io::R
         let mut name = path.as_os_str().to_owned();
         name.push(suffix);
         let original = fs::read(path)?;
-        write_atomic(Path::new(&name), &original, None)?;
+        write_file(Path::new(&name), &original, None, durable)?;
     }
     let mut temp = tempfile::Builder::new()
         .prefix(".redline-")
@@ -46,11 +58,15 @@ pub fn write_atomic(path: &Path, contents: &[u8], backup: Option<&str>) -> io::R
     if let Ok(meta) = &metadata {
         fs::set_permissions(temp.path(), meta.permissions())?;
     }
-    temp.as_file().sync_all()?;
+    if durable {
+        temp.as_file().sync_all()?;
+    }
     temp.persist(path).map_err(|e| e.error)?;
-    // Make the rename itself durable.
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
+    if durable {
+        // Make the rename itself durable.
+        if let Ok(d) = File::open(dir) {
+            let _ = d.sync_all();
+        }
     }
     Ok(())
 }

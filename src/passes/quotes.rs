@@ -140,6 +140,12 @@ impl Quotes {
 }
 
 impl Pass for Quotes {
+    fn sees_word_edits(&self) -> bool {
+        // Only marks and the class (letter, space, punctuation) of their
+        // neighbours matter here; a word edit keeps letters at both ends.
+        false
+    }
+
     fn name(&self) -> &'static str {
         "quotes"
     }

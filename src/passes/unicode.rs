@@ -97,13 +97,30 @@ fn check_nfc(text: &str, findings: &mut Vec<Finding>) {
         let line_end =
             memchr::memchr(b'\n', &bytes[line_start..]).map_or(bytes.len(), |i| line_start + i + 1);
         let line = &text[line_start..line_end];
-        if line.bytes().any(|b| b >= FIRST_NON_TRIVIAL_LEAD)
-            && is_nfc_quick(line.chars()) != IsNormalized::Yes
+        if may_change_under_nfc(line.as_bytes()) && is_nfc_quick(line.chars()) != IsNormalized::Yes
         {
             check_line(text, line_start, line_end, findings);
         }
         line_start = line_end;
     }
+}
+
+/// Whether a line holds a character that NFC might change: one at or above
+/// U+0300, except General Punctuation (U+2000–U+207F: curly quotes, dashes,
+/// ellipsis), which is NFC_QC=Yes with combining class 0 and common in news.
+fn may_change_under_nfc(line: &[u8]) -> bool {
+    let mut i = 0;
+    while i < line.len() {
+        let b = line[i];
+        if b < FIRST_NON_TRIVIAL_LEAD {
+            i += 1;
+        } else if b == 0xE2 && matches!(line.get(i + 1), Some(0x80 | 0x81)) {
+            i += 3;
+        } else {
+            return true;
+        }
+    }
+    false
 }
 
 fn check_line(text: &str, start: usize, end: usize, findings: &mut Vec<Finding>) {
@@ -222,10 +239,29 @@ fn check_ascii_controls(text: &str, findings: &mut Vec<Finding>) {
     }
 }
 
+/// Whether eight bytes are all printable ASCII (0x20..=0x7E), none of which can
+/// start an invisible character. Bit tricks on one word: no high bit, no byte
+/// below 0x20, no 0x7F. (The borrow trick can only err towards `false`.)
+fn quiet_word(x: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let below_space = x.wrapping_sub(0x20 * ONES) & !x & HIGH;
+    let del = x ^ (0x7F * ONES);
+    let is_del = del.wrapping_sub(ONES) & !del & HIGH;
+    (x & HIGH) | below_space | is_del == 0
+}
+
 fn check_invisible(text: &str, findings: &mut Vec<Finding>) {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
+        // Skip eight bytes of printable ASCII at a time (most of any text).
+        if let Some(word) = bytes.get(i..i + 8) {
+            if quiet_word(u64::from_le_bytes(word.try_into().expect("eight bytes"))) {
+                i += 8;
+                continue;
+            }
+        }
         let b = bytes[i];
         if !TRIGGER[b as usize] {
             i += 1;
@@ -445,6 +481,33 @@ mod tests {
 
     fn rules(text: &str) -> Vec<String> {
         findings(text).iter().map(|f| f.rule.to_string()).collect()
+    }
+
+    #[test]
+    fn quiet_words_are_exactly_printable_ascii() {
+        for b in 0u8..=255 {
+            let word = u64::from_le_bytes([b'a', b'b', b, b'c', b'd', b'e', b'f', b'g']);
+            assert_eq!(
+                super::quiet_word(word),
+                (0x20..=0x7E).contains(&b),
+                "byte {b:#x}"
+            );
+        }
+    }
+
+    #[test]
+    fn general_punctuation_alone_needs_no_nfc_work() {
+        assert!(!super::may_change_under_nfc("“quoted” — x…".as_bytes()));
+        assert!(!super::may_change_under_nfc("Café ÃŸ\u{a0}".as_bytes()));
+        assert!(super::may_change_under_nfc("e\u{301}".as_bytes()));
+        assert!(
+            super::may_change_under_nfc("\u{2126}".as_bytes()),
+            "OHM SIGN"
+        );
+        assert!(
+            super::may_change_under_nfc("\u{212B}".as_bytes()),
+            "ANGSTROM SIGN"
+        );
     }
 
     #[test]

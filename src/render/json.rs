@@ -18,9 +18,9 @@ pub struct FindingRecord<'a> {
     pub pass: &'a str,
     /// The rule id.
     pub rule: &'a str,
-    /// 1-based line in the pass's input.
+    /// 1-based line in the original document.
     pub line: usize,
-    /// 1-based column (characters) in the pass's input.
+    /// 1-based column (characters) in the original document.
     pub column: usize,
     /// First byte.
     pub start: usize,

@@ -45,9 +45,10 @@ pub struct Located<'a> {
     pub step: &'a Step,
     /// The finding.
     pub finding: &'a Finding,
-    /// 1-based line in the step's input.
+    /// 1-based line in the original document (where the user finds it in
+    /// their file, whatever earlier passes changed).
     pub line: usize,
-    /// 1-based column (characters) in the step's input.
+    /// 1-based column (characters) in the original document.
     pub column: usize,
     /// First byte: the fix's range for a fix, the finding's span for a flag.
     pub start: usize,
@@ -73,12 +74,12 @@ impl Located<'_> {
 /// Every finding of `run` with its place, in step order and then text order.
 pub fn locate(run: &Run) -> Vec<Located<'_>> {
     let mut out = Vec::new();
+    let index = LineIndex::new(run.input());
     for step in &run.steps {
         let input = run.input_of(step);
         if step.applied.is_empty() && step.held.is_empty() && step.flags.is_empty() {
             continue;
         }
-        let index = LineIndex::new(input);
         let mut here: Vec<Located> = step
             .applied
             .iter()
@@ -101,7 +102,8 @@ pub fn locate(run: &Run) -> Vec<Located<'_>> {
                     }
                     None => (finding.start, finding.end, None),
                 };
-                let (line, column) = index.line_column(finding.start.min(start));
+                let (line, column) =
+                    index.line_column(recorded.span.start.min(recorded.origin.start));
                 Located {
                     step,
                     finding,

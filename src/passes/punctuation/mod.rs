@@ -333,6 +333,12 @@ impl Pass for Punctuation {
         crate::pass::Locality::Line
     }
 
+    fn sees_word_edits(&self) -> bool {
+        // Only marks and the class (letter, space, punctuation) of their
+        // neighbours matter here; a word edit keeps letters at both ends.
+        false
+    }
+
     fn name(&self) -> &'static str {
         "punctuation"
     }
