@@ -94,7 +94,7 @@ pub fn run(
                     note,
                 } => {
                     totals.stats.merge(stats);
-                    merge_tally(&mut totals.leftover, leftover);
+                    totals.leftover.merge(leftover);
                     if let Some(n) = note {
                         totals.notes.push(n);
                     }
@@ -117,16 +117,6 @@ fn input_len(input: &Input) -> u64 {
         Input::Stdin => 0,
         Input::File { path, .. } => std::fs::metadata(path).map_or(0, |m| m.len()),
     }
-}
-
-fn merge_tally(into: &mut Tally, from: Tally) {
-    for (rule, n) in from.per_rule {
-        *into.per_rule.entry(rule).or_default() += n;
-    }
-    for (a, n) in from.per_applicability {
-        *into.per_applicability.entry(a).or_default() += n;
-    }
-    into.documents += from.documents;
 }
 
 /// The bytes of one input, or a message naming it and saying what to check.
@@ -182,7 +172,7 @@ fn process_one(job: &Job, input: &Input, dest: &Destination) -> Item {
                             unreachable!()
                         };
                         let target = dir.join(out_rel);
-                        if let Err(e) = write_to(&target, &bytes, None) {
+                        if let Err(e) = write_to(&target, &bytes) {
                             return Item::Failed(format!(
                                 "{}: cannot write: {e}",
                                 target.display()
@@ -220,14 +210,14 @@ fn process_one(job: &Job, input: &Input, dest: &Destination) -> Item {
                 redline::io::write::write_output(out, cleaned.as_bytes())
             }
             (Destination::Folder(dir), Input::File { out_rel, .. }) => {
-                write_to(&dir.join(out_rel), cleaned.as_bytes(), None)
+                write_to(&dir.join(out_rel), cleaned.as_bytes())
             }
             (Destination::Folder(dir), Input::Stdin) => {
-                write_to(&dir.join("stdin.txt"), cleaned.as_bytes(), None)
+                write_to(&dir.join("stdin.txt"), cleaned.as_bytes())
             }
             (Destination::InPlace(backup), Input::File { path, .. }) => {
                 if outcome.changed || encoding != "UTF-8" {
-                    write_to(path, cleaned.as_bytes(), backup.as_deref())
+                    write_atomic(path, cleaned.as_bytes(), backup.as_deref())
                 } else {
                     Ok(())
                 }
@@ -249,11 +239,14 @@ fn process_one(job: &Job, input: &Input, dest: &Destination) -> Item {
     }
 }
 
-fn write_to(path: &Path, bytes: &[u8], backup: Option<&str>) -> io::Result<()> {
+/// Writes a file of an output folder: atomic (no half files) but not waiting
+/// for the disk per file, since the inputs are untouched and a re-run rebuilds
+/// the tree. `--in-place` uses `write_atomic`, which does wait (fsync).
+fn write_to(path: &Path, bytes: &[u8]) -> io::Result<()> {
     if let Some(parent) = path.parent() {
-        if !parent.as_os_str().is_empty() {
+        if !parent.as_os_str().is_empty() && !parent.is_dir() {
             std::fs::create_dir_all(parent)?;
         }
     }
-    write_atomic(path, bytes, backup)
+    redline::io::write::write_output(path, bytes)
 }

@@ -14,10 +14,9 @@ use super::document::{Job, Mode, Place};
 use super::files::Totals;
 use super::progress::Progress;
 
-/// Lines read before a parallel batch is processed, and the byte bound of a
-/// batch: memory stays bounded whatever the corpus size.
-const BATCH_LINES: usize = 4096;
-const BATCH_BYTES: usize = 16 << 20;
+/// The size of a batch of lines cleaned in parallel: memory stays bounded
+/// whatever the corpus size (two batches in flight plus the one being cleaned).
+const BATCH_BYTES: usize = 8 << 20;
 
 /// Which field, and how documents are named.
 pub struct JsonlOptions {
@@ -36,8 +35,103 @@ pub enum Sink {
     None,
 }
 
+/// What a line becomes in the cleaned stream.
+enum LineOut {
+    /// The input line, byte for byte (no copy made).
+    Same,
+    /// A rewritten line (with its original line ending).
+    New(Vec<u8>),
+    /// Nothing is written (check and diff).
+    Nothing,
+}
+
+/// A run of whole lines read from the input.
+struct Batch {
+    /// Line number of the first line.
+    first_line: usize,
+    data: Vec<u8>,
+    /// End offset (after the line feed, if any) of each line in `data`.
+    ends: Vec<usize>,
+}
+
+impl Batch {
+    fn lines(&self) -> impl Iterator<Item = (usize, &[u8])> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts
+            .zip(self.ends.iter().copied())
+            .enumerate()
+            .map(|(i, (s, e))| (self.first_line + i, &self.data[s..e]))
+    }
+}
+
+/// Reads `reader` in batches of whole lines (about `BATCH_BYTES`) and sends them
+/// until the end of input or an error.
+fn read_batches(
+    reader: &mut Box<dyn BufRead + Send>,
+    path: &str,
+    send: &std::sync::mpsc::SyncSender<io::Result<Batch>>,
+) {
+    let mut carry: Vec<u8> = Vec::new();
+    let mut next_line = 1usize;
+    loop {
+        let mut data = std::mem::take(&mut carry);
+        let mut eof = false;
+        while data.len() < BATCH_BYTES {
+            let buf = match reader.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    let _ = send.send(Err(io::Error::new(
+                        e.kind(),
+                        format!("{path}: read failed after line {}: {e}", next_line - 1),
+                    )));
+                    return;
+                }
+            };
+            if buf.is_empty() {
+                eof = true;
+                break;
+            }
+            data.extend_from_slice(buf);
+            let n = buf.len();
+            reader.consume(n);
+        }
+        // Keep a partial last line for the next batch.
+        if !eof {
+            if let Some(last) = memchr::memrchr(b'\n', &data) {
+                carry = data.split_off(last + 1);
+            }
+        }
+        let mut ends: Vec<usize> = memchr::memchr_iter(b'\n', &data).map(|i| i + 1).collect();
+        if ends.last().copied().unwrap_or(0) < data.len() && eof {
+            ends.push(data.len());
+        }
+        if ends.is_empty() && !eof {
+            // One line longer than a batch: keep reading into it.
+            carry = data;
+            continue;
+        }
+        let count = ends.len();
+        if count > 0
+            && send
+                .send(Ok(Batch {
+                    first_line: next_line,
+                    data,
+                    ends,
+                }))
+                .is_err()
+        {
+            return;
+        }
+        next_line += count;
+        if eof {
+            return;
+        }
+    }
+}
+
 struct LineResult {
-    out: Option<Vec<u8>>,
+    out: LineOut,
     report: String,
     stats: Statistics,
     leftover: Tally,
@@ -84,52 +178,89 @@ pub fn run(
         }
         Sink::None => None,
     };
-    let stdout = io::stdout();
-    let mut line_number = 0usize;
-    let mut done = false;
-    while !done {
-        let mut batch: Vec<(usize, Vec<u8>)> = Vec::with_capacity(BATCH_LINES);
-        let mut bytes = 0;
-        while batch.len() < BATCH_LINES && bytes < BATCH_BYTES {
-            let mut line = Vec::new();
-            let n = reader.read_until(b'\n', &mut line).map_err(|e| {
-                io::Error::new(
-                    e.kind(),
-                    format!("{path}: read failed at line {}: {e}", line_number + 1),
-                )
-            })?;
-            if n == 0 {
-                done = true;
-                break;
+    // Three stages overlap: a reader thread fills the next batch, this thread
+    // has the batch cleaned in parallel, and a writer thread writes the batch
+    // before it in order (and adds up its statistics).
+    let (batches, incoming) = std::sync::mpsc::sync_channel::<io::Result<Batch>>(2);
+    let (results_out, results_in) = std::sync::mpsc::sync_channel::<(Batch, Vec<LineResult>)>(1);
+    std::thread::scope(|scope| -> io::Result<()> {
+        scope.spawn(move || read_batches(&mut reader, path, &batches));
+        let writer_ref = &mut writer;
+        let write_stage = scope.spawn(move || -> io::Result<()> {
+            let stdout = io::stdout();
+            for (batch, results) in results_in {
+                progress.documents(batch.ends.len() as u64, batch.data.len() as u64);
+                let mut out = stdout.lock();
+                for (r, (_, raw)) in results.into_iter().zip(batch.lines()) {
+                    if r.stats.documents > 0 || !r.leftover.per_rule.is_empty() {
+                        totals.stats.merge(r.stats);
+                        totals.leftover.merge(r.leftover);
+                    }
+                    if let Some(note) = r.note {
+                        totals.notes.push(note);
+                    }
+                    if let Some(w) = writer_ref.as_mut() {
+                        match &r.out {
+                            LineOut::Same => w.write_all(raw)?,
+                            LineOut::New(bytes) => w.write_all(bytes)?,
+                            LineOut::Nothing => {}
+                        }
+                    }
+                    out.write_all(r.report.as_bytes())?;
+                }
             }
-            line_number += 1;
-            bytes += n;
-            batch.push((line_number, line));
+            Ok(())
+        });
+        let mut failed = None;
+        for batch in incoming {
+            let batch = match batch {
+                Ok(b) => b,
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            };
+            let lines: Vec<(usize, &[u8])> = batch.lines().collect();
+            let mut results: Vec<LineResult> = lines
+                .par_iter()
+                .map(|(n, line)| process_line(job, path, *n, line, options))
+                .collect();
+            drop(lines);
+            // Add up the batch's statistics in parallel too, so that the writer
+            // only merges one summary per batch.
+            let summary = results
+                .par_iter_mut()
+                .map(|r| {
+                    (
+                        std::mem::take(&mut r.stats),
+                        std::mem::take(&mut r.leftover),
+                    )
+                })
+                .reduce(
+                    || (Statistics::default(), Tally::default()),
+                    |(mut s1, mut t1), (s2, t2)| {
+                        s1.merge(s2);
+                        t1.merge(t2);
+                        (s1, t1)
+                    },
+                );
+            if let Some(first) = results.first_mut() {
+                first.stats = summary.0;
+                first.leftover = summary.1;
+            }
+            if results_out.send((batch, results)).is_err() {
+                break; // the writer stopped on an error: it reports it
+            }
         }
-        let results: Vec<LineResult> = batch
-            .par_iter()
-            .map(|(n, line)| process_line(job, path, *n, line, options))
-            .collect();
-        progress.documents(batch.len() as u64, bytes as u64);
-        let mut out = stdout.lock();
-        for r in results {
-            totals.stats.merge(r.stats);
-            for (rule, n) in r.leftover.per_rule {
-                *totals.leftover.per_rule.entry(rule).or_default() += n;
-            }
-            for (a, n) in r.leftover.per_applicability {
-                *totals.leftover.per_applicability.entry(a).or_default() += n;
-            }
-            totals.leftover.documents += r.leftover.documents;
-            if let Some(note) = r.note {
-                totals.notes.push(note);
-            }
-            if let (Some(w), Some(bytes)) = (writer.as_mut(), r.out) {
-                w.write_all(&bytes)?;
-            }
-            out.write_all(r.report.as_bytes())?;
+        drop(results_out);
+        let written = write_stage
+            .join()
+            .expect("the writer thread does not panic");
+        match failed {
+            Some(e) => Err(e),
+            None => written,
         }
-    }
+    })?;
     if let Some(w) = writer.take() {
         w.finish()?;
     }
@@ -151,7 +282,7 @@ fn process_line(
     options: &JsonlOptions,
 ) -> LineResult {
     let mut result = LineResult {
-        out: None,
+        out: LineOut::Nothing,
         report: String::new(),
         stats: Statistics::default(),
         leftover: Tally::default(),
@@ -159,7 +290,7 @@ fn process_line(
     };
     let (body, ending) = split_ending(raw);
     let passthrough = |mut r: LineResult, why: String| {
-        r.out = Some(raw.to_vec());
+        r.out = LineOut::Same;
         r.note = Some(why);
         r
     };
@@ -176,7 +307,7 @@ fn process_line(
         }
     };
     if line.trim().is_empty() {
-        result.out = Some(raw.to_vec());
+        result.out = LineOut::Same;
         return result;
     }
     let field = match find_field(line, &options.field) {
@@ -199,12 +330,14 @@ fn process_line(
     result.stats = outcome.stats;
     result.leftover = outcome.leftover;
     if job.mode == Mode::Clean {
-        let mut out = match outcome.cleaned {
-            Some(cleaned) if outcome.changed => replace_field(line, &field, &cleaned).into_bytes(),
-            _ => body.to_vec(),
+        result.out = match outcome.cleaned {
+            Some(cleaned) if outcome.changed => {
+                let mut out = replace_field(line, &field, &cleaned).into_bytes();
+                out.extend_from_slice(ending);
+                LineOut::New(out)
+            }
+            _ => LineOut::Same,
         };
-        out.extend_from_slice(ending);
-        result.out = Some(out);
     }
     result
 }

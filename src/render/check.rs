@@ -45,6 +45,17 @@ impl Tally {
         }
     }
 
+    /// Adds another tally (for merging parallel work).
+    pub fn merge(&mut self, other: Tally) {
+        for (rule, n) in other.per_rule {
+            *self.per_rule.entry(rule).or_default() += n;
+        }
+        for (a, n) in other.per_applicability {
+            *self.per_applicability.entry(a).or_default() += n;
+        }
+        self.documents += other.documents;
+    }
+
     /// Total findings.
     pub fn total(&self) -> usize {
         self.per_rule.values().sum()

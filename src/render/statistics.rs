@@ -55,7 +55,11 @@ impl Statistics {
         let mut seen: Vec<&str> = Vec::new();
         for (finding, applied) in findings {
             let rule = finding.rule.as_ref();
-            let entry = self.rules.entry(rule.to_string()).or_default();
+            if !self.rules.contains_key(rule) {
+                self.rules
+                    .insert(rule.to_string(), RuleStatistics::default());
+            }
+            let entry = self.rules.get_mut(rule).expect("inserted above");
             entry.findings += 1;
             if applied {
                 entry.applied += 1;
