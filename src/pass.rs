@@ -44,6 +44,23 @@ pub trait Pass: Send + Sync {
     fn sees_word_edits(&self) -> bool {
         true
     }
+
+    /// Whether another pass's *ASCII edit* (ASCII text replaced by ASCII text,
+    /// with ASCII on both sides) can change what this pass finds. A pass that
+    /// only looks at non-ASCII text (mojibake, Unicode normalisation) answers
+    /// `false`: such an edit cannot create or join non-ASCII sequences.
+    fn sees_ascii_edits(&self) -> bool {
+        true
+    }
+}
+
+/// Whether replacing `text[start..end]` by `inserted` is an ASCII edit (see
+/// [`Pass::sees_ascii_edits`]).
+pub fn is_ascii_edit(text: &str, start: usize, end: usize, inserted: &str) -> bool {
+    let bytes = text.as_bytes();
+    let before = start.checked_sub(1).map_or(true, |i| bytes[i].is_ascii());
+    let after = bytes.get(end).is_none_or(u8::is_ascii);
+    before && after && bytes[start..end].is_ascii() && inserted.is_ascii()
 }
 
 /// Whether replacing `removed` by `inserted` is a word edit (see
@@ -63,6 +80,15 @@ pub fn is_word_edit(removed: &str, inserted: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::is_word_edit;
+
+    #[test]
+    fn ascii_edits_have_ascii_on_both_sides() {
+        use super::is_ascii_edit;
+        assert!(is_ascii_edit("end.. x", 4, 5, ""));
+        assert!(!is_ascii_edit("Ã.© x", 2, 3, ""), "deleting `.` joins `Ã©`");
+        assert!(!is_ascii_edit("a\u{200B}b", 1, 4, ""), "removing non-ASCII");
+        assert!(!is_ascii_edit("ab", 1, 1, "é"), "inserting non-ASCII");
+    }
 
     #[test]
     fn word_edits_keep_letters_at_both_ends() {

@@ -15,7 +15,7 @@ use std::ops::{Deref, Range};
 
 use crate::finding::{apply_edits_in_place, apply_edits_into, Applicability, Edit, Finding};
 use crate::origin::OffsetMap;
-use crate::pass::{is_word_edit, Locality, Pass};
+use crate::pass::{is_ascii_edit, is_word_edit, Locality, Pass};
 
 /// How many rounds of all passes run at most before the pipeline gives up on
 /// reaching a fixed point (a bug in a pass, never expected on real text).
@@ -348,9 +348,15 @@ impl Pipeline {
                 if edits.iter().all(|e| old[e.start..e.end] == e.replacement) {
                     input
                 } else {
-                    let word_edits: Vec<bool> = edits
+                    // What kind of edit each is, for the passes that ignore some.
+                    let kinds: Vec<(bool, bool)> = edits
                         .iter()
-                        .map(|e| is_word_edit(&old[e.start..e.end], &e.replacement))
+                        .map(|e| {
+                            (
+                                is_word_edit(&old[e.start..e.end], &e.replacement),
+                                is_ascii_edit(old, e.start, e.end, &e.replacement),
+                            )
+                        })
                         .collect();
                     let new_text = if !state.keep_texts {
                         // Nothing needs the old text: edit it where it lies when
@@ -377,19 +383,22 @@ impl Pipeline {
                     // find more there); a document pass must settle in one run.
                     let own_lines = pass.locality() == Locality::Line;
                     for (q, ranges) in state.dirty.iter_mut().enumerate() {
-                        let mut shifted: Vec<Range<usize>> =
-                            ranges.iter().map(|r| moved.range(r)).collect();
-                        if q != index || own_lines {
-                            let sees_words = self.passes[q].sees_word_edits();
-                            shifted.extend(
-                                moved
-                                    .replacements()
-                                    .zip(&word_edits)
-                                    .filter(|(_, &word)| sees_words || !word)
-                                    .map(|(r, _)| r),
-                            );
-                        }
-                        *ranges = merge(shifted);
+                        // Both lists are sorted (the shift is monotone): merge them
+                        // in one linear walk rather than sorting.
+                        let shifted = ranges.iter().map(|r| moved.range(r));
+                        let other = &self.passes[q];
+                        let (words, ascii) = (other.sees_word_edits(), other.sees_ascii_edits());
+                        let added: Vec<Range<usize>> = if q != index || own_lines {
+                            moved
+                                .replacements()
+                                .zip(&kinds)
+                                .filter(|(_, (word, asc))| (words || !word) && (ascii || !asc))
+                                .map(|(r, _)| r)
+                                .collect()
+                        } else {
+                            Vec::new()
+                        };
+                        *ranges = merge_sorted(shifted, added.into_iter());
                     }
                     state.texts.push(new_text);
                     state.texts.len() - 1
@@ -479,6 +488,32 @@ impl EditShift {
     fn replacements(&self) -> impl Iterator<Item = Range<usize>> + '_ {
         self.edits.iter().map(|e| e.2..e.3)
     }
+}
+
+/// Merges two sorted lists of ranges into one sorted list, joining ranges that
+/// overlap or touch.
+fn merge_sorted(
+    a: impl Iterator<Item = Range<usize>>,
+    b: impl Iterator<Item = Range<usize>>,
+) -> Vec<Range<usize>> {
+    let mut a = a.peekable();
+    let mut b = b.peekable();
+    let mut out: Vec<Range<usize>> = Vec::new();
+    loop {
+        let next = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) if (x.start, x.end) <= (y.start, y.end) => a.next(),
+            (Some(_), Some(_)) => b.next(),
+            (Some(_), None) => a.next(),
+            (None, Some(_)) => b.next(),
+            (None, None) => break,
+        };
+        let r = next.expect("peeked");
+        match out.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => out.push(r),
+        }
+    }
+    out
 }
 
 /// Sorts ranges and merges those that overlap or touch.
@@ -697,6 +732,20 @@ mod tests {
             .iter()
             .all(|f| f.origin.start > third_line));
         assert_eq!(round2[0].applied.len(), 2);
+    }
+
+    #[test]
+    fn merging_sorted_ranges_joins_overlaps() {
+        let a = vec![0..2, 5..6, 9..9];
+        let b = vec![1..3, 6..8, 10..12];
+        assert_eq!(
+            merge_sorted(a.clone().into_iter(), b.clone().into_iter()),
+            merge(a.into_iter().chain(b).collect())
+        );
+        assert_eq!(
+            merge_sorted(vec![0..2, 5..6].into_iter(), vec![1..3, 6..8].into_iter()),
+            vec![0..3, 5..8]
+        );
     }
 
     #[test]

@@ -104,6 +104,12 @@ impl Pass for Mojibake {
         crate::pass::Locality::Line
     }
 
+    fn sees_ascii_edits(&self) -> bool {
+        // Only non-ASCII sequences matter here; an ASCII edit between ASCII
+        // neighbours cannot create or join one.
+        false
+    }
+
     fn name(&self) -> &'static str {
         "mojibake"
     }
