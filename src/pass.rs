@@ -58,7 +58,7 @@ pub trait Pass: Send + Sync {
 /// [`Pass::sees_ascii_edits`]).
 pub fn is_ascii_edit(text: &str, start: usize, end: usize, inserted: &str) -> bool {
     let bytes = text.as_bytes();
-    let before = start.checked_sub(1).map_or(true, |i| bytes[i].is_ascii());
+    let before = start.checked_sub(1).is_none_or(|i| bytes[i].is_ascii());
     let after = bytes.get(end).is_none_or(u8::is_ascii);
     before && after && bytes[start..end].is_ascii() && inserted.is_ascii()
 }
