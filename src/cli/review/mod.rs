@@ -31,7 +31,7 @@ use redline::io::decode::{decode, DecodeError};
 use redline::io::jsonl::is_jsonl_path;
 use redline::io::walk::{collect, Input, WalkOptions};
 use redline::io::write::write_atomic;
-use redline::render::{self, LineIndex};
+use redline::render;
 use redline::Engine;
 
 use session::{
@@ -307,12 +307,12 @@ fn load(engine: &Engine, path: &Path) -> Result<Document, LoadError> {
     };
     let text = decoded.text;
     let run = engine.pipeline.run(&text);
-    let original = LineIndex::new(&text);
     let mut proposals: Vec<Proposal> = Vec::new();
     let mut flags = Vec::new();
     let mut seen = HashSet::new();
     for l in render::locate(&run) {
-        let (line, column) = original.line_column(l.origin.start);
+        // Where `check` and `diff` put it: the finding's place in the original.
+        let (line, column) = (l.line, l.column);
         let Some(after) = l.after.clone() else {
             flags.push(FlagNote {
                 rule: l.finding.rule.to_string(),
