@@ -42,6 +42,9 @@ impl Terminal {
             }));
         });
         terminal::enable_raw_mode()?;
+        // Start crossterm's event source (and its SIGWINCH handler) before the
+        // first screen is drawn, so that a resize right after it is not lost.
+        let _ = event::poll(std::time::Duration::ZERO);
         let mut out = io::stdout();
         if let Err(e) = execute!(out, terminal::EnterAlternateScreen, cursor::Hide) {
             restore();
