@@ -312,6 +312,30 @@ fn is_jsonl(cli: &Cli, paths: &[String]) -> bool {
                 .all(|p| p != "-" && is_jsonl_path(Path::new(p))))
 }
 
+/// Streams each JSON Lines input into its sink; a failed input is listed and the
+/// others go on. `Err` means standard output was closed: stop quietly.
+fn run_jsonl_inputs(
+    job: &Job,
+    cli: &Cli,
+    paths: &[String],
+    options: &JsonlOptions,
+    sink_for: &dyn Fn(&str) -> Sink,
+    totals: &mut Totals,
+) -> Result<(), ()> {
+    let progress = Progress::new(0, cli.batch.quiet);
+    for path in paths {
+        if let Err(e) = cli::jsonl::run(job, path, options, sink_for(path), &progress, totals) {
+            if e.kind() == io::ErrorKind::BrokenPipe {
+                return Err(());
+            }
+            totals.stats.failed += 1;
+            totals.errors.push(format!("{path}: {e}"));
+        }
+    }
+    progress.finish();
+    Ok(())
+}
+
 fn total_bytes(inputs: &[Input]) -> u64 {
     inputs
         .iter()
@@ -334,23 +358,12 @@ fn clean(args: &CleanArgs, cli: &Cli) -> Result<ExitCode> {
         if args.output.is_some() && args.paths.len() > 1 {
             bail!("-o takes one JSON Lines input; for several use --in-place");
         }
-        let progress = Progress::new(0, cli.batch.quiet);
-        for path in &args.paths {
-            let sink = cli::jsonl::sink_for(path, args.output.as_deref(), args.in_place);
-            if let Err(e) = cli::jsonl::run(&job, path, &options, sink, &progress, &mut totals) {
-                if e.kind() == io::ErrorKind::BrokenPipe {
-                    return Ok(ExitCode::SUCCESS);
-                }
-                totals.stats.failed += 1;
-                totals.errors.push(format!("{path}: {e}"));
-            }
+        let sink = |path: &str| cli::jsonl::sink_for(path, args.output.as_deref(), args.in_place);
+        if run_jsonl_inputs(&job, cli, &args.paths, &options, &sink, &mut totals).is_err() {
+            return Ok(ExitCode::SUCCESS); // closed pipe
         }
-        progress.finish();
     } else {
-        let walk = WalkOptions {
-            no_ignore: cli.batch.no_ignore,
-            globs: cli.batch.glob.clone(),
-        };
+        let walk = walk_options(cli);
         let any_dir = args.paths.iter().any(|p| Path::new(p).is_dir());
         if any_dir && args.output.is_none() && !args.in_place {
             let dir = args.paths.iter().find(|p| Path::new(p).is_dir()).unwrap();
@@ -482,24 +495,12 @@ fn report(args: &ReportArgs, cli: &Cli, mode: Mode) -> Result<ExitCode> {
     let mut totals = Totals::default();
     if is_jsonl(cli, &args.paths) {
         let options = jsonl_options(cli)?;
-        let progress = Progress::new(0, cli.batch.quiet);
-        for path in &args.paths {
-            if let Err(e) =
-                cli::jsonl::run(&job, path, &options, Sink::None, &progress, &mut totals)
-            {
-                if e.kind() == io::ErrorKind::BrokenPipe {
-                    return Ok(ExitCode::SUCCESS);
-                }
-                totals.stats.failed += 1;
-                totals.errors.push(format!("{path}: {e}"));
-            }
+        let sink = |_: &str| Sink::None;
+        if run_jsonl_inputs(&job, cli, &args.paths, &options, &sink, &mut totals).is_err() {
+            return Ok(ExitCode::SUCCESS); // closed pipe
         }
-        progress.finish();
     } else {
-        let walk = WalkOptions {
-            no_ignore: cli.batch.no_ignore,
-            globs: cli.batch.glob.clone(),
-        };
+        let walk = walk_options(cli);
         let (inputs, walk_errors) = collect(&args.paths, &walk);
         totals.errors.extend(
             walk_errors
