@@ -336,6 +336,31 @@ fn run_jsonl_inputs(
     Ok(())
 }
 
+/// Processes files with a progress bar and adds up what happened. `Ok(false)`
+/// means standard output was closed: stop quietly.
+fn run_file_inputs(
+    job: &Job,
+    cli: &Cli,
+    inputs: &[Input],
+    dest: &Destination,
+    totals: &mut Totals,
+) -> Result<bool> {
+    let progress = Progress::new(total_bytes(inputs), cli.batch.quiet);
+    let result = cli::files::run(job, inputs, dest, &progress);
+    progress.finish();
+    match result {
+        Ok(t) => {
+            totals.stats.merge(t.stats);
+            totals.errors.extend(t.errors);
+            totals.notes.extend(t.notes);
+            totals.leftover = t.leftover;
+            Ok(true)
+        }
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
 fn total_bytes(inputs: &[Input]) -> u64 {
     inputs
         .iter()
@@ -390,18 +415,8 @@ fn clean(args: &CleanArgs, cli: &Cli) -> Result<ExitCode> {
         } else {
             Destination::Stdout
         };
-        let progress = Progress::new(total_bytes(&inputs), cli.batch.quiet);
-        let result = cli::files::run(&job, &inputs, &dest, &progress);
-        progress.finish();
-        match result {
-            Ok(t) => {
-                totals.stats.merge(t.stats);
-                totals.errors.extend(t.errors);
-                totals.notes.extend(t.notes);
-                totals.leftover = t.leftover;
-            }
-            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
-            Err(e) => return Err(e.into()),
+        if !run_file_inputs(&job, cli, &inputs, &dest, &mut totals)? {
+            return Ok(ExitCode::SUCCESS); // closed pipe
         }
     }
     if io::stdout().flush().is_err() {
@@ -507,18 +522,8 @@ fn report(args: &ReportArgs, cli: &Cli, mode: Mode) -> Result<ExitCode> {
                 .into_iter()
                 .map(|e| format!("{}: {}", e.path, e.message)),
         );
-        let progress = Progress::new(total_bytes(&inputs), cli.batch.quiet);
-        let result = cli::files::run(&job, &inputs, &Destination::Stdout, &progress);
-        progress.finish();
-        match result {
-            Ok(t) => {
-                totals.stats.merge(t.stats);
-                totals.errors.extend(t.errors);
-                totals.notes.extend(t.notes);
-                totals.leftover = t.leftover;
-            }
-            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
-            Err(e) => return Err(e.into()),
+        if !run_file_inputs(&job, cli, &inputs, &Destination::Stdout, &mut totals)? {
+            return Ok(ExitCode::SUCCESS); // closed pipe
         }
     }
     if mode == Mode::Check && args.format == Format::Text && totals.leftover.total() > 0 {

@@ -1,12 +1,14 @@
 //! A progress bar on stderr when it is a terminal; nothing otherwise.
 
 use std::io::IsTerminal;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Documents and bytes done, MB/s, ETA.
 pub struct Progress {
     bar: Option<ProgressBar>,
+    docs: AtomicU64,
 }
 
 impl Progress {
@@ -14,7 +16,10 @@ impl Progress {
     /// or stderr is not a terminal.
     pub fn new(total_bytes: u64, quiet: bool) -> Progress {
         if quiet || !std::io::stderr().is_terminal() {
-            return Progress { bar: None };
+            return Progress {
+                bar: None,
+                docs: AtomicU64::new(0),
+            };
         }
         let bar = if total_bytes > 0 {
             let bar = ProgressBar::with_draw_target(
@@ -36,32 +41,23 @@ impl Progress {
             );
             bar
         };
-        Progress { bar: Some(bar) }
+        Progress {
+            bar: Some(bar),
+            docs: AtomicU64::new(0),
+        }
     }
 
     /// One more document of `bytes` done.
     pub fn document(&self, bytes: u64) {
-        if let Some(bar) = &self.bar {
-            bar.inc(bytes);
-            let docs = bar
-                .message()
-                .split(' ')
-                .next()
-                .and_then(|n| n.parse::<u64>().ok());
-            bar.set_message(format!("{} docs", docs.unwrap_or(0) + 1));
-        }
+        self.documents(1, bytes);
     }
 
     /// Many documents of `bytes` in total done.
     pub fn documents(&self, count: u64, bytes: u64) {
         if let Some(bar) = &self.bar {
+            let done = self.docs.fetch_add(count, Ordering::Relaxed) + count;
             bar.inc(bytes);
-            let docs = bar
-                .message()
-                .split(' ')
-                .next()
-                .and_then(|n| n.parse::<u64>().ok());
-            bar.set_message(format!("{} docs", docs.unwrap_or(0) + count));
+            bar.set_message(format!("{done} docs"));
         }
     }
 
