@@ -110,7 +110,13 @@ impl Tracker {
             self.prev = Some(c);
         }
         self.pos = at;
+        // A curly `”` or `’` right after a stop is a closing mark by its shape
+        // (POLICY's `sale.”.`, `rebuild.’.`): with no quotation open at all in
+        // the paragraph (it opened in an earlier one, or the text is an
+        // excerpt) it still ends one. When another kind is open, it closes
+        // nothing of its own (like `"Hello World!'.`) and the text is left alone.
         self.depth[kind as usize] > 0
+            || (matches!(mark, '”' | '’') && self.depth.iter().all(|&d| d == 0))
     }
 
     fn reset(&mut self, paragraph_start: usize) {
@@ -173,8 +179,13 @@ mod tests {
     #[test]
     fn curly_double_closes_only_an_open_quotation() {
         assert!(closes("He said “stop.”.", "stop."));
-        assert!(!closes("He said stop.”.", "stop."));
-        assert!(!closes("“a” and stop.”.", "stop."));
+        // nothing open at all: the curly closer still ends a quotation
+        assert!(closes("He said stop.”.", "stop."));
+        assert!(closes("rebuild.’.", "rebuild."));
+        // another kind is open: `’` closes nothing of its own
+        assert!(!closes("He said “stop.’.", "stop."));
+        // straight marks need an opener
+        assert!(!closes("He said stop.\".", "stop."));
     }
 
     #[test]
@@ -184,8 +195,11 @@ mod tests {
 
     #[test]
     fn paragraph_is_a_line() {
-        assert!(!closes("He said “stop\nnow.”.", "now."));
+        // the quotation opened on the line before: nothing is open on this one
+        assert!(closes("He said “stop\nnow.”.", "now."));
         assert!(closes("“a\n“now.”.", "now."));
+        // a `“` open on this line: `’` closes nothing of its own kind
+        assert!(!closes("He said stop\n“now.’.", "now."));
     }
 
     #[test]
@@ -205,9 +219,12 @@ mod tests {
     fn apostrophes_do_not_close_single_quotes() {
         assert!(closes("‘The Joneses’ dog barked.’.", "barked."));
         assert!(closes("‘Don’t rebuild.’.", "rebuild."));
-        assert!(!closes("The players’ union rebuild.’.", "rebuild."));
-        assert!(!closes("‘a shambles’, he said. Rebuild.’.", "Rebuild."));
-        assert!(!closes("Hawai‘i is nice.’.", "nice."));
+        // apostrophes open and close nothing: the final `’` ends a quotation
+        assert!(closes("The players’ union rebuild.’.", "rebuild."));
+        assert!(closes("‘a shambles’, he said. Rebuild.’.", "Rebuild."));
+        assert!(closes("Hawai‘i is nice.’.", "nice."));
+        // but inside an open double quotation it closes nothing of its own
+        assert!(!closes("“The players’ union rebuild.’.", "rebuild."));
     }
 
     #[test]
@@ -219,12 +236,19 @@ mod tests {
 
     #[test]
     fn tracker_moves_forward_across_candidates() {
-        let text = "“a.”. “b.”. c.”.";
+        let text = "“a.”. “b.”. “c ‘d.”.";
         let mut t = Tracker::default();
         let mut got = Vec::new();
         for (i, _) in text.match_indices('”') {
             got.push(t.closes(text, i, '”'));
         }
-        assert_eq!(got, [true, true, false]);
+        assert_eq!(got, [true, true, true]);
+        let text = "“a.”. ‘b.’. c “d.’.";
+        let mut t = Tracker::default();
+        let got: Vec<bool> = text
+            .match_indices('’')
+            .map(|(i, _)| t.closes(text, i, '’'))
+            .collect();
+        assert_eq!(got, [true, false]);
     }
 }

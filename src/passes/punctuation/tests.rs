@@ -297,12 +297,36 @@ fn stop_after_nested_closing_quotes() {
 
 #[test]
 fn stop_after_quote_needs_a_quote_that_really_closes() {
+    // A straight `'` inside an open `"` closes nothing of its own kind.
     unchanged("John said \"Hello World!'.");
-    unchanged("He said stop.”. Then");
-    unchanged("“a” and then stop.”.");
-    unchanged("He said “stop\nnow.”.");
-    unchanged("The players’ union will rebuild.’.");
+    // `’` while a `“` quotation is open closes nothing of its own kind.
     unchanged("He said “no.’”.");
+    unchanged("He said “stop.’. Then");
+    // A straight mark with no opener is no closing quote.
+    unchanged("He said stop.\". Then");
+}
+
+#[test]
+fn a_curly_closer_with_nothing_open_still_ends_a_quotation() {
+    // POLICY's examples are excerpts: `sale.”.` → `sale.”`, `rebuild.’.` → `rebuild.’`.
+    fixed("sale.”.", "sale.”", STOP_AFTER_QUOTE);
+    fixed(
+        "He said stop.”. Then",
+        "He said stop.” Then",
+        STOP_AFTER_QUOTE,
+    );
+    fixed("rebuild.’.", "rebuild.’", STOP_AFTER_QUOTE);
+    fixed(
+        "The players’ union will rebuild.’.",
+        "The players’ union will rebuild.’",
+        STOP_AFTER_QUOTE,
+    );
+    // the quotation opened on an earlier line (paragraph)
+    fixed(
+        "He said “stop\nnow.”.",
+        "He said “stop\nnow.”",
+        STOP_AFTER_QUOTE,
+    );
 }
 
 #[test]
@@ -338,7 +362,8 @@ fn comma_after_a_closing_quote_that_ends_with_a_comma() {
     fixed("“Yes,”, he said.", "“Yes,” he said.", COMMA_AFTER_QUOTE);
     fixed("‘Yes,’, he said.", "‘Yes,’ he said.", COMMA_AFTER_QUOTE);
     fixed("\"Yes,\", he said.", "\"Yes,\" he said.", COMMA_AFTER_QUOTE);
-    unchanged("Yes,”, he said.");
+    fixed("Yes,”, he said.", "Yes,” he said.", COMMA_AFTER_QUOTE);
+    unchanged("Yes,\", he said.");
 }
 
 // --- logical punctuation stays; nothing moves across quotes -----------------
@@ -372,7 +397,7 @@ fn period_quote_comma_after_an_abbreviation_or_ellipsis_is_not_flagged() {
     unchanged("“I work for Acme Inc.”, he said.");
     unchanged("“They live in the U.S.”, he said.");
     unchanged("“I don’t know...”, he said.");
-    unchanged("He said win.”, then left.");
+    unchanged("He said win.\", then left.");
 }
 
 // --- `.,` after an abbreviation ----------------------------------------------
