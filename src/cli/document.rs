@@ -74,9 +74,9 @@ impl Job {
     /// Runs the pipeline over one document's text.
     pub fn process(&self, place: &Place, text: String, encoding: &str, detected: bool) -> Outcome {
         let bytes = text.len();
-        let label = place.label();
         let mut outcome = Outcome::default();
         if encoding != "UTF-8" && self.mode == Mode::Check && self.format == Format::Text {
+            let label = place.label();
             outcome.note = Some(format!(
                 "{label}: decoded as {encoding}{}; redline writes UTF-8",
                 if detected { " (detected)" } else { "" }
@@ -97,6 +97,7 @@ impl Job {
             outcome.cleaned = run.texts.pop();
             return outcome;
         }
+        let label = place.label();
         let hash = (self.format == Format::Json).then(|| redline::changeset::document_hash(&text));
         let run: Run = self.engine.pipeline.run_owned(text);
         outcome.changed = run.changed();

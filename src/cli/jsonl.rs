@@ -310,7 +310,7 @@ fn process_line(
         result.out = LineOut::Same;
         return result;
     }
-    let field = match find_field(line, &options.field) {
+    let mut field = match find_field(line, &options.field) {
         Ok(f) => f,
         Err(e) => {
             return passthrough(
@@ -325,7 +325,7 @@ fn process_line(
         document_line: Some(number),
         document_id: id.as_deref(),
     };
-    let outcome = job.process(&place, field.text.clone(), "UTF-8", false);
+    let outcome = job.process(&place, std::mem::take(&mut field.text), "UTF-8", false);
     result.report = outcome.report;
     result.stats = outcome.stats;
     result.leftover = outcome.leftover;
