@@ -43,6 +43,26 @@ fn change_set(dir: &Path) -> Vec<serde_json::Value> {
         .collect()
 }
 
+/// Sets `decision` on every line `pick` selects, writes the change set and
+/// runs `redline apply` on it, which must succeed.
+fn decide_and_apply(
+    dir: &Path,
+    mut lines: Vec<serde_json::Value>,
+    pick: impl Fn(&serde_json::Value) -> bool,
+    decision: &str,
+) {
+    for v in &mut lines {
+        if pick(v) {
+            v["decision"] = decision.into();
+        }
+    }
+    write_set(dir, &lines);
+    redline(dir)
+        .args(["apply", "changes.jsonl"])
+        .assert()
+        .success();
+}
+
 fn write_set(dir: &Path, lines: &[serde_json::Value]) {
     let text: String = lines.iter().map(|v| format!("{v}\n")).collect();
     fs::write(dir.join("changes.jsonl"), text).unwrap();
@@ -81,34 +101,21 @@ fn all_accepted_equals_clean_and_all_rejected_is_the_original() {
     );
 
     let (dir, _) = setup();
-    let mut lines = change_set(dir.path());
-    for v in &mut lines {
-        if v["decision"] == "accept" {
-            v["decision"] = "reject".into();
-        }
-    }
-    write_set(dir.path(), &lines);
-    redline(dir.path())
-        .args(["apply", "changes.jsonl"])
-        .assert()
-        .success();
+    let lines = change_set(dir.path());
+    decide_and_apply(dir.path(), lines, |v| v["decision"] == "accept", "reject");
     assert_eq!(fs::read(dir.path().join("a.txt")).unwrap(), TEXT.as_bytes());
 }
 
 #[test]
 fn rejecting_one_rule_keeps_every_other_fix() {
     let (dir, cleaned) = setup();
-    let mut lines = change_set(dir.path());
-    for v in &mut lines {
-        if v["rule"] == "variants.name" {
-            v["decision"] = "reject".into();
-        }
-    }
-    write_set(dir.path(), &lines);
-    redline(dir.path())
-        .args(["apply", "changes.jsonl"])
-        .assert()
-        .success();
+    let lines = change_set(dir.path());
+    decide_and_apply(
+        dir.path(),
+        lines,
+        |v| v["rule"] == "variants.name",
+        "reject",
+    );
     let got = fs::read_to_string(dir.path().join("a.txt")).unwrap();
     let want = cleaned
         .replace("Dmitry Peskov", "Dimitri Peskov")

@@ -1,6 +1,6 @@
 //! One document through the pipeline, rendered for the chosen command and format.
 
-use redline::io::decode::{decode, DecodeError, Decoded};
+use redline::io::decode::DecodeError;
 use redline::pipeline::Run;
 use redline::render::check::Tally;
 use redline::render::diff::{self, DocumentLabel, Style};
@@ -170,9 +170,4 @@ pub fn decode_error_message(path: &str, e: &DecodeError) -> String {
              latin1, iso-8859-2, windows-1251, koi8-r, shift_jis, gb18030, utf-16le"
         ),
     }
-}
-
-/// Decodes bytes with the job's forced encoding, if any.
-pub fn decode_bytes(bytes: &[u8], encoding: Option<&str>) -> Result<Decoded, DecodeError> {
-    decode(bytes, encoding)
 }

@@ -20,8 +20,9 @@ use redline::io::write::write_atomic;
 use redline::render::report::{Report, ReportDocument};
 use redline::Engine;
 
-use super::document::{decode_bytes, decode_error_message};
+use super::document::decode_error_message;
 use super::files::read_input;
+use redline::io::decode::decode;
 
 /// Writes the HTML report of `paths` to `output`. Exit 0 when every document was
 /// read, 2 when any could not be (they are listed on stderr and in the page).
@@ -102,7 +103,7 @@ pub fn run(
 fn document(engine: &Engine, input: &Input) -> Result<Option<ReportDocument>, String> {
     let label = input.label();
     let bytes = read_input(input)?;
-    let decoded = match decode_bytes(&bytes, engine.settings.encoding.as_deref()) {
+    let decoded = match decode(&bytes, engine.settings.encoding.as_deref()) {
         Ok(d) => d,
         Err(redline::io::decode::DecodeError::Binary { .. })
             if matches!(input, Input::File { walked: true, .. }) =>
