@@ -383,7 +383,14 @@ fn clean(args: &CleanArgs, cli: &Cli) -> Result<ExitCode> {
         if args.output.is_some() && args.paths.len() > 1 {
             bail!("-o takes one JSON Lines input; for several use --in-place");
         }
-        let sink = |path: &str| cli::jsonl::sink_for(path, args.output.as_deref(), args.in_place);
+        let sink = |path: &str| {
+            cli::jsonl::sink_for(
+                path,
+                args.output.as_deref(),
+                args.in_place,
+                args.backup.as_deref(),
+            )
+        };
         if run_jsonl_inputs(&job, cli, &args.paths, &options, &sink, &mut totals).is_err() {
             return Ok(ExitCode::SUCCESS); // closed pipe
         }

@@ -325,6 +325,35 @@ fn jsonl_gz_and_zst_in_place_and_to_output() {
 }
 
 #[test]
+fn jsonl_in_place_with_backup_keeps_the_original_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("corpus.jsonl.gz");
+    compress(&path, b"{\"id\": 1, \"text\": \"Held.. here\"}\n");
+    let original = fs::read(&path).unwrap();
+    redline()
+        .args(["clean", "--in-place", "--backup", ".orig"])
+        .arg(&path)
+        .assert()
+        .success();
+    assert_eq!(decompress(&path), "{\"id\": 1, \"text\": \"Held. here\"}\n");
+    // the backup is the compressed original, byte for byte
+    assert_eq!(
+        fs::read(dir.path().join("corpus.jsonl.gz.orig")).unwrap(),
+        original
+    );
+    let mut names: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["corpus.jsonl.gz", "corpus.jsonl.gz.orig"],
+        "no temporary file left"
+    );
+}
+
+#[test]
 fn output_to_dev_null_is_written_straight() {
     redline()
         .args(["clean", "-", "-o", "/dev/null"])

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use redline::io::jsonl::{find_field, id_of, open_reader, replace_field, Compressed, FieldPath};
+use redline::io::write;
 use redline::render::check::Tally;
 use redline::render::statistics::Statistics;
 
@@ -28,11 +29,23 @@ pub struct JsonlOptions {
 pub enum Sink {
     Stdout,
     /// Written to a temporary file beside the target, renamed over it at the end.
-    Atomic(PathBuf),
+    Atomic(AtomicTarget),
     /// Not a regular file (`/dev/null`, a pipe): written straight to.
     Straight(PathBuf),
     /// check / diff: no cleaned stream.
     None,
+}
+
+/// A file replaced by renaming a finished temporary file over it.
+pub struct AtomicTarget {
+    pub path: PathBuf,
+    /// Wait for the disk (`fsync`) before the rename: `--in-place`, where the
+    /// original is at stake. A new `-o` output needs only atomicity: after a
+    /// crash it may be missing, never the input, and a re-run rewrites it
+    /// (the same choice as for files).
+    pub durable: bool,
+    /// `--backup SUFFIX`: the original is first copied to PATH + SUFFIX.
+    pub backup: Option<String>,
 }
 
 /// What a line becomes in the cleaned stream.
@@ -150,7 +163,7 @@ pub fn run(
     let mut reader = open_reader(path)
         .map_err(|e| io::Error::new(e.kind(), format!("{path}: cannot open: {e}")))?;
     let mut temp: Option<tempfile::NamedTempFile> = None;
-    let mut target: Option<PathBuf> = None;
+    let mut target: Option<&AtomicTarget> = None;
     let mut writer: Option<Compressed<Box<dyn Write + Send>>> = match &sink {
         Sink::Stdout => Some(Compressed::Plain(Box::new(
             io::BufWriter::new(io::stdout()),
@@ -161,18 +174,19 @@ pub fn run(
             ));
             Some(Compressed::for_path(p, file)?)
         }
-        Sink::Atomic(p) => {
+        Sink::Atomic(t) => {
+            let p = &t.path;
             let dir = match p.parent() {
                 Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
                 _ => PathBuf::from("."),
             };
-            let t = tempfile::Builder::new()
+            let named = tempfile::Builder::new()
                 .prefix(".redline-")
                 .suffix(".tmp")
                 .tempfile_in(&dir)?;
-            let file = t.reopen()?;
-            temp = Some(t);
-            target = Some(p.clone());
+            let file = named.reopen()?;
+            temp = Some(named);
+            target = Some(t);
             let file: Box<dyn Write + Send> = Box::new(io::BufWriter::new(file));
             Some(Compressed::for_path(p, file)?)
         }
@@ -265,11 +279,16 @@ pub fn run(
         w.finish()?;
     }
     if let (Some(t), Some(target)) = (temp, target) {
-        if let Ok(meta) = std::fs::metadata(&target) {
+        if let Ok(meta) = std::fs::metadata(&target.path) {
             std::fs::set_permissions(t.path(), meta.permissions())?;
+            if let Some(suffix) = &target.backup {
+                write::copy_to_backup(&target.path, suffix, target.durable)?;
+            }
         }
-        t.as_file().sync_all()?;
-        t.persist(&target).map_err(|e| e.error)?;
+        if target.durable {
+            t.as_file().sync_all()?;
+        }
+        t.persist(&target.path).map_err(|e| e.error)?;
     }
     Ok(())
 }
@@ -353,16 +372,24 @@ fn split_ending(raw: &[u8]) -> (&[u8], &[u8]) {
 }
 
 /// The sink for `clean`: stdout, `-o PATH`, or the input itself (`--in-place`).
-pub fn sink_for(path: &str, output: Option<&Path>, in_place: bool) -> Sink {
+pub fn sink_for(path: &str, output: Option<&Path>, in_place: bool, backup: Option<&str>) -> Sink {
     if in_place {
-        return Sink::Atomic(PathBuf::from(path));
+        return Sink::Atomic(AtomicTarget {
+            path: PathBuf::from(path),
+            durable: true,
+            backup: backup.map(str::to_string),
+        });
     }
     match output {
         None => Sink::Stdout,
         Some(p) if p == Path::new("-") => Sink::Stdout,
         Some(p) => match std::fs::metadata(p) {
             Ok(m) if !m.is_file() && !m.is_dir() => Sink::Straight(p.to_path_buf()),
-            _ => Sink::Atomic(p.to_path_buf()),
+            _ => Sink::Atomic(AtomicTarget {
+                path: p.to_path_buf(),
+                durable: false,
+                backup: None,
+            }),
         },
     }
 }

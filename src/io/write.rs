@@ -26,6 +26,30 @@ pub fn write_output(path: &Path, contents: &[u8]) -> io::Result<()> {
     write_file(path, contents, None, false)
 }
 
+/// Copies the regular file `path` to `path` + `suffix` (`a.txt.orig`), itself
+/// atomically (and durably when `durable`), streaming rather than reading it
+/// whole: what `--backup` does before the original is replaced.
+pub fn copy_to_backup(path: &Path, suffix: &str, durable: bool) -> io::Result<()> {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    let backup = Path::new(&name);
+    let dir = match backup.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut temp = tempfile::Builder::new()
+        .prefix(".redline-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    io::copy(&mut File::open(path)?, temp.as_file_mut())?;
+    fs::set_permissions(temp.path(), fs::metadata(path)?.permissions())?;
+    if durable {
+        temp.as_file().sync_all()?;
+    }
+    temp.persist(backup).map_err(|e| e.error)?;
+    Ok(())
+}
+
 fn write_file(path: &Path, contents: &[u8], backup: Option<&str>, durable: bool) -> io::Result<()> {
     let metadata = fs::metadata(path);
     if let Ok(meta) = &metadata {
@@ -45,10 +69,7 @@ fn write_file(path: &Path, contents: &[u8], backup: Option<&str>, durable: bool)
         _ => Path::new("."),
     };
     if let (Some(suffix), Ok(_)) = (backup, &metadata) {
-        let mut name = path.as_os_str().to_owned();
-        name.push(suffix);
-        let original = fs::read(path)?;
-        write_file(Path::new(&name), &original, None, durable)?;
+        copy_to_backup(path, suffix, durable)?;
     }
     let mut temp = tempfile::Builder::new()
         .prefix(".redline-")
