@@ -325,12 +325,12 @@ impl<'a> Pairing<'a> {
         let bytes = self.text.as_bytes();
         let mut i = start;
         let mut no_tag_end_before = 0;
-        while i < end {
-            let b = bytes[i];
-            if !TRIGGER[b as usize] {
-                i += 1;
-                continue;
+        for at in Triggers::new(&bytes[start..end]).map(|p| start + p) {
+            if at < i {
+                continue; // inside a code span, a tag or a mark already taken
             }
+            i = at;
+            let b = bytes[i];
             match b {
                 b'`' => {
                     // A Markdown code span: its quotes are code, not prose.
@@ -691,17 +691,52 @@ impl<'a> Pairing<'a> {
     }
 }
 
-/// Bytes that start a mark or a span whose marks are skipped.
-static TRIGGER: [bool; 256] = {
-    let mut t = [false; 256];
-    t[b'"' as usize] = true;
-    t[b'\'' as usize] = true;
-    t[0xE2] = true;
-    t[0xC2] = true;
-    t[b'`' as usize] = true;
-    t[b'<' as usize] = true;
-    t
-};
+/// The positions, in order, of the bytes that start a mark (`"`, `'`, the lead
+/// bytes 0xE2 of `“”‘’„‚‹›` and 0xC2 of `«»`) or a span whose marks are skipped
+/// (`` ` ``, `<`). `memchr` finds at most three bytes in one SIMD scan, so two
+/// scans run side by side and are merged; text between triggers is never
+/// looked at byte by byte.
+struct Triggers<'h> {
+    common: memchr::Memchr3<'h>,
+    rare: memchr::Memchr3<'h>,
+    next_common: Option<usize>,
+    next_rare: Option<usize>,
+}
+
+impl<'h> Triggers<'h> {
+    fn new(haystack: &'h [u8]) -> Self {
+        let mut common = memchr::memchr3_iter(b'"', b'\'', 0xE2, haystack);
+        let mut rare = memchr::memchr3_iter(b'`', b'<', 0xC2, haystack);
+        Triggers {
+            next_common: common.next(),
+            next_rare: rare.next(),
+            common,
+            rare,
+        }
+    }
+}
+
+impl Iterator for Triggers<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        match (self.next_common, self.next_rare) {
+            (Some(c), Some(r)) if r < c => {
+                self.next_rare = self.rare.next();
+                Some(r)
+            }
+            (Some(c), _) => {
+                self.next_common = self.common.next();
+                Some(c)
+            }
+            (None, Some(r)) => {
+                self.next_rare = self.rare.next();
+                Some(r)
+            }
+            (None, None) => None,
+        }
+    }
+}
 
 /// The quotation mark at `i`, if any, and its length in bytes.
 fn decode_mark(bytes: &[u8], i: usize) -> Option<(char, usize)> {
@@ -954,6 +989,19 @@ mod tests {
 
     fn assert_clean(text: &str) {
         assert_eq!(check(text), vec![], "{text:?}");
+    }
+
+    #[test]
+    fn triggers_are_every_trigger_byte_in_order() {
+        let text = "a `b` <i>“c” «d» 'e' \"f\" — x".as_bytes();
+        let want: Vec<usize> = text
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b"\"'`<\xE2\xC2".contains(b))
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(Triggers::new(text).collect::<Vec<_>>(), want);
+        assert_eq!(Triggers::new(b"plain text").next(), None);
     }
 
     /// Applies the pass's fixes once.

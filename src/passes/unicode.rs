@@ -115,8 +115,16 @@ fn check_nfc(text: &str, findings: &mut Vec<Finding>) {
 /// U+0300, except General Punctuation (U+2000–U+207F: curly quotes, dashes,
 /// ellipsis), which is NFC_QC=Yes with combining class 0 and common in news.
 fn may_change_under_nfc(line: &[u8]) -> bool {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
     let mut i = 0;
     while i < line.len() {
+        // Skip eight ASCII bytes at a time (most of any line).
+        if let Some(word) = line.get(i..i + 8) {
+            if u64::from_le_bytes(word.try_into().expect("eight bytes")) & HIGH == 0 {
+                i += 8;
+                continue;
+            }
+        }
         let b = line[i];
         if b < FIRST_NON_TRIVIAL_LEAD {
             i += 1;
@@ -514,6 +522,15 @@ mod tests {
             super::may_change_under_nfc("\u{212B}".as_bytes()),
             "ANGSTROM SIGN"
         );
+        // The same after ASCII of every length (the eight-byte skip must not
+        // step over a character that straddles a word's edge).
+        for k in 0..24 {
+            let pad = "x".repeat(k);
+            let changing = format!("{pad}e\u{301} and more ascii text");
+            assert!(super::may_change_under_nfc(changing.as_bytes()), "{k}");
+            let quiet = format!("{pad}“quoted” — x… and more ascii text");
+            assert!(!super::may_change_under_nfc(quiet.as_bytes()), "{k}");
+        }
     }
 
     #[test]
