@@ -16,8 +16,11 @@ use super::files::Totals;
 use super::progress::Progress;
 
 /// The size of a batch of lines cleaned in parallel: memory stays bounded
-/// whatever the corpus size (two batches in flight plus the one being cleaned).
-const BATCH_BYTES: usize = 8 << 20;
+/// whatever the corpus size (two batches read ahead, the one being cleaned and
+/// the one being written). 1 MB holds a few hundred articles, enough to keep
+/// every core busy, and keeps a 1 GB stream within a few MB of a 10 MB one
+/// (8 MB batches peaked at 131 MB against 59 MB).
+const BATCH_BYTES: usize = 1 << 20;
 
 /// Which field, and how documents are named.
 pub struct JsonlOptions {
