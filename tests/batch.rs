@@ -176,12 +176,16 @@ fn thread_count_never_changes_the_output() {
     assert!(j1.lines().count() >= 900, "{}", j1.lines().count());
     assert_eq!(j1, j2);
 
+    // Over 3 MB, so that the stream is cut into several batches (1 MB each)
+    // whose documents must still come out in order.
     let mut jsonl = String::new();
-    for i in 0..5000 {
+    let filler = "Plain words that need no change at all. ".repeat(4);
+    for i in 0..20000 {
         jsonl.push_str(&format!(
-            "{{\"id\":{i},\"text\":\"Doc {i}.. Dimitri Peskov\"}}\n"
+            "{{\"id\":{i},\"text\":\"Doc {i}.. Dimitri Peskov. {filler}\"}}\n"
         ));
     }
+    assert!(jsonl.len() > 3 << 20, "{}", jsonl.len());
     let run = |j: &str| {
         stdout_of(
             redline()
@@ -189,14 +193,16 @@ fn thread_count_never_changes_the_output() {
                 .write_stdin(jsonl.clone()),
         )
     };
-    let (a, b) = (run("1"), run("2"));
+    let (a, b, c) = (run("1"), run("2"), run("8"));
     assert_eq!(a, b);
-    assert_eq!(a.lines().count(), 5000);
-    assert!(
-        a.starts_with("{\"id\":0,\"text\":\"Doc 0. Dmitry Peskov\"}\n"),
-        "{}",
-        &a[..80]
-    );
+    assert_eq!(a, c);
+    assert_eq!(a.lines().count(), 20000);
+    for (i, line) in a.lines().enumerate() {
+        assert!(
+            line.starts_with(&format!("{{\"id\":{i},\"text\":\"Doc {i}. Dmitry Peskov. ")),
+            "line {i}: {line}"
+        );
+    }
 }
 
 const JSONL: &str = concat!(
