@@ -165,8 +165,7 @@ pub fn run(
 ) -> io::Result<()> {
     let mut reader = open_reader(path)
         .map_err(|e| io::Error::new(e.kind(), format!("{path}: cannot open: {e}")))?;
-    let mut temp: Option<tempfile::NamedTempFile> = None;
-    let mut target: Option<&AtomicTarget> = None;
+    let mut atomic: Option<(tempfile::NamedTempFile, &AtomicTarget)> = None;
     let mut writer: Option<Compressed<Box<dyn Write + Send>>> = match &sink {
         Sink::Stdout => Some(Compressed::Plain(Box::new(
             io::BufWriter::new(io::stdout()),
@@ -177,21 +176,11 @@ pub fn run(
             ));
             Some(Compressed::for_path(p, file)?)
         }
-        Sink::Atomic(t) => {
-            let p = &t.path;
-            let dir = match p.parent() {
-                Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-                _ => PathBuf::from("."),
-            };
-            let named = tempfile::Builder::new()
-                .prefix(".redline-")
-                .suffix(".tmp")
-                .tempfile_in(&dir)?;
-            let file = named.reopen()?;
-            temp = Some(named);
-            target = Some(t);
-            let file: Box<dyn Write + Send> = Box::new(io::BufWriter::new(file));
-            Some(Compressed::for_path(p, file)?)
+        Sink::Atomic(target) => {
+            let temp = write::temp_beside(&target.path)?;
+            let file: Box<dyn Write + Send> = Box::new(io::BufWriter::new(temp.reopen()?));
+            atomic = Some((temp, target));
+            Some(Compressed::for_path(&target.path, file)?)
         }
         Sink::None => None,
     };
@@ -281,17 +270,17 @@ pub fn run(
     if let Some(w) = writer.take() {
         w.finish()?;
     }
-    if let (Some(t), Some(target)) = (temp, target) {
-        if let Ok(meta) = std::fs::metadata(&target.path) {
-            std::fs::set_permissions(t.path(), meta.permissions())?;
-            if let Some(suffix) = &target.backup {
-                write::copy_to_backup(&target.path, suffix, target.durable)?;
-            }
+    if let Some((temp, target)) = atomic {
+        let original = std::fs::metadata(&target.path).ok();
+        if let (Some(suffix), Some(_)) = (&target.backup, &original) {
+            write::copy_to_backup(&target.path, suffix, target.durable)?;
         }
-        if target.durable {
-            t.as_file().sync_all()?;
-        }
-        t.persist(&target.path).map_err(|e| e.error)?;
+        write::persist(
+            temp,
+            &target.path,
+            original.map(|m| m.permissions()),
+            target.durable,
+        )?;
     }
     Ok(())
 }

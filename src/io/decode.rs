@@ -289,6 +289,16 @@ mod tests {
         out
     }
 
+    /// `text` encoded in `encoding` decodes back to itself, with `label`
+    /// guessed (not forced).
+    fn assert_detected(encoding: &'static Encoding, text: &str, label: &str) {
+        let d = decode(&encode(encoding, text), None).unwrap();
+        assert_eq!(
+            (d.text.as_str(), d.encoding, d.detected),
+            (text, label, true)
+        );
+    }
+
     const RUSSIAN: &str = "Пресс-секретарь президента России Дмитрий Песков заявил \
         журналистам, что Кремль внимательно следит за развитием ситуации в регионе.\n";
     const JAPANESE: &str = "東京都の小池百合子知事は記者会見で、新しい経済対策について\
@@ -447,51 +457,23 @@ mod tests {
         // `Ł` is a letter here, and other bytes differ from windows-1252 too.
         let polish = "Łódź: Zażółć gęślą jaźń. Przewodniczący odwiedził Warszawę, \
             gdzie spotkał się z premierem. Koszt wyniósł 5 mln zł.\n";
-        let d = decode(&encode(WINDOWS_1250, polish), None).unwrap();
-        assert_eq!((d.text.as_str(), d.encoding), (polish, "windows-1250"));
+        assert_detected(WINDOWS_1250, polish, "windows-1250");
     }
 
     #[test]
-    fn windows_1252_smart_quotes_are_detected() {
-        let text = "“It’s over,” said the café’s owner – naïvely.\n";
-        let d = decode(&encode(WINDOWS_1252, text), None).unwrap();
-        assert_eq!(
-            (d.text.as_str(), d.encoding, d.detected),
-            (text, "windows-1252", true)
-        );
-    }
-
-    #[test]
-    fn windows_1251_russian_is_detected() {
-        let d = decode(&encode(WINDOWS_1251, RUSSIAN), None).unwrap();
-        assert_eq!(
-            (d.text.as_str(), d.encoding, d.detected),
-            (RUSSIAN, "windows-1251", true)
-        );
-    }
-
-    #[test]
-    fn shift_jis_is_detected() {
-        let d = decode(&encode(SHIFT_JIS, JAPANESE), None).unwrap();
-        assert_eq!(
-            (d.text.as_str(), d.encoding, d.detected),
-            (JAPANESE, "Shift_JIS", true)
-        );
-    }
-
-    #[test]
-    fn other_legacy_encodings_are_detected() {
+    fn legacy_encodings_are_detected() {
+        let quotes = "“It’s over,” said the café’s owner – naïvely.\n";
+        assert_detected(WINDOWS_1252, quotes, "windows-1252");
+        assert_detected(WINDOWS_1251, RUSSIAN, "windows-1251");
+        assert_detected(SHIFT_JIS, JAPANESE, "Shift_JIS");
         let polish = "Zażółć gęślą jaźń. Przewodniczący Komisji Europejskiej odwiedził \
             Warszawę, gdzie spotkał się z premierem i ministrami.\n";
-        let d = decode(&encode(WINDOWS_1250, polish), None).unwrap();
-        assert_eq!((d.text.as_str(), d.encoding), (polish, "windows-1250"));
+        assert_detected(WINDOWS_1250, polish, "windows-1250");
         let korean =
             "대한민국 정부는 오늘 새로운 경제 정책을 발표했습니다. 국회에서 논의될 예정입니다.\n";
-        let d = decode(&encode(EUC_KR, korean), None).unwrap();
-        assert_eq!((d.text.as_str(), d.encoding), (korean, "EUC-KR"));
+        assert_detected(EUC_KR, korean, "EUC-KR");
         let chinese = "国务院总理在北京主持召开会议，研究部署进一步稳定经济增长的政策措施。\n";
-        let d = decode(&encode(GBK, chinese), None).unwrap();
-        assert_eq!((d.text.as_str(), d.encoding), (chinese, "GBK"));
+        assert_detected(GBK, chinese, "GBK");
     }
 
     #[test]

@@ -10,6 +10,8 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::Path;
 
+use tempfile::NamedTempFile;
+
 /// Replaces `path`'s content with `contents` atomically and durably (see the
 /// module doc): what `--in-place` uses, since the original is at stake.
 ///
@@ -33,21 +35,50 @@ pub fn copy_to_backup(path: &Path, suffix: &str, durable: bool) -> io::Result<()
     let mut name = path.as_os_str().to_owned();
     name.push(suffix);
     let backup = Path::new(&name);
-    let dir = match backup.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut temp = tempfile::Builder::new()
+    let mut temp = temp_beside(backup)?;
+    io::copy(&mut File::open(path)?, temp.as_file_mut())?;
+    let permissions = fs::metadata(path)?.permissions();
+    persist(temp, backup, Some(permissions), durable)
+}
+
+/// A new temporary file in `path`'s folder (`.redline-*.tmp`, hidden), so that
+/// renaming it over `path` is atomic.
+pub fn temp_beside(path: &Path) -> io::Result<NamedTempFile> {
+    tempfile::Builder::new()
         .prefix(".redline-")
         .suffix(".tmp")
-        .tempfile_in(dir)?;
-    io::copy(&mut File::open(path)?, temp.as_file_mut())?;
-    fs::set_permissions(temp.path(), fs::metadata(path)?.permissions())?;
+        .tempfile_in(folder_of(path))
+}
+
+/// Renames a finished temporary file over `path`, with `permissions` (the
+/// original's, when there was one). When `durable`, the content reaches the disk
+/// before the rename and the rename itself after it.
+pub fn persist(
+    temp: NamedTempFile,
+    path: &Path,
+    permissions: Option<fs::Permissions>,
+    durable: bool,
+) -> io::Result<()> {
+    if let Some(permissions) = permissions {
+        fs::set_permissions(temp.path(), permissions)?;
+    }
     if durable {
         temp.as_file().sync_all()?;
     }
-    temp.persist(backup).map_err(|e| e.error)?;
+    temp.persist(path).map_err(|e| e.error)?;
+    if durable {
+        if let Ok(d) = File::open(folder_of(path)) {
+            let _ = d.sync_all();
+        }
+    }
     Ok(())
+}
+
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
 }
 
 fn write_file(path: &Path, contents: &[u8], backup: Option<&str>, durable: bool) -> io::Result<()> {
@@ -64,32 +95,12 @@ fn write_file(path: &Path, contents: &[u8], backup: Option<&str>, durable: bool)
             return out.write_all(contents);
         }
     }
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
     if let (Some(suffix), Ok(_)) = (backup, &metadata) {
         copy_to_backup(path, suffix, durable)?;
     }
-    let mut temp = tempfile::Builder::new()
-        .prefix(".redline-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
+    let mut temp = temp_beside(path)?;
     temp.write_all(contents)?;
-    if let Ok(meta) = &metadata {
-        fs::set_permissions(temp.path(), meta.permissions())?;
-    }
-    if durable {
-        temp.as_file().sync_all()?;
-    }
-    temp.persist(path).map_err(|e| e.error)?;
-    if durable {
-        // Make the rename itself durable.
-        if let Ok(d) = File::open(dir) {
-            let _ = d.sync_all();
-        }
-    }
-    Ok(())
+    persist(temp, path, metadata.ok().map(|m| m.permissions()), durable)
 }
 
 #[cfg(test)]

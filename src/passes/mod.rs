@@ -42,3 +42,32 @@ pub fn build(rules: &RuleSet, active: &HashSet<String>) -> Vec<Box<dyn Pass>> {
     }
     passes
 }
+
+/// The first byte at or after `from` that is not ASCII, eight bytes at a time:
+/// most of any text is ASCII, and several passes only look at the rest.
+pub(crate) fn next_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut i = from;
+    while i + 8 <= bytes.len() {
+        let word = u64::from_le_bytes(bytes[i..i + 8].try_into().expect("8 bytes"));
+        if word & HIGH != 0 {
+            return Some(i + (word & HIGH).trailing_zeros() as usize / 8);
+        }
+        i += 8;
+    }
+    (i..bytes.len()).find(|&j| bytes[j] >= 0x80)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::next_non_ascii;
+
+    #[test]
+    fn next_non_ascii_finds_the_first_high_byte() {
+        let text = "0123456789abcdef£".as_bytes();
+        assert_eq!(next_non_ascii(text, 0), Some(16));
+        assert_eq!(next_non_ascii(b"abc", 0), None);
+        assert_eq!(next_non_ascii("é".as_bytes(), 0), Some(0));
+        assert_eq!(next_non_ascii("é0123456789£".as_bytes(), 2), Some(12));
+    }
+}

@@ -115,21 +115,13 @@ fn check_nfc(text: &str, findings: &mut Vec<Finding>) {
 /// U+0300, except General Punctuation (U+2000–U+207F: curly quotes, dashes,
 /// ellipsis), which is NFC_QC=Yes with combining class 0 and common in news.
 fn may_change_under_nfc(line: &[u8]) -> bool {
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     let mut i = 0;
-    while i < line.len() {
-        // Skip eight ASCII bytes at a time (most of any line).
-        if let Some(word) = line.get(i..i + 8) {
-            if u64::from_le_bytes(word.try_into().expect("eight bytes")) & HIGH == 0 {
-                i += 8;
-                continue;
-            }
-        }
-        let b = line[i];
+    while let Some(at) = crate::passes::next_non_ascii(line, i) {
+        let b = line[at];
         if b < FIRST_NON_TRIVIAL_LEAD {
-            i += 1;
-        } else if b == 0xE2 && matches!(line.get(i + 1), Some(0x80 | 0x81)) {
-            i += 3;
+            i = at + 1;
+        } else if b == 0xE2 && matches!(line.get(at + 1), Some(0x80 | 0x81)) {
+            i = at + 3;
         } else {
             return true;
         }

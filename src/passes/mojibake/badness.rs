@@ -23,7 +23,7 @@ pub(super) fn is_bad(data: &Data, text: &str) -> bool {
     let bytes = text.as_bytes();
     let gap = data.max_len - 1;
     let mut pos = 0;
-    while let Some(start) = super::next_non_ascii(bytes, pos) {
+    while let Some(start) = crate::passes::next_non_ascii(bytes, pos) {
         let mut end = start;
         let mut count = 0;
         let mut lone = false;
@@ -36,7 +36,7 @@ pub(super) fn is_bad(data: &Data, text: &str) -> bool {
             if bytes.get(end).is_some_and(|&b| b >= 0x80) {
                 continue;
             }
-            match super::next_non_ascii(bytes, end) {
+            match crate::passes::next_non_ascii(bytes, end) {
                 Some(next) if next - end < gap => end = next,
                 _ => break,
             }

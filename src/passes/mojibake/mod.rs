@@ -37,6 +37,7 @@
 
 use crate::finding::{Edit, Finding, Fix};
 use crate::pass::Pass;
+use crate::passes::next_non_ascii;
 
 mod badness;
 mod data;
@@ -124,20 +125,6 @@ impl Pass for Mojibake {
             pos = end;
         }
     }
-}
-
-/// The first byte at or after `from` that is not ASCII, eight bytes at a time.
-fn next_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut i = from;
-    while i + 8 <= bytes.len() {
-        let word = u64::from_le_bytes(bytes[i..i + 8].try_into().expect("8 bytes"));
-        if word & HIGH != 0 {
-            return Some(i + (word & HIGH).trailing_zeros() as usize / 8);
-        }
-        i += 8;
-    }
-    (i..bytes.len()).find(|&j| bytes[j] >= 0x80)
 }
 
 /// The runs where `after` differs from `before`: `(start, end, replacement)`,
@@ -492,13 +479,5 @@ mod tests {
         let found = findings(text);
         assert_eq!(found.len(), 1);
         assert_eq!(&text[found[0].start..found[0].end], "Ã©");
-    }
-
-    #[test]
-    fn next_non_ascii_finds_the_first_high_byte() {
-        let text = "0123456789abcdef£".as_bytes();
-        assert_eq!(next_non_ascii(text, 0), Some(16));
-        assert_eq!(next_non_ascii(b"abc", 0), None);
-        assert_eq!(next_non_ascii("é".as_bytes(), 0), Some(0));
     }
 }
