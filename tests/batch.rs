@@ -10,11 +10,8 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use redline::Engine;
 
-fn redline() -> Command {
-    let mut cmd = Command::cargo_bin("redline").unwrap();
-    cmd.arg("--no-config");
-    cmd
-}
+mod common;
+use common::{redline, redline_process};
 
 fn stdout_of(cmd: &mut Command) -> String {
     String::from_utf8(cmd.output().unwrap().stdout).unwrap()
@@ -417,8 +414,8 @@ fn kill_9_during_in_place_leaves_every_file_old_or_new() {
         assert_ne!(cleaned, text);
         originals.push((path, text, cleaned));
     }
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("redline"))
-        .args(["--no-config", "clean", "--in-place", "-j", "1", "--quiet"])
+    let mut child = redline_process()
+        .args(["clean", "--in-place", "-j", "1", "--quiet"])
         .arg(&root)
         .spawn()
         .unwrap();

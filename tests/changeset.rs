@@ -6,17 +6,13 @@ use std::fs;
 use std::path::Path;
 use std::process::Command as Std;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
+
+mod common;
+use common::redline_in as redline;
 
 const TEXT: &str = "Kremlin spokesman Dimitri Peskov said it ended.. Then,, \u{200B}nothing.\n\
 Nagorno Karabakh was calm. Dimitri Peskov left.\n";
-
-fn redline(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("redline").unwrap();
-    cmd.current_dir(dir).arg("--no-config");
-    cmd
-}
 
 fn setup() -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();

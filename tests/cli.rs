@@ -7,14 +7,10 @@ use std::path::Path;
 use assert_cmd::Command;
 use predicates::prelude::*;
 
-const SEED: &str = "seeds/000_29d52f79e9dff851.txt";
+mod common;
+use common::redline;
 
-fn redline() -> Command {
-    let mut cmd = Command::cargo_bin("redline").unwrap();
-    // Tests must not pick up a redline.toml from wherever they run.
-    cmd.arg("--no-config");
-    cmd
-}
+const SEED: &str = "seeds/000_29d52f79e9dff851.txt";
 
 /// The seed's expected cleaning, written from the list of edits.
 fn seed_expected() -> String {

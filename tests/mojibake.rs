@@ -26,7 +26,7 @@ fn only_mojibake() -> Engine {
 fn every_ftfy_case_passes_with_the_default_configuration() {
     let engine = only_mojibake();
     let mut failures = Vec::new();
-    let all = cases(include_str!("data/ftfy-peer-cases.jsonl"));
+    let all = cases(include_str!("data/peer-cases/ftfy.jsonl"));
     assert_eq!(all.len(), 151);
     for (id, input, expected) in &all {
         let got = engine.pipeline.clean(input);
@@ -42,9 +42,11 @@ fn every_ftfy_case_passes_with_the_default_configuration() {
 #[test]
 fn ftfy_cases_are_idempotent() {
     let engine = Engine::default_config();
-    for (id, input, _) in cases(include_str!("data/ftfy-peer-cases.jsonl"))
+    for (id, input, _) in cases(include_str!("data/peer-cases/ftfy.jsonl"))
         .into_iter()
-        .chain(cases(include_str!("data/ftfy-known-failures.jsonl")))
+        .chain(cases(include_str!(
+            "data/peer-cases/ftfy-known-failures.jsonl"
+        )))
     {
         let once = engine.pipeline.run(&input);
         assert!(once.settled, "{id} did not settle");
@@ -58,7 +60,7 @@ fn ftfy_cases_are_idempotent() {
 #[test]
 fn known_failures_right_only_where_redline_is_more_careful() {
     let engine = only_mojibake();
-    let right: Vec<String> = cases(include_str!("data/ftfy-known-failures.jsonl"))
+    let right: Vec<String> = cases(include_str!("data/peer-cases/ftfy-known-failures.jsonl"))
         .into_iter()
         .filter(|(_, input, expected)| &engine.pipeline.clean(input) == expected)
         .map(|(id, _, _)| id)

@@ -2,9 +2,13 @@
 //! rule and per change, export the change set with the page's own button, apply
 //! it with `redline apply`, and check the files' bytes.
 //!
-//! Needs Debian's `chromium` and `chromium-driver` (`.ci/run` installs them).
-//! Without them these tests fail and say what to install; they never pass
-//! without having run the browser.
+//! The browser tests need Debian's `chromium` and `chromium-driver`, so they are
+//! `#[ignore]`d: a plain `cargo test` lists them as ignored, with how to run
+//! them; `cargo test --test report_browser -- --ignored` runs them, and `.ci/run`
+//! always does (it installs both). Asked to run without a browser, they fail and
+//! say what to install: they never pass without having driven Chromium.
+//! `REDLINE_CHROMIUM` and `REDLINE_CHROMEDRIVER` name other binaries than
+//! `/usr/bin/chromium` and `/usr/bin/chromedriver`.
 
 use std::fs;
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
@@ -16,13 +20,14 @@ use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
 
-const CHROMIUM: &str = "/usr/bin/chromium";
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+mod common;
+use common::redline_process as redline;
 
-fn redline() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_redline"));
-    cmd.arg("--no-config");
-    cmd
+/// The binary at `$var`, else at `default`.
+fn tool(var: &str, default: &str) -> PathBuf {
+    std::env::var_os(var)
+        .filter(|v| !v.is_empty())
+        .map_or_else(|| PathBuf::from(default), PathBuf::from)
 }
 
 fn run_ok(cmd: &mut Command) -> Vec<u8> {
@@ -53,25 +58,30 @@ impl Drop for Browser {
 
 impl Browser {
     async fn start() -> Browser {
-        for tool in [CHROMIUM, CHROMEDRIVER] {
+        let chromium = tool("REDLINE_CHROMIUM", "/usr/bin/chromium");
+        let chromedriver = tool("REDLINE_CHROMEDRIVER", "/usr/bin/chromedriver");
+        for tool in [&chromium, &chromedriver] {
             assert!(
-                Path::new(tool).exists(),
-                "{tool} not found: the HTML report's browser tests need Debian's `chromium` and \
+                tool.is_file(),
+                "{} not found: the HTML report's browser tests need Debian's `chromium` and \
                  `chromium-driver`. Install them with \
                  `apt-get update && apt-get install -y chromium chromium-driver` \
-                 (.ci/run does this on CI)"
+                 (.ci/run does this on CI), or set REDLINE_CHROMIUM and REDLINE_CHROMEDRIVER \
+                 to their paths",
+                tool.display()
             );
         }
+        let driver_name = chromedriver.display();
         let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
             .and_then(|l| l.local_addr())
             .expect("a free loopback port")
             .port();
-        let driver = Command::new(CHROMEDRIVER)
+        let driver = Command::new(&chromedriver)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {CHROMEDRIVER}: {e}"));
+            .unwrap_or_else(|e| panic!("cannot start {driver_name}: {e}"));
         let downloads = tempfile::tempdir().unwrap();
         let profile = tempfile::tempdir().unwrap();
         let mut browser = Browser {
@@ -84,16 +94,16 @@ impl Browser {
         while TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_err() {
             assert!(
                 Instant::now() < deadline,
-                "{CHROMEDRIVER} did not listen on port {port} within 30 s"
+                "{driver_name} did not listen on port {port} within 30 s"
             );
             if let Ok(Some(status)) = browser.driver.try_wait() {
-                panic!("{CHROMEDRIVER} exited at once ({status})");
+                panic!("{driver_name} exited at once ({status})");
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         let caps = json!({
             "goog:chromeOptions": {
-                "binary": CHROMIUM,
+                "binary": chromium,
                 "args": [
                     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--disable-background-networking", "--disable-component-update",
@@ -256,6 +266,7 @@ fn lines(text: &str) -> Vec<Value> {
 }
 
 #[tokio::test]
+#[ignore = "needs Debian's chromium and chromium-driver (apt-get install -y chromium chromium-driver); run with cargo test --test report_browser -- --ignored (.ci/run always does)"]
 async fn report_export_apply_round_trips() {
     let browser = Browser::start().await;
 
@@ -440,6 +451,7 @@ async fn report_export_apply_round_trips() {
 /// `REDLINE_SCREENSHOTS=1` the pictures go to `docs/`, otherwise to a temporary
 /// folder.
 #[tokio::test]
+#[ignore = "needs Debian's chromium and chromium-driver (apt-get install -y chromium chromium-driver); run with cargo test --test report_browser -- --ignored (.ci/run always does)"]
 async fn seed_report_screenshots() {
     let browser = Browser::start().await;
     let dir = tempfile::tempdir().unwrap();

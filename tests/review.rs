@@ -8,11 +8,13 @@
 
 use std::fs;
 use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
 
 use expectrl::process::unix::WaitStatus;
 use expectrl::{Eof, Expect, Session};
+
+mod common;
+use common::redline_process;
 
 const TEXT: &str =
     "Kremlin spokesman Dimitri Peskov said\u{200B} that Dimitri Peskov spoke about Nagorno Karabakh.\n";
@@ -30,10 +32,10 @@ impl Review {
         for name in files {
             fs::write(dir.path().join(name), TEXT).unwrap();
         }
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_redline"));
+        let mut cmd = redline_process();
         cmd.current_dir(dir.path())
             .env("TERM", "xterm-256color")
-            .args(["--no-config", "review"])
+            .arg("review")
             .args(extra)
             .args(files);
         let mut session = Session::spawn(cmd).expect("spawn redline review in a pseudo-terminal");
@@ -86,11 +88,7 @@ fn cleaned() -> String {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("in.txt");
     fs::write(&path, TEXT).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_redline"))
-        .args(["--no-config", "clean"])
-        .arg(&path)
-        .output()
-        .unwrap();
+    let out = redline_process().arg("clean").arg(&path).output().unwrap();
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(
@@ -281,8 +279,8 @@ fn without_a_terminal_it_refuses_and_touches_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("a.txt");
     fs::write(&path, TEXT).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_redline"))
-        .args(["--no-config", "review"])
+    let out = redline_process()
+        .arg("review")
         .arg(&path)
         .stdin(std::process::Stdio::null())
         .output()

@@ -1,12 +1,16 @@
-//! Tests over the project's shared data beside the repository (`../shared/`):
-//! the peer tools' test cases and the clean BBC corpus.
+//! Tests over the project's shared data: the peer tools' test cases and the
+//! clean BBC news corpus.
 //!
-//! These files are not part of the repository (the corpus's licence allows short
-//! quotations only). A missing `../shared` fails loudly: it is part of the test
-//! setup on every developer machine and in CI.
+//! The peer cases are vendored into the repository (`tests/data/peer-cases`, with
+//! each source's provenance and licence) and always run. The corpus cannot be
+//! redistributed (research use, short quotations only): its tests are
+//! `#[ignore]`d and run with `cargo test -- --ignored`, reading the corpus from
+//! `$REDLINE_CORPUS` or `../shared/corpus/bbc-news`; asked to run without it,
+//! they fail.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use redline::io::decode::decode;
@@ -14,15 +18,8 @@ use redline::render::locate;
 use redline::Engine;
 use serde::Deserialize;
 
-fn shared() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    assert!(
-        dir.is_dir(),
-        "{} is missing: these tests need the shared data checked out beside the repository",
-        dir.display()
-    );
-    dir
-}
+mod common;
+use common::{corpus_dir, peer_cases_dir, shared_peer_cases_dir};
 
 #[derive(Deserialize)]
 struct PeerCase {
@@ -36,7 +33,7 @@ struct PeerCase {
 
 fn peer_cases() -> Vec<PeerCase> {
     let mut cases = Vec::new();
-    let mut files: Vec<_> = fs::read_dir(shared().join("peer-cases"))
+    let mut files: Vec<_> = fs::read_dir(peer_cases_dir())
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
@@ -119,8 +116,112 @@ fn cleaning_is_idempotent_on_every_peer_case() {
     }
 }
 
+/// Every file under `dir`, as paths relative to it, in order.
+fn files_under(dir: &Path) -> BTreeSet<PathBuf> {
+    let mut out = BTreeSet::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d).unwrap_or_else(|e| panic!("{}: {e}", d.display())) {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.insert(path.strip_prefix(dir).unwrap().to_path_buf());
+            }
+        }
+    }
+    out
+}
+
+/// What the repository adds to the upstream peer cases: the licence text of a
+/// source, beside its `SOURCE.md` (see `tests/data/README.md`).
+fn is_added_licence(rel: &Path) -> bool {
+    let name = rel
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .to_ascii_lowercase();
+    rel.starts_with("sources")
+        && rel.components().count() == 3
+        && (name.starts_with("license") || name.starts_with("notice"))
+}
+
+/// Every case names a source whose provenance (`SOURCE.md`) and licence text
+/// travel with the data.
+#[test]
+fn every_peer_source_carries_its_provenance_and_licence() {
+    let dir = peer_cases_dir();
+    let files = files_under(&dir);
+    let sources: BTreeSet<String> = peer_cases().into_iter().map(|c| c.source).collect();
+    assert_eq!(sources.len(), 9, "{sources:?}");
+    for source in &sources {
+        let folder = Path::new("sources").join(source);
+        assert!(
+            files.contains(&folder.join("SOURCE.md")),
+            "{}: no SOURCE.md for the cases of `{source}`",
+            dir.join(&folder).display()
+        );
+        let licences: Vec<_> = files
+            .iter()
+            .filter(|f| f.starts_with(&folder) && is_added_licence(f))
+            .collect();
+        assert!(
+            !licences.is_empty(),
+            "{}: no licence text for the cases of `{source}`",
+            dir.join(&folder).display()
+        );
+        for licence in licences {
+            let text = fs::read_to_string(dir.join(licence)).unwrap();
+            assert!(text.len() > 500, "{}: too short", licence.display());
+        }
+    }
+}
+
+/// The vendored peer cases are the upstream copy (`../shared/peer-cases`), byte
+/// for byte, plus the licence files the repository adds. Without the upstream
+/// copy there is nothing to compare: the test says so and passes (the cases
+/// themselves always run from the vendored copy).
+#[test]
+fn vendored_peer_cases_are_identical_to_the_shared_copy() {
+    let vendored = peer_cases_dir();
+    let Some(upstream) = shared_peer_cases_dir() else {
+        // Straight to stderr, past the test harness's capture, so that the skip
+        // shows in a plain `cargo test`.
+        let _ = writeln!(
+            std::io::stderr(),
+            "vendored_peer_cases_are_identical_to_the_shared_copy: skipped the comparison, \
+             ../shared/peer-cases is not beside the repository"
+        );
+        return;
+    };
+    let ours = files_under(&vendored);
+    let theirs = files_under(&upstream);
+    let mut problems = Vec::new();
+    for rel in &theirs {
+        if !ours.contains(rel) {
+            problems.push(format!("missing here: {}", rel.display()));
+        } else if fs::read(vendored.join(rel)).unwrap() != fs::read(upstream.join(rel)).unwrap() {
+            problems.push(format!("differs: {}", rel.display()));
+        }
+    }
+    for rel in ours.difference(&theirs) {
+        if !is_added_licence(rel) {
+            problems.push(format!("not upstream: {}", rel.display()));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} is out of date with {}:\n{}\nCopy the upstream folder over it \
+         (`cp -r ../shared/peer-cases/. tests/data/peer-cases/`), keep the licence files, \
+         and note it in tests/data/README.md",
+        vendored.display(),
+        upstream.display(),
+        problems.join("\n")
+    );
+}
+
 fn corpus_files() -> Vec<PathBuf> {
-    let root = shared().join("corpus/bbc-news");
+    let root = corpus_dir();
     let mut files = Vec::new();
     let mut stack = vec![root];
     while let Some(dir) = stack.pop() {
@@ -163,9 +264,10 @@ fn one_line(s: &str) -> String {
 /// in review. Context is at most 20 characters on each side (the corpus licence
 /// allows short quotations only).
 #[test]
+#[ignore = "needs the BBC news corpus (not redistributable): set REDLINE_CORPUS=path or put it at ../shared/corpus/bbc-news; run with cargo test -- --ignored"]
 fn corpus_findings_are_pinned() {
     let engine = Engine::default_config();
-    let root = shared().join("corpus/bbc-news");
+    let root = corpus_dir();
     let mut edits = Vec::new();
     let mut flags = Vec::new();
     let mut per_rule: BTreeMap<String, usize> = BTreeMap::new();
@@ -222,8 +324,9 @@ fn corpus_findings_are_pinned() {
 }
 
 #[test]
+#[ignore = "needs the BBC news corpus (not redistributable): set REDLINE_CORPUS=path or put it at ../shared/corpus/bbc-news; run with cargo test -- --ignored"]
 fn latin1_corpus_file_comes_out_as_utf8() {
-    let bytes = fs::read(shared().join("corpus/bbc-news/sport/199.txt")).unwrap();
+    let bytes = fs::read(corpus_dir().join("sport/199.txt")).unwrap();
     assert!(std::str::from_utf8(&bytes).is_err(), "the file is Latin-1");
     let decoded = decode(&bytes, None).unwrap();
     assert_eq!(decoded.encoding, "windows-1252");

@@ -14,6 +14,9 @@ pub mod quotes;
 pub mod unicode;
 pub mod variants;
 
+#[cfg(test)]
+pub(crate) mod random_text;
+
 /// Builds the passes that have at least one active rule, in pipeline order.
 pub fn build(rules: &RuleSet, active: &HashSet<String>) -> Vec<Box<dyn Pass>> {
     let has_active = |pass: &str| {

@@ -967,8 +967,11 @@ fn has_blank_line_between_content(bytes: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
     use crate::finding::apply_edits;
+    use crate::passes::random_text;
 
     /// The pass's findings as (rule, byte offset).
     fn check(text: &str) -> Vec<(String, usize)> {
@@ -1306,40 +1309,32 @@ mod tests {
         assert_eq!(check(&wrapped).len(), 1);
     }
 
-    #[test]
-    fn random_texts_give_valid_spans_and_settling_fixes() {
-        const PIECES: &[&str] = &[
-            "“", "”", "‘", "’", "\"", "'", "«", "»", "‹", "›", "„", "‚", "‟", "a", "word", "9",
-            " ", " ", "\n", "\n\n", "\r\n", "> ", ".", ",", "?", "`", "<a ", ">", "(", "\u{a0}",
-            "\u{202f}", "é", "…",
-        ];
-        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
-        for _ in 0..3_000 {
-            let len = (next() % 40) as usize;
-            let text: String = (0..len)
-                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
-                .collect();
+    const PIECES: &[&str] = &[
+        "“", "”", "‘", "’", "\"", "'", "«", "»", "‹", "›", "„", "‚", "‟", "a", "word", "9", " ",
+        " ", "\n", "\n\n", "\r\n", "> ", ".", ",", "?", "`", "<a ", ">", "(", "\u{a0}", "\u{202f}",
+        "é", "…",
+    ];
+
+    proptest! {
+        #![proptest_config(random_text::config())]
+
+        #[test]
+        fn random_texts_give_valid_spans_and_settling_fixes(text in random_text::texts(PIECES, 40)) {
             let mut findings = Vec::new();
             Quotes::new().check(&text, &mut findings);
             for f in &findings {
-                assert!(f.start < f.end && f.end <= text.len(), "{text:?} {f:?}");
-                assert!(text.is_char_boundary(f.start) && text.is_char_boundary(f.end));
+                prop_assert!(f.start < f.end && f.end <= text.len(), "{:?} {:?}", text, f);
+                prop_assert!(text.is_char_boundary(f.start) && text.is_char_boundary(f.end));
                 if let Some(fix) = &f.fix {
-                    assert_eq!(f.rule, KEYING_DOUBLE);
+                    prop_assert_eq!(&*f.rule, KEYING_DOUBLE);
                     for e in &fix.edits {
-                        assert!(e.replacement.is_empty(), "{text:?}");
-                        assert!(matches!(&text[e.start..e.end], "“" | "”"), "{text:?}");
+                        prop_assert!(e.replacement.is_empty(), "{:?}", text);
+                        prop_assert!(matches!(&text[e.start..e.end], "“" | "”"), "{:?}", text);
                     }
                 }
             }
             let once = fixed(&text);
-            assert_eq!(fixed(&once), once, "fixes settle: {text:?}");
+            prop_assert_eq!(fixed(&once), once, "fixes settle: {:?}", text);
         }
     }
 }

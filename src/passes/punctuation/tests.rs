@@ -3,8 +3,11 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
+use proptest::prelude::*;
+
 use super::*;
 use crate::finding::Applicability;
+use crate::passes::random_text;
 use crate::pipeline::Pipeline;
 
 fn pass() -> Punctuation {
@@ -453,38 +456,26 @@ fn fixes_combine_and_settle() {
     assert!(ids.is_empty());
 }
 
-/// Random texts over the characters the rules look at: no panic (character
-/// boundaries), the pipeline settles, cleaning twice equals cleaning once,
-/// and the only edits are deleted `.` and `,`.
-#[test]
-fn random_texts_settle_and_only_lose_stops_and_commas() {
-    const ALPHABET: &[&str] = &[
-        ".", ".", ".", ",", ",", "?", "!", "”", "“", "’", "‘", "\"", "'", "»", "«", "„", "…", " ",
-        " ", "\n", "\r\n", "a", "b", "U", "1", "é", "<", ">", "</", "<a ", ")", "(", "*",
-        "http://", "www.", "Inc", "\u{a0}", "/",
-    ];
-    let mut state = 0x2545_f491_4f6c_dd1d_u64;
-    let mut next = || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
-    for _ in 0..3000 {
-        let len = (next() % 40) as usize;
-        let text: String = (0..len)
-            .map(|_| ALPHABET[(next() % ALPHABET.len() as u64) as usize])
-            .collect();
+const ALPHABET: &[&str] = &[
+    ".", ".", ".", ",", ",", "?", "!", "”", "“", "’", "‘", "\"", "'", "»", "«", "„", "…", " ", " ",
+    "\n", "\r\n", "a", "b", "U", "1", "é", "<", ">", "</", "<a ", ")", "(", "*", "http://", "www.",
+    "Inc", "\u{a0}", "/",
+];
+
+proptest! {
+    #![proptest_config(random_text::config())]
+
+    /// Random texts over the characters the rules look at: no panic (character
+    /// boundaries), the pipeline settles, cleaning twice equals cleaning once,
+    /// and the only edits are deleted `.` and `,`.
+    #[test]
+    fn random_texts_settle_and_only_lose_stops_and_commas(text in random_text::texts(ALPHABET, 40)) {
         let (once, _) = clean(&text);
         let (twice, _) = clean(&once);
-        assert_eq!(once, twice, "not idempotent for {text:?}");
+        prop_assert_eq!(&once, &twice, "not idempotent for {:?}", text);
         let strip = |s: &str| s.replace(['.', ','], "");
-        assert_eq!(
-            strip(&once),
-            strip(&text),
-            "edited more than stops: {text:?}"
-        );
-        assert!(once.len() <= text.len());
+        prop_assert_eq!(strip(&once), strip(&text), "edited more than stops: {:?}", text);
+        prop_assert!(once.len() <= text.len());
     }
 }
 

@@ -1,0 +1,28 @@
+//! Random texts for the passes' property tests (test builds only).
+//!
+//! A text is a run of pieces drawn from a list the test gives: the characters
+//! and fragments its pass reacts to (`.`, `”`, `http://`, `<a `…), so that the
+//! interesting neighbourhoods (`.”.`, `?..`, `““`) come up often, which they
+//! almost never do in uniformly random strings. The strategy is proptest's: a
+//! failing text is shrunk to a small one and recorded under
+//! `proptest-regressions/` so the next run tries it first.
+
+use proptest::prelude::*;
+
+/// How many random texts each property test checks.
+pub(crate) const CASES: u32 = 3_000;
+
+/// Texts of fewer than `max_pieces` pieces, each drawn from `pieces` with equal
+/// chance (list a piece twice to make it twice as frequent).
+pub(crate) fn texts(
+    pieces: &'static [&'static str],
+    max_pieces: usize,
+) -> impl Strategy<Value = String> {
+    proptest::collection::vec(proptest::sample::select(pieces), 0..max_pieces)
+        .prop_map(|pieces| pieces.concat())
+}
+
+/// The configuration of those tests: [`CASES`] texts each.
+pub(crate) fn config() -> ProptestConfig {
+    ProptestConfig::with_cases(CASES)
+}
