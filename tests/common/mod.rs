@@ -60,10 +60,10 @@ pub const CORPUS_VAR: &str = "REDLINE_CORPUS";
 /// rather than pass without having checked anything.
 pub fn corpus_dir() -> PathBuf {
     let (dir, from) = match std::env::var_os(CORPUS_VAR) {
-        Some(dir) if !dir.is_empty() => (PathBuf::from(dir), format!("${CORPUS_VAR}")),
+        Some(dir) if !dir.is_empty() => (PathBuf::from(dir), format!("from {CORPUS_VAR}")),
         _ => (
             root().join("../shared/corpus/bbc-news"),
-            format!("the default (${CORPUS_VAR} is not set)"),
+            format!("the default, {CORPUS_VAR} is not set"),
         ),
     };
     assert!(
