@@ -193,14 +193,16 @@ fn rule_source(item: &Bound<'_, PyAny>) -> PyResult<RuleSource> {
             source,
         }),
         Err(e) => Err(PyValueError::new_err(format!(
-            "rule-files: cannot read {}: {e}",
+            "rule_files: cannot read {}: {e}",
             path.display()
         ))),
     }
 }
 
+/// `ValueError("disable: unknown pass or rule …")`, with the option named as
+/// the keyword argument is (`rule_files`, not the command line's `rule-files`).
 fn option_error(e: OptionError) -> PyErr {
-    PyValueError::new_err(e.to_string())
+    PyValueError::new_err(format!("{}: {}", e.option.replace('-', "_"), e.source))
 }
 
 /// Thread pools by size, built once: building one costs more than cleaning a
