@@ -1,7 +1,9 @@
 """Type stubs for redline (the native classes live in ``redline._redline``)."""
 
 import os
-from typing import Dict, Iterable, List, Literal, Mapping, Optional, Sequence, Tuple, Union, Any
+from typing import Any, Dict, Iterable, List, Literal, Mapping, Optional, Sequence, Tuple, Union, final
+
+__all__ = ["Cleaner", "Finding", "check", "clean", "count_rules", "__version__"]
 
 __version__: str
 
@@ -15,6 +17,7 @@ RuleFile = Union[str, "os.PathLike[str]", Tuple[str, str]]
 rule file's TOML text (a ``str`` with a newline), or a ``(name, toml_text)``
 pair. Paths are read when the ``Cleaner`` is built."""
 
+@final
 class Finding:
     """One finding, placed in the original text.
 
@@ -69,6 +72,7 @@ class Finding:
     def to_dict(self) -> Dict[str, Any]:
         """The attributes as a JSON-serialisable dict."""
 
+@final
 class Cleaner:
     """A cleaning engine, built once from options and used for many texts,
     from many threads.
@@ -88,8 +92,8 @@ class Cleaner:
         detecting it (``--encoding``).
     """
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         *,
         only: Optional[Selector] = None,
         enable: Optional[Selector] = None,
@@ -98,7 +102,7 @@ class Cleaner:
         spelling: Optional[Literal["en-GB", "none"]] = None,
         rule_files: Optional[Union[RuleFile, Sequence[RuleFile]]] = None,
         encoding: Optional[str] = None,
-    ) -> None: ...
+    ) -> "Cleaner": ...
     def clean(self, text: str) -> str:
         """The cleaned text: what ``redline clean`` writes for it."""
     def check(self, text: str) -> List[Finding]:
@@ -147,7 +151,7 @@ class Cleaner:
     def options(self) -> Dict[str, Any]:
         """Keyword arguments that build an equal ``Cleaner`` (what it pickles as)."""
     def __reduce__(self) -> Tuple[Any, ...]: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
 def clean(text: str) -> str:

@@ -427,3 +427,19 @@ def test_clean_and_counts_equal_the_cli_on_peer_cases(options):
         for findings in cleaner.check_batch(inputs):
             from_findings.update(redline.count_rules(findings))
         assert dict(from_findings) == cli_counts, path
+
+
+# --- type stubs ---------------------------------------------------------------
+
+
+def test_type_stubs_match_the_runtime():
+    pytest.importorskip("mypy", reason="mypy is in the `test` extra: pip install .[test]")
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, "-m", "mypy.stubtest", "redline"],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert (Path(redline.__file__).parent / "py.typed").is_file()
