@@ -69,8 +69,28 @@ class Finding:
     @property
     def column(self) -> int:
         """1-based column, in characters (as ``redline check`` prints it)."""
+    def __new__(
+        cls,
+        rule: str,
+        pass_name: str,
+        message: str,
+        applicability: Literal["safe", "review", "flag"],
+        applied: bool,
+        before: str,
+        after: Optional[str],
+        start: int,
+        end: int,
+        byte_start: int,
+        byte_end: int,
+        line: int,
+        column: int,
+    ) -> "Finding":
+        """Findings come from ``Cleaner.check``; building one by hand (or
+        unpickling) takes every attribute, in ``to_dict`` order."""
     def to_dict(self) -> Dict[str, Any]:
         """The attributes as a JSON-serialisable dict."""
+    def __reduce__(self) -> Tuple[Any, ...]: ...
+    def __eq__(self, value: object, /) -> bool: ...
 
 @final
 class Cleaner:
@@ -116,8 +136,9 @@ class Cleaner:
     def clean_bytes(self, data: Union[bytes, bytearray]) -> str:
         """Decode ``data`` as the command line does (byte-order mark, UTF-8,
         else the legacy encoding detected, e.g. windows-1252; or ``encoding``)
-        and clean it. Raises ``ValueError`` for binary data or bytes invalid in
-        the encoding."""
+        and clean it. Bytes invalid in the encoding raise ``UnicodeDecodeError``
+        (whose reason says where and what to do), binary data (a NUL byte
+        without a UTF-16 byte-order mark) ``ValueError``."""
     def clean_batch(self, texts: Iterable[str], threads: Optional[int] = None) -> List[str]:
         """``[clean(t) for t in texts]``, in parallel without the GIL on
         ``threads`` threads (``None``: all cores). Same result for every

@@ -293,6 +293,18 @@ def test_pickle_round_trip_keeps_options_and_rules(tmp_path):
     assert Cleaner() != cleaner
 
 
+def test_findings_pickle_and_compare():
+    findings = Cleaner(apply="review").check(MIXED[0] + MIXED[1])
+    assert findings
+    copies = pickle.loads(pickle.dumps(findings))
+    assert copies == findings
+    assert [f.to_dict() for f in copies] == [f.to_dict() for f in findings]
+    f = findings[0]
+    assert Finding(**f.to_dict()) == f
+    with pytest.raises(ValueError, match="applicability"):
+        Finding(**{**f.to_dict(), "applicability": "maybe"})
+
+
 def _clean_in_worker(args):
     cleaner, text = args
     return os.getpid(), cleaner.clean(text)
@@ -371,8 +383,11 @@ def test_clean_bytes_matches_the_cli_on_a_cp1252_file(tmp_path):
 def test_clean_bytes_refuses_what_the_cli_refuses():
     with pytest.raises(ValueError, match="binary data"):
         Cleaner().clean_bytes(b"abc\x00def")
-    with pytest.raises(ValueError, match="not valid UTF-8"):
-        Cleaner(encoding="utf-8").clean_bytes(b"caf\xe9")
+    with pytest.raises(UnicodeDecodeError) as info:
+        Cleaner(encoding="utf-8").clean_bytes(b"ok\ncaf\xe9 x")
+    e = info.value
+    assert (e.encoding, e.start, e.end, e.object) == ("UTF-8", 6, 7, b"ok\ncaf\xe9 x")
+    assert e.reason.startswith("2:4: not valid UTF-8 (byte 6)"), e.reason
 
 
 # --- agreement with the command line ------------------------------------------

@@ -6,14 +6,17 @@
 //! line. The Python-side docs and type stubs live in `python/redline/`.
 
 use std::collections::{BTreeMap, HashMap};
+use std::ffi::CString;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::{PyTypeError, PyUnicodeDecodeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+use pyo3::IntoPyObjectExt;
 use rayon::prelude::*;
 
+use redline::io::decode::DecodeError;
 use redline::located::LocatedFinding;
 use redline::options::{Apply, OptionError, Options, RuleSource, Spelling};
 use redline::Engine;
@@ -29,7 +32,7 @@ use redline::Engine;
 #[derive(Clone, PartialEq)]
 struct Finding {
     rule: String,
-    pass_name: &'static str,
+    pass_name: String,
     message: String,
     applicability: &'static str,
     applied: bool,
@@ -48,7 +51,7 @@ impl From<LocatedFinding> for Finding {
         Finding {
             applicability: f.applicability.as_str(),
             rule: f.rule,
-            pass_name: f.pass,
+            pass_name: f.pass.to_string(),
             message: f.message,
             applied: f.applied,
             before: f.before,
@@ -65,11 +68,79 @@ impl From<LocatedFinding> for Finding {
 
 #[pymethods]
 impl Finding {
+    /// Findings come from `Cleaner.check`; building one by hand (or
+    /// unpickling) takes every attribute, in `to_dict` order.
+    #[new]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        rule: String,
+        pass_name: String,
+        message: String,
+        applicability: &str,
+        applied: bool,
+        before: String,
+        after: Option<String>,
+        start: usize,
+        end: usize,
+        byte_start: usize,
+        byte_end: usize,
+        line: usize,
+        column: usize,
+    ) -> PyResult<Self> {
+        let applicability = redline::finding::Applicability::parse(applicability)
+            .ok_or_else(|| {
+                PyValueError::new_err(format!(
+                    "applicability: `{applicability}` is not `safe`, `review` or `flag`"
+                ))
+            })?
+            .as_str();
+        Ok(Finding {
+            rule,
+            pass_name,
+            message,
+            applicability,
+            applied,
+            before,
+            after,
+            start,
+            end,
+            byte_start,
+            byte_end,
+            line,
+            column,
+        })
+    }
+
+    /// Pickles as its attributes (findings travel back from worker processes).
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
+        let f = slf.get();
+        let args = PyTuple::new(
+            py,
+            [
+                f.rule.as_str().into_bound_py_any(py)?,
+                f.pass_name.as_str().into_bound_py_any(py)?,
+                f.message.as_str().into_bound_py_any(py)?,
+                f.applicability.into_bound_py_any(py)?,
+                f.applied.into_bound_py_any(py)?,
+                f.before.as_str().into_bound_py_any(py)?,
+                f.after.as_deref().into_bound_py_any(py)?,
+                f.start.into_bound_py_any(py)?,
+                f.end.into_bound_py_any(py)?,
+                f.byte_start.into_bound_py_any(py)?,
+                f.byte_end.into_bound_py_any(py)?,
+                f.line.into_bound_py_any(py)?,
+                f.column.into_bound_py_any(py)?,
+            ],
+        )?;
+        PyTuple::new(py, [slf.get_type().into_any(), args.into_any()])
+    }
+
     /// The finding as a JSON-serialisable dict (the attributes by name).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
         d.set_item("rule", &self.rule)?;
-        d.set_item("pass_name", self.pass_name)?;
+        d.set_item("pass_name", &self.pass_name)?;
         d.set_item("message", &self.message)?;
         d.set_item("applicability", self.applicability)?;
         d.set_item("applied", self.applied)?;
@@ -196,6 +267,27 @@ fn rule_source(item: &Bound<'_, PyAny>) -> PyResult<RuleSource> {
             "rule_files: cannot read {}: {e}",
             path.display()
         ))),
+    }
+}
+
+/// Bytes invalid in their encoding as Python's `UnicodeDecodeError` (a
+/// `ValueError`) with the command line's message as the reason; binary data
+/// and unknown labels as `ValueError`.
+fn decode_error(py: Python<'_>, data: &[u8], e: &DecodeError) -> PyErr {
+    if let DecodeError::Malformed {
+        encoding, offset, ..
+    } = e
+    {
+        let (Ok(name), Ok(reason)) = (CString::new(*encoding), CString::new(e.to_string())) else {
+            return PyValueError::new_err(e.to_string());
+        };
+        let end = (*offset + 1).min(data.len());
+        match PyUnicodeDecodeError::new(py, &name, data, *offset..end, &reason) {
+            Ok(err) => PyErr::from_value(err.into_any()),
+            Err(err) => err,
+        }
+    } else {
+        PyValueError::new_err(format!("cannot decode: {e}"))
     }
 }
 
@@ -368,9 +460,10 @@ impl Cleaner {
     /// legacy encoding detected, or `encoding`), then cleans. `ValueError` for
     /// binary data or bytes invalid in the encoding.
     fn clean_bytes(&self, py: Python<'_>, data: std::borrow::Cow<'_, [u8]>) -> PyResult<String> {
-        py.allow_threads(|| self.engine.clean_bytes(data.into_owned()))
-            .map(|d| d.text)
-            .map_err(|e| PyValueError::new_err(format!("cannot decode: {e}")))
+        match py.allow_threads(|| self.engine.clean_bytes(data.to_vec())) {
+            Ok(decoded) => Ok(decoded.text),
+            Err(e) => Err(decode_error(py, &data, &e)),
+        }
     }
 
     /// `[clean(t) for t in texts]`, in parallel without the GIL on `threads`
