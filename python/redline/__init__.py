@@ -75,6 +75,21 @@ def count_rules(findings: Iterable[Finding]) -> Dict[str, int]:
     return dict(Counter(f.rule for f in findings))
 
 
+# Cleaners unpickled in this process, by options. Engines unpickle the same
+# Cleaner once per task or batch (Spark ships a UDF's closure with every task);
+# a Cleaner is immutable and thread-safe, so one is built per process and
+# options, not one per task (building the en-GB map takes about 0.1 s).
+_unpickled: Dict[str, Cleaner] = {}
+_UNPICKLED_MAX = 16
+
+
 def _rebuild_cleaner(options: Mapping[str, Any]) -> Cleaner:
     """Unpickle a ``Cleaner`` from its options (see ``Cleaner.__reduce__``)."""
-    return Cleaner(**options)
+    key = repr(sorted(options.items()))
+    cleaner = _unpickled.get(key)
+    if cleaner is None:
+        cleaner = Cleaner(**options)
+        if len(_unpickled) >= _UNPICKLED_MAX:
+            _unpickled.clear()
+        _unpickled[key] = cleaner
+    return cleaner

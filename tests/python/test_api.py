@@ -291,6 +291,9 @@ def test_pickle_round_trip_keeps_options_and_rules(tmp_path):
         assert copy.check(text) == cleaner.check(text)
     assert copy.clean("Jon Smyth organized it..") == "John Smith organised it."
     assert Cleaner() != cleaner
+    # A process builds one engine per options, however often it unpickles.
+    assert pickle.loads(data) is copy
+    assert pickle.loads(pickle.dumps(Cleaner())) is not copy
 
 
 def test_findings_pickle_and_compare():
