@@ -340,6 +340,22 @@ def test_batches_equal_one_document_at_a_time():
     assert cleaner.clean_batch((t for t in ["a..", "b"]), threads=1) == ["a.", "b"]
 
 
+def _batch_in_worker(texts):
+    return Cleaner().clean_batch(texts, threads=2), redline.Cleaner().clean_batch(texts)
+
+
+def test_batches_work_in_processes_forked_after_a_batch():
+    # Thread pools do not survive fork(): a pool the parent used must not be
+    # handed to a forked child (datatrove and Spark fork their workers).
+    cleaner = Cleaner()
+    texts = MIXED * 4
+    expected = cleaner.clean_batch(texts, threads=2)
+    assert cleaner.clean_batch(texts) == expected
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        results = pool.map_async(_batch_in_worker, [texts, texts]).get(timeout=60)
+    assert results == [(expected, expected)] * 2
+
+
 def test_one_cleaner_shared_by_python_threads():
     cleaner = Cleaner()
     texts = corpus()

@@ -297,24 +297,46 @@ fn option_error(e: OptionError) -> PyErr {
     PyValueError::new_err(format!("{}: {}", e.option.replace('-', "_"), e.source))
 }
 
-/// Thread pools by size, built once: building one costs more than cleaning a
-/// small batch.
-fn pool(threads: Option<usize>) -> PyResult<Option<Arc<rayon::ThreadPool>>> {
-    static POOLS: OnceLock<Mutex<HashMap<usize, Arc<rayon::ThreadPool>>>> = OnceLock::new();
-    let Some(n) = threads else {
-        return Ok(None);
+/// The thread pools of this process, by size.
+struct Pools {
+    /// The process they were built in: threads do not survive `fork()`, so a
+    /// forked child (datatrove's and Spark's workers) must build its own.
+    pid: u32,
+    by_size: HashMap<usize, Arc<rayon::ThreadPool>>,
+}
+
+/// The pool of `threads` threads (`None`: one per core), built once per process
+/// and size: building one costs more than cleaning a small batch. Rayon's
+/// global pool is never used, since a child forked after the parent used it
+/// would wait forever for threads it does not have.
+fn pool(threads: Option<usize>) -> PyResult<Arc<rayon::ThreadPool>> {
+    static POOLS: OnceLock<Mutex<Pools>> = OnceLock::new();
+    let n = match threads {
+        Some(0) => {
+            return Err(PyValueError::new_err(
+                "threads: takes a number of threads of at least 1 (or None for all cores)",
+            ))
+        }
+        Some(n) => n,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
     };
-    if n == 0 {
-        return Err(PyValueError::new_err(
-            "threads: takes a number of threads of at least 1 (or None for all cores)",
-        ));
-    }
     let mut pools = POOLS
-        .get_or_init(Default::default)
+        .get_or_init(|| {
+            Mutex::new(Pools {
+                pid: std::process::id(),
+                by_size: HashMap::new(),
+            })
+        })
         .lock()
         .unwrap_or_else(|e| e.into_inner());
-    if let Some(p) = pools.get(&n) {
-        return Ok(Some(p.clone()));
+    if pools.pid != std::process::id() {
+        // Inherited from the parent: their threads are not in this process.
+        // Dropping them would signal threads that do not exist; leak them.
+        std::mem::forget(std::mem::take(&mut pools.by_size));
+        pools.pid = std::process::id();
+    }
+    if let Some(p) = pools.by_size.get(&n) {
+        return Ok(p.clone());
     }
     let p = rayon::ThreadPoolBuilder::new()
         .num_threads(n)
@@ -322,8 +344,8 @@ fn pool(threads: Option<usize>) -> PyResult<Option<Arc<rayon::ThreadPool>>> {
         .build()
         .map_err(|e| PyValueError::new_err(format!("threads: {e}")))?;
     let p = Arc::new(p);
-    pools.insert(n, p.clone());
-    Ok(Some(p))
+    pools.by_size.insert(n, p.clone());
+    Ok(p)
 }
 
 /// Runs `f` over `texts` in parallel on the pool for `threads`, without the GIL.
@@ -352,13 +374,7 @@ fn batch<T: Send>(
         })
         .collect::<PyResult<_>>()?;
     let strs: Vec<&str> = items.iter().map(|s| s.to_str()).collect::<PyResult<_>>()?;
-    Ok(py.allow_threads(|| {
-        let run = || strs.par_iter().map(|s| f(s)).collect::<Vec<T>>();
-        match &pool {
-            Some(p) => p.install(run),
-            None => run(),
-        }
-    }))
+    Ok(py.allow_threads(|| pool.install(|| strs.par_iter().map(|s| f(s)).collect::<Vec<T>>())))
 }
 
 fn counts_dict<'py>(
