@@ -176,3 +176,39 @@ fn rule_files_from_text_equal_rule_files_from_paths() {
     assert_eq!(e.option, "rule-files");
     assert!(e.to_string().contains("nope.toml"), "{e}");
 }
+
+#[test]
+fn bad_rule_files_fail_as_in_a_configuration_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        ("quotes.toml", "pass = \"quotes\"\n"),
+        ("bad.toml", "pass = \"variants\"\nbogus = 1\n"),
+        (
+            "dup.toml",
+            "pass = \"variants\"\n[[rule]]\nid = \"variants.name\"\ndescription = \"d\"\n\
+             applicability = \"safe\"\n",
+        ),
+    ];
+    for (name, source) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, source).unwrap();
+        let from_config = redline::config::RuleSet::load(std::slice::from_ref(&path))
+            .unwrap_err()
+            .to_string();
+        for rule_file in [
+            RuleSource::Path(path.clone()),
+            RuleSource::Toml {
+                name: path.display().to_string(),
+                source: source.to_string(),
+            },
+        ] {
+            let options = Options {
+                rule_files: vec![rule_file],
+                ..Options::default()
+            };
+            let e = Engine::from_options(&options).err().unwrap();
+            assert_eq!(e.option, "rule-files");
+            assert_eq!(e.source.to_string(), from_config, "{name}");
+        }
+    }
+}
