@@ -39,14 +39,15 @@ pub mod changeset;
 pub mod config;
 pub mod finding;
 pub mod io;
-pub mod located;
-pub mod options;
 pub mod origin;
 pub mod pass;
 pub mod passes;
 pub mod pipeline;
 pub mod render;
 pub mod rules;
+// What a program linking redline uses beside `Engine`.
+pub mod located;
+pub mod options;
 
 use std::collections::BTreeMap;
 
