@@ -133,7 +133,6 @@ impl Pass for Mojibake {
 /// deletes or inserts takes in a non-ASCII neighbour: `Â£` → `£` and
 /// `â€�` → `�` say more than `Â` → nothing.
 fn changed_runs(before: &str, after: &str) -> Vec<(usize, usize, String)> {
-    use similar::{capture_diff_slices, Algorithm, DiffOp};
     // Only the part between the common prefix and suffix is diffed (usually
     // just the mojibake), which keeps the diff small.
     let prefix: usize = before
@@ -169,25 +168,7 @@ fn changed_runs(before: &str, after: &str) -> Vec<(usize, usize, String)> {
     let new_at = |i: usize| new.get(i).map_or(after.len(), |&(b, _)| b);
     // Changed ranges as character indices: (old range, new range).
     let mut runs: Vec<[usize; 4]> = Vec::new();
-    // Positions are tracked from the lengths alone: the ops come in order.
-    let (mut oi, mut ni) = (0, 0);
-    for op in capture_diff_slices(Algorithm::Myers, &old_chars, &new_chars) {
-        let (old_len, new_len) = match op {
-            DiffOp::Equal { len, .. } => {
-                oi += len;
-                ni += len;
-                continue;
-            }
-            DiffOp::Delete { old_len, .. } => (old_len, 0),
-            DiffOp::Insert { new_len, .. } => (0, new_len),
-            DiffOp::Replace {
-                old_len, new_len, ..
-            } => (old_len, new_len),
-        };
-        runs.push([oi, oi + old_len, ni, ni + new_len]);
-        oi += old_len;
-        ni += new_len;
-    }
+    diff_pieces(&old_chars, &new_chars, 0, 0, 0, &mut runs);
     // A pure deletion or insertion takes in the shared character next to it,
     // if that is not ASCII. Between runs the texts are equal, so old and new
     // move in step.
@@ -223,6 +204,102 @@ fn changed_runs(before: &str, after: &str) -> Vec<(usize, usize, String)> {
             )
         })
         .collect()
+}
+
+/// Above this many characters (old and new together) a part of a line is not
+/// diffed in one piece: Myers' diff takes time proportional to the length times
+/// the number of differences, quadratic on a long line dense with mojibake.
+const DIFF_PIECE: usize = 512;
+
+/// Characters that the repair never changes, in the order they come, by level:
+/// ASCII letters and digits (a repair re-encodes non-ASCII characters and
+/// decodes bytes from 0x80 up, which never gives an ASCII letter), then spaces
+/// (which the repair turns into no-break spaces only after certain letters).
+fn is_anchor(level: usize, c: char) -> bool {
+    match level {
+        0 => c.is_ascii_alphanumeric(),
+        _ => c == ' ',
+    }
+}
+
+/// Pushes the changed ranges between `old` and `new` (character indices,
+/// offset by `old_at` and `new_at`) onto `runs`, in order. A short part is
+/// diffed in one piece; a longer one is cut at the anchor characters of
+/// `level` when both sides have the same anchors in the same order (each
+/// anchor then pairs with its counterpart), and the pieces between anchors are
+/// handled at the next level. A long part with no usable anchors is one
+/// changed range around its common prefix and suffix. So each character is
+/// diffed in pieces of at most [`DIFF_PIECE`] characters, whatever the line.
+fn diff_pieces(
+    old: &[char],
+    new: &[char],
+    old_at: usize,
+    new_at: usize,
+    level: usize,
+    runs: &mut Vec<[usize; 4]>,
+) {
+    use similar::{capture_diff_slices, Algorithm, DiffOp};
+    if old == new {
+        return;
+    }
+    if old.len() + new.len() <= DIFF_PIECE {
+        // Positions are tracked from the lengths alone: the ops come in order.
+        let (mut oi, mut ni) = (old_at, new_at);
+        for op in capture_diff_slices(Algorithm::Myers, old, new) {
+            let (old_len, new_len) = match op {
+                DiffOp::Equal { len, .. } => {
+                    oi += len;
+                    ni += len;
+                    continue;
+                }
+                DiffOp::Delete { old_len, .. } => (old_len, 0),
+                DiffOp::Insert { new_len, .. } => (0, new_len),
+                DiffOp::Replace {
+                    old_len, new_len, ..
+                } => (old_len, new_len),
+            };
+            runs.push([oi, oi + old_len, ni, ni + new_len]);
+            oi += old_len;
+            ni += new_len;
+        }
+        return;
+    }
+    if level < 2 {
+        let anchors = |chars: &[char]| -> Vec<usize> {
+            (0..chars.len())
+                .filter(|&i| is_anchor(level, chars[i]))
+                .collect()
+        };
+        let (a, b) = (anchors(old), anchors(new));
+        if !a.is_empty() && a.len() == b.len() && a.iter().zip(&b).all(|(&i, &j)| old[i] == new[j])
+        {
+            let (mut oi, mut ni) = (0, 0);
+            for (&i, &j) in a.iter().zip(&b) {
+                let (o, n) = (&old[oi..i], &new[ni..j]);
+                diff_pieces(o, n, old_at + oi, new_at + ni, level + 1, runs);
+                (oi, ni) = (i + 1, j + 1);
+            }
+            let (o, n) = (&old[oi..], &new[ni..]);
+            diff_pieces(o, n, old_at + oi, new_at + ni, level + 1, runs);
+        } else {
+            diff_pieces(old, new, old_at, new_at, level + 1, runs);
+        }
+        return;
+    }
+    let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+    let (old_rest, new_rest) = (&old[prefix..], &new[prefix..]);
+    let suffix = old_rest
+        .iter()
+        .rev()
+        .zip(new_rest.iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    runs.push([
+        old_at + prefix,
+        old_at + old.len() - suffix,
+        new_at + prefix,
+        new_at + new.len() - suffix,
+    ]);
 }
 
 /// Whether a run is weak evidence on its own: it only turns `Â` plus a space
@@ -479,5 +556,62 @@ mod tests {
         let found = findings(text);
         assert_eq!(found.len(), 1);
         assert_eq!(&text[found[0].start..found[0].end], "Ã©");
+    }
+
+    /// A long line is diffed in pieces (Myers' diff on the whole line is
+    /// quadratic): its findings are those of the same sentences on lines of
+    /// their own, moved to where they are.
+    #[test]
+    fn a_long_line_gives_the_findings_of_its_sentences() {
+        let sentence = "He said he donâ€™t know, cafÃ© Â£5. ";
+        let line = sentence.repeat(400);
+        assert!(line.chars().count() > 20 * DIFF_PIECE);
+        let one = findings(sentence);
+        assert!(!one.is_empty());
+        let long = findings(&line);
+        assert_eq!(long.len(), 400 * one.len());
+        for (i, f) in long.iter().enumerate() {
+            let (base, shift) = (&one[i % one.len()], (i / one.len()) * sentence.len());
+            assert_eq!((f.start, f.end), (base.start + shift, base.end + shift));
+            assert_eq!(f.rule, base.rule);
+            let (e, b) = (
+                &f.fix.as_ref().unwrap().edits,
+                &base.fix.as_ref().unwrap().edits,
+            );
+            assert_eq!(e[0].replacement, b[0].replacement);
+        }
+        assert_eq!(repaired(&line), repaired(sentence).repeat(400));
+    }
+
+    /// A long stretch with no ASCII letter to cut at is still repaired whole
+    /// (as one run around what is unchanged at its ends).
+    #[test]
+    fn a_long_line_without_letters_is_repaired_whole() {
+        let word = "Ð¿Ñ€Ð¸Ð²ÐµÑ‚ ";
+        let line = word.repeat(300);
+        assert_eq!(repaired(&line), "привет ".repeat(300));
+        let dense = "â€™".repeat(3000);
+        assert_eq!(repaired(&dense), "’".repeat(3000));
+    }
+
+    #[test]
+    fn pieces_cover_every_difference() {
+        // Whatever the anchors, applying the runs gives the repaired text.
+        for (before, after) in [
+            ("ab", "b"),
+            ("x é y", "x e y"),
+            (&*"aé ".repeat(400), &*"ae ".repeat(400)),
+            (&*"aé ".repeat(400), &*"é a".repeat(400)),
+        ] {
+            let mut rebuilt = String::new();
+            let mut at = 0;
+            for (start, end, with) in changed_runs(before, after) {
+                rebuilt.push_str(&before[at..start]);
+                rebuilt.push_str(&with);
+                at = end;
+            }
+            rebuilt.push_str(&before[at..]);
+            assert_eq!(rebuilt, after);
+        }
     }
 }
