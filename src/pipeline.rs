@@ -183,7 +183,9 @@ impl Pipeline {
     /// Runs the pipeline keeping only the output text: [`Run::texts`] holds
     /// empty strings in place of the input and intermediate texts, so the record
     /// tells what fired and where in the original, but cannot be rendered as a
-    /// diff. `clean` uses this to keep memory at about two copies of a document.
+    /// diff; applied fixes keep their rule, ranges and applicability but not
+    /// their message or edits. `clean` uses this to keep memory at about two
+    /// copies of a document.
     pub fn run_lean(&self, text: String) -> Run {
         let threshold = self.threshold;
         self.run_inner(
@@ -317,21 +319,25 @@ impl Pipeline {
             }
             // A check of the whole text supersedes what this pass reported
             // before; a check of some lines adds only what is new.
-            let earlier = state.steps.iter_mut().filter(|s| s.pass == pass.name());
             match scope {
                 Scope::Whole => {
-                    for step in earlier {
+                    for step in state.steps.iter_mut().filter(|s| s.pass == pass.name()) {
                         step.flags.clear();
                         step.held.clear();
                     }
                 }
+                Scope::Lines(_) if flags.is_empty() && held.is_empty() => {}
                 Scope::Lines(_) => {
-                    let known: std::collections::HashSet<(String, usize, usize)> = earlier
+                    // Keys borrow the rule names: no allocation per earlier finding.
+                    let known: HashSet<(&str, usize, usize)> = state
+                        .steps
+                        .iter()
+                        .filter(|s| s.pass == pass.name())
                         .flat_map(|s| s.flags.iter().chain(&s.held))
-                        .map(|r| (r.rule.to_string(), r.origin.start, r.origin.end))
+                        .map(|r| (r.rule.as_ref(), r.origin.start, r.origin.end))
                         .collect();
                     let is_new = |r: &Recorded| {
-                        !known.contains(&(r.rule.to_string(), r.origin.start, r.origin.end))
+                        !known.contains(&(r.rule.as_ref(), r.origin.start, r.origin.end))
                     };
                     flags.retain(is_new);
                     held.retain(is_new);
@@ -404,6 +410,17 @@ impl Pipeline {
                     state.texts.len() - 1
                 }
             };
+            if !state.keep_texts {
+                // A lean run's applied fixes are counted, never shown: drop
+                // their messages and edits now, so that memory for a text dense
+                // with fixes is reused step after step instead of piling up.
+                for r in &mut applied {
+                    r.finding.message = std::borrow::Cow::Borrowed("");
+                    if let Some(fix) = &mut r.finding.fix {
+                        fix.edits = Vec::new();
+                    }
+                }
+            }
             state.steps.push(Step {
                 pass: pass.name(),
                 round,

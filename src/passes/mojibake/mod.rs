@@ -160,12 +160,8 @@ fn changed_runs(before: &str, after: &str) -> Vec<(usize, usize, String)> {
     let (whole_before, whole_after) = (before, after);
     let before = &whole_before[prefix..whole_before.len() - suffix];
     let after = &whole_after[prefix..whole_after.len() - suffix];
-    let old: Vec<(usize, char)> = before.char_indices().collect();
-    let new: Vec<(usize, char)> = after.char_indices().collect();
-    let old_chars: Vec<char> = old.iter().map(|&(_, c)| c).collect();
-    let new_chars: Vec<char> = new.iter().map(|&(_, c)| c).collect();
-    let old_at = |i: usize| prefix + old.get(i).map_or(before.len(), |&(b, _)| b);
-    let new_at = |i: usize| new.get(i).map_or(after.len(), |&(b, _)| b);
+    let old_chars: Vec<char> = before.chars().collect();
+    let new_chars: Vec<char> = after.chars().collect();
     // Changed ranges as character indices: (old range, new range).
     let mut runs: Vec<[usize; 4]> = Vec::new();
     diff_pieces(&old_chars, &new_chars, 0, 0, 0, &mut runs);
@@ -194,16 +190,47 @@ fn changed_runs(before: &str, after: &str) -> Vec<(usize, usize, String)> {
             _ => merged.push(run),
         }
     }
+    // Character indices to byte offsets in one walk: the runs are in order.
+    let (mut old_at, mut new_at) = (CharCursor::new(before), CharCursor::new(after));
     merged
         .into_iter()
         .map(|[o0, o1, n0, n1]| {
-            (
-                old_at(o0),
-                old_at(o1),
-                after[new_at(n0)..new_at(n1)].to_string(),
-            )
+            let (start, end) = (old_at.byte(o0), old_at.byte(o1));
+            let (from, to) = (new_at.byte(n0), new_at.byte(n1));
+            (prefix + start, prefix + end, after[from..to].to_string())
         })
         .collect()
+}
+
+/// Byte offsets of character indices of a text, asked for in increasing order.
+pub(super) struct CharCursor<'a> {
+    text: &'a str,
+    index: usize,
+    byte: usize,
+}
+
+impl<'a> CharCursor<'a> {
+    pub(super) fn new(text: &'a str) -> Self {
+        CharCursor {
+            text,
+            index: 0,
+            byte: 0,
+        }
+    }
+
+    /// The byte offset of character `index` (the text's length past its end);
+    /// `index` must not be less than the one asked for before.
+    pub(super) fn byte(&mut self, index: usize) -> usize {
+        debug_assert!(index >= self.index);
+        while self.index < index {
+            match self.text[self.byte..].chars().next() {
+                Some(c) => self.byte += c.len_utf8(),
+                None => return self.text.len(),
+            }
+            self.index += 1;
+        }
+        self.byte
+    }
 }
 
 /// Above this many characters (old and new together) a part of a line is not
@@ -220,6 +247,11 @@ fn is_anchor(level: usize, c: char) -> bool {
         0 => c.is_ascii_alphanumeric(),
         _ => c == ' ',
     }
+}
+
+/// The indices of `chars` that are anchors of `level`.
+fn anchors(level: usize, chars: &[char]) -> impl Iterator<Item = usize> + Clone + '_ {
+    (0..chars.len()).filter(move |&i| is_anchor(level, chars[i]))
 }
 
 /// Pushes the changed ranges between `old` and `new` (character indices,
@@ -265,16 +297,12 @@ fn diff_pieces(
         return;
     }
     if level < 2 {
-        let anchors = |chars: &[char]| -> Vec<usize> {
-            (0..chars.len())
-                .filter(|&i| is_anchor(level, chars[i]))
-                .collect()
-        };
-        let (a, b) = (anchors(old), anchors(new));
-        if !a.is_empty() && a.len() == b.len() && a.iter().zip(&b).all(|(&i, &j)| old[i] == new[j])
-        {
+        let (a, b) = (anchors(level, old), anchors(level, new));
+        let usable =
+            a.clone().next().is_some() && a.clone().map(|i| old[i]).eq(b.clone().map(|j| new[j]));
+        if usable {
             let (mut oi, mut ni) = (0, 0);
-            for (&i, &j) in a.iter().zip(&b) {
+            for (i, j) in a.zip(b) {
                 let (o, n) = (&old[oi..i], &new[ni..j]);
                 diff_pieces(o, n, old_at + oi, new_at + ni, level + 1, runs);
                 (oi, ni) = (i + 1, j + 1);
