@@ -183,7 +183,9 @@ impl Pipeline {
     /// Runs the pipeline keeping only the output text: [`Run::texts`] holds
     /// empty strings in place of the input and intermediate texts, so the record
     /// tells what fired and where in the original, but cannot be rendered as a
-    /// diff. `clean` uses this to keep memory at about two copies of a document.
+    /// diff; applied fixes keep their rule, ranges and applicability but not
+    /// their message or edits. `clean` uses this to keep memory at about two
+    /// copies of a document.
     pub fn run_lean(&self, text: String) -> Run {
         let threshold = self.threshold;
         self.run_inner(
@@ -317,21 +319,25 @@ impl Pipeline {
             }
             // A check of the whole text supersedes what this pass reported
             // before; a check of some lines adds only what is new.
-            let earlier = state.steps.iter_mut().filter(|s| s.pass == pass.name());
             match scope {
                 Scope::Whole => {
-                    for step in earlier {
+                    for step in state.steps.iter_mut().filter(|s| s.pass == pass.name()) {
                         step.flags.clear();
                         step.held.clear();
                     }
                 }
+                Scope::Lines(_) if flags.is_empty() && held.is_empty() => {}
                 Scope::Lines(_) => {
-                    let known: std::collections::HashSet<(String, usize, usize)> = earlier
+                    // Keys borrow the rule names: no allocation per earlier finding.
+                    let known: HashSet<(&str, usize, usize)> = state
+                        .steps
+                        .iter()
+                        .filter(|s| s.pass == pass.name())
                         .flat_map(|s| s.flags.iter().chain(&s.held))
-                        .map(|r| (r.rule.to_string(), r.origin.start, r.origin.end))
+                        .map(|r| (r.rule.as_ref(), r.origin.start, r.origin.end))
                         .collect();
                     let is_new = |r: &Recorded| {
-                        !known.contains(&(r.rule.to_string(), r.origin.start, r.origin.end))
+                        !known.contains(&(r.rule.as_ref(), r.origin.start, r.origin.end))
                     };
                     flags.retain(is_new);
                     held.retain(is_new);
@@ -404,6 +410,17 @@ impl Pipeline {
                     state.texts.len() - 1
                 }
             };
+            if !state.keep_texts {
+                // A lean run's applied fixes are counted, never shown: drop
+                // their messages and edits now, so that memory for a text dense
+                // with fixes is reused step after step instead of piling up.
+                for r in &mut applied {
+                    r.finding.message = std::borrow::Cow::Borrowed("");
+                    if let Some(fix) = &mut r.finding.fix {
+                        fix.edits = Vec::new();
+                    }
+                }
+            }
             state.steps.push(Step {
                 pass: pass.name(),
                 round,
@@ -517,6 +534,7 @@ fn merge_sorted(
 }
 
 /// Sorts ranges and merges those that overlap or touch.
+#[cfg(test)]
 fn merge(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
     ranges.sort_by_key(|r| (r.start, r.end));
     let mut out: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
@@ -529,21 +547,38 @@ fn merge(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
     out
 }
 
-/// The spans of whole lines (each with its line feed) that touch `ranges`,
-/// merged.
+/// The spans of whole lines (each with its line feed) that touch `ranges`
+/// (sorted, as the dirty lists are), merged. Each search for a line end starts
+/// where the previous span ended, so many ranges on one long line cost one scan
+/// of the line, not one per range.
 fn line_spans(text: &str, ranges: &[Range<usize>]) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
-    let spans = ranges
-        .iter()
-        .map(|r| {
-            let start =
-                memchr::memrchr(b'\n', &bytes[..r.start.min(bytes.len())]).map_or(0, |i| i + 1);
-            let end = r.end.min(bytes.len());
-            let end = memchr::memchr(b'\n', &bytes[end..]).map_or(bytes.len(), |i| end + i + 1);
-            start..end
-        })
-        .collect();
-    merge(spans)
+    debug_assert!(ranges.windows(2).all(|w| w[0].start <= w[1].start));
+    let mut spans: Vec<Range<usize>> = Vec::new();
+    for r in ranges {
+        let (start, end) = (r.start.min(bytes.len()), r.end.min(bytes.len()));
+        if let Some(last) = spans.last_mut() {
+            if start < last.end {
+                // Inside (or at the end of) the last span: only extend it.
+                if end >= last.end && last.end < bytes.len() {
+                    last.end =
+                        memchr::memchr(b'\n', &bytes[end..]).map_or(bytes.len(), |i| end + i + 1);
+                }
+                continue;
+            }
+        }
+        // The previous span ends after a line feed (or at the start), so the
+        // line start is searched for only back to there.
+        let floor = spans.last().map_or(0, |s| s.end);
+        let line_start =
+            memchr::memrchr(b'\n', &bytes[floor..start]).map_or(floor, |i| floor + i + 1);
+        let line_end = memchr::memchr(b'\n', &bytes[end..]).map_or(bytes.len(), |i| end + i + 1);
+        match spans.last_mut() {
+            Some(last) if line_start <= last.end => last.end = last.end.max(line_end),
+            _ => spans.push(line_start..line_end),
+        }
+    }
+    spans
 }
 
 /// Moves a finding found in a slice starting at `offset` into the whole text.
@@ -732,6 +767,49 @@ mod tests {
             .iter()
             .all(|f| f.origin.start > third_line));
         assert_eq!(round2[0].applied.len(), 2);
+    }
+
+    /// The spans as the pipeline used to find them: one search back and one
+    /// forward per range, then sorted and merged.
+    fn line_spans_naive(text: &str, ranges: &[Range<usize>]) -> Vec<Range<usize>> {
+        let bytes = text.as_bytes();
+        let spans = ranges
+            .iter()
+            .map(|r| {
+                let start =
+                    memchr::memrchr(b'\n', &bytes[..r.start.min(bytes.len())]).map_or(0, |i| i + 1);
+                let end = r.end.min(bytes.len());
+                let end = memchr::memchr(b'\n', &bytes[end..]).map_or(bytes.len(), |i| end + i + 1);
+                start..end
+            })
+            .collect();
+        merge(spans)
+    }
+
+    #[test]
+    fn line_spans_of_many_ranges_match_one_search_per_range() {
+        let texts = [
+            "",
+            "\n",
+            "ab\ncd\n\nef",
+            "one long line without a break",
+            "a\nb\nc\n",
+        ];
+        for text in texts {
+            let n = text.len();
+            // every sorted pair of ranges, empty ones and ones at the edges included
+            let all: Vec<Range<usize>> = (0..=n).flat_map(|s| (s..=n).map(move |e| s..e)).collect();
+            for a in &all {
+                for b in all.iter().filter(|b| b.start >= a.start) {
+                    let ranges = [a.clone(), b.clone()];
+                    assert_eq!(
+                        line_spans(text, &ranges),
+                        line_spans_naive(text, &ranges),
+                        "{text:?} {ranges:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -467,3 +467,60 @@ fn kill_9_during_in_place_leaves_every_file_old_or_new() {
         assert_eq!(&fs::read_to_string(path).unwrap(), cleaned);
     }
 }
+
+/// A JSON Lines document longer than a read batch (1 MB) used to hang the reader;
+/// documents of several MB, one per line and several in a row, each come out as
+/// the same document cleaned as a file. A process timeout turns a regression into
+/// a failure instead of a hang.
+#[test]
+fn jsonl_documents_longer_than_a_batch_are_cleaned_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let sentence = "Plain words.. Dimitri Peskov said “yes”. Then,, caf\u{e9} ";
+    let docs: Vec<String> = vec![
+        // several MB of paragraphs
+        (0..40_000)
+            .map(|i| format!("{sentence}{i}\n"))
+            .collect::<String>(),
+        "A short one.. between.".to_string(),
+        // one line of over 1 MB, then two of them in a row
+        sentence.repeat(24_000),
+        sentence.repeat(20_000),
+        "x".repeat(1_100_000),
+    ];
+    assert!(docs[0].len() > 2 << 20 && docs[2].len() > 1 << 20 && docs[3].len() > 1 << 20);
+    let mut jsonl = String::new();
+    for (i, text) in docs.iter().enumerate() {
+        jsonl.push_str(&serde_json::json!({"id": i, "text": text}).to_string());
+        jsonl.push('\n');
+    }
+    let input = dir.path().join("big.jsonl");
+    let output = dir.path().join("out.jsonl");
+    fs::write(&input, &jsonl).unwrap();
+    redline()
+        .args(["--quiet", "clean", "--jsonl"])
+        .arg(&input)
+        .arg("-o")
+        .arg(&output)
+        .timeout(Duration::from_secs(300))
+        .assert()
+        .success();
+    let out = fs::read_to_string(&output).unwrap();
+    assert_eq!(out.lines().count(), docs.len());
+    for (i, (line, text)) in out.lines().zip(&docs).enumerate() {
+        let file = dir.path().join(format!("doc{i}.txt"));
+        fs::write(&file, text).unwrap();
+        let as_file = redline()
+            .args(["--quiet", "clean"])
+            .arg(&file)
+            .timeout(Duration::from_secs(300))
+            .output()
+            .unwrap();
+        assert!(as_file.status.success());
+        let cleaned: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(cleaned["id"], i);
+        assert!(
+            cleaned["text"].as_str().unwrap() == String::from_utf8(as_file.stdout).unwrap(),
+            "document {i} differs from the same text cleaned as a file"
+        );
+    }
+}

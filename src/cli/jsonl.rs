@@ -92,7 +92,11 @@ fn read_batches(
     loop {
         let mut data = std::mem::take(&mut carry);
         let mut eof = false;
-        while data.len() < BATCH_BYTES {
+        // A batch ends at a line end: a line longer than a batch makes the batch
+        // as long as the line (the carried part of a line has no line feed, so
+        // only newly read bytes are searched for one).
+        let mut has_line_end = memchr::memchr(b'\n', &data).is_some();
+        while data.len() < BATCH_BYTES || !has_line_end {
             let buf = match reader.fill_buf() {
                 Ok(b) => b,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -108,6 +112,7 @@ fn read_batches(
                 eof = true;
                 break;
             }
+            has_line_end = has_line_end || memchr::memchr(b'\n', buf).is_some();
             data.extend_from_slice(buf);
             let n = buf.len();
             reader.consume(n);
@@ -121,11 +126,6 @@ fn read_batches(
         let mut ends: Vec<usize> = memchr::memchr_iter(b'\n', &data).map(|i| i + 1).collect();
         if ends.last().copied().unwrap_or(0) < data.len() && eof {
             ends.push(data.len());
-        }
-        if ends.is_empty() && !eof {
-            // One line longer than a batch: keep reading into it.
-            carry = data;
-            continue;
         }
         let count = ends.len();
         if count > 0

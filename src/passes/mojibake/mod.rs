@@ -133,7 +133,6 @@ impl Pass for Mojibake {
 /// deletes or inserts takes in a non-ASCII neighbour: `Â£` → `£` and
 /// `â€�` → `�` say more than `Â` → nothing.
 fn changed_runs(before: &str, after: &str) -> Vec<(usize, usize, String)> {
-    use similar::{capture_diff_slices, Algorithm, DiffOp};
     // Only the part between the common prefix and suffix is diffed (usually
     // just the mojibake), which keeps the diff small.
     let prefix: usize = before
@@ -161,33 +160,11 @@ fn changed_runs(before: &str, after: &str) -> Vec<(usize, usize, String)> {
     let (whole_before, whole_after) = (before, after);
     let before = &whole_before[prefix..whole_before.len() - suffix];
     let after = &whole_after[prefix..whole_after.len() - suffix];
-    let old: Vec<(usize, char)> = before.char_indices().collect();
-    let new: Vec<(usize, char)> = after.char_indices().collect();
-    let old_chars: Vec<char> = old.iter().map(|&(_, c)| c).collect();
-    let new_chars: Vec<char> = new.iter().map(|&(_, c)| c).collect();
-    let old_at = |i: usize| prefix + old.get(i).map_or(before.len(), |&(b, _)| b);
-    let new_at = |i: usize| new.get(i).map_or(after.len(), |&(b, _)| b);
+    let old_chars: Vec<char> = before.chars().collect();
+    let new_chars: Vec<char> = after.chars().collect();
     // Changed ranges as character indices: (old range, new range).
     let mut runs: Vec<[usize; 4]> = Vec::new();
-    // Positions are tracked from the lengths alone: the ops come in order.
-    let (mut oi, mut ni) = (0, 0);
-    for op in capture_diff_slices(Algorithm::Myers, &old_chars, &new_chars) {
-        let (old_len, new_len) = match op {
-            DiffOp::Equal { len, .. } => {
-                oi += len;
-                ni += len;
-                continue;
-            }
-            DiffOp::Delete { old_len, .. } => (old_len, 0),
-            DiffOp::Insert { new_len, .. } => (0, new_len),
-            DiffOp::Replace {
-                old_len, new_len, ..
-            } => (old_len, new_len),
-        };
-        runs.push([oi, oi + old_len, ni, ni + new_len]);
-        oi += old_len;
-        ni += new_len;
-    }
+    diff_pieces(&old_chars, &new_chars, 0, 0, 0, &mut runs);
     // A pure deletion or insertion takes in the shared character next to it,
     // if that is not ASCII. Between runs the texts are equal, so old and new
     // move in step.
@@ -213,16 +190,144 @@ fn changed_runs(before: &str, after: &str) -> Vec<(usize, usize, String)> {
             _ => merged.push(run),
         }
     }
+    // Character indices to byte offsets in one walk: the runs are in order.
+    let (mut old_at, mut new_at) = (CharCursor::new(before), CharCursor::new(after));
     merged
         .into_iter()
         .map(|[o0, o1, n0, n1]| {
-            (
-                old_at(o0),
-                old_at(o1),
-                after[new_at(n0)..new_at(n1)].to_string(),
-            )
+            let (start, end) = (old_at.byte(o0), old_at.byte(o1));
+            let (from, to) = (new_at.byte(n0), new_at.byte(n1));
+            (prefix + start, prefix + end, after[from..to].to_string())
         })
         .collect()
+}
+
+/// Byte offsets of character indices of a text, asked for in increasing order.
+pub(super) struct CharCursor<'a> {
+    text: &'a str,
+    index: usize,
+    byte: usize,
+}
+
+impl<'a> CharCursor<'a> {
+    pub(super) fn new(text: &'a str) -> Self {
+        CharCursor {
+            text,
+            index: 0,
+            byte: 0,
+        }
+    }
+
+    /// The byte offset of character `index` (the text's length past its end);
+    /// `index` must not be less than the one asked for before.
+    pub(super) fn byte(&mut self, index: usize) -> usize {
+        debug_assert!(index >= self.index);
+        while self.index < index {
+            match self.text[self.byte..].chars().next() {
+                Some(c) => self.byte += c.len_utf8(),
+                None => return self.text.len(),
+            }
+            self.index += 1;
+        }
+        self.byte
+    }
+}
+
+/// Above this many characters (old and new together) a part of a line is not
+/// diffed in one piece: Myers' diff takes time proportional to the length times
+/// the number of differences, quadratic on a long line dense with mojibake.
+const DIFF_PIECE: usize = 512;
+
+/// Characters that the repair never changes, in the order they come, by level:
+/// ASCII letters and digits (a repair re-encodes non-ASCII characters and
+/// decodes bytes from 0x80 up, which never gives an ASCII letter), then spaces
+/// (which the repair turns into no-break spaces only after certain letters).
+fn is_anchor(level: usize, c: char) -> bool {
+    match level {
+        0 => c.is_ascii_alphanumeric(),
+        _ => c == ' ',
+    }
+}
+
+/// The indices of `chars` that are anchors of `level`.
+fn anchors(level: usize, chars: &[char]) -> impl Iterator<Item = usize> + Clone + '_ {
+    (0..chars.len()).filter(move |&i| is_anchor(level, chars[i]))
+}
+
+/// Pushes the changed ranges between `old` and `new` (character indices,
+/// offset by `old_at` and `new_at`) onto `runs`, in order. A short part is
+/// diffed in one piece; a longer one is cut at the anchor characters of
+/// `level` when both sides have the same anchors in the same order (each
+/// anchor then pairs with its counterpart), and the pieces between anchors are
+/// handled at the next level. A long part with no usable anchors is one
+/// changed range around its common prefix and suffix. So each character is
+/// diffed in pieces of at most [`DIFF_PIECE`] characters, whatever the line.
+fn diff_pieces(
+    old: &[char],
+    new: &[char],
+    old_at: usize,
+    new_at: usize,
+    level: usize,
+    runs: &mut Vec<[usize; 4]>,
+) {
+    use similar::{capture_diff_slices, Algorithm, DiffOp};
+    if old == new {
+        return;
+    }
+    if old.len() + new.len() <= DIFF_PIECE {
+        // Positions are tracked from the lengths alone: the ops come in order.
+        let (mut oi, mut ni) = (old_at, new_at);
+        for op in capture_diff_slices(Algorithm::Myers, old, new) {
+            let (old_len, new_len) = match op {
+                DiffOp::Equal { len, .. } => {
+                    oi += len;
+                    ni += len;
+                    continue;
+                }
+                DiffOp::Delete { old_len, .. } => (old_len, 0),
+                DiffOp::Insert { new_len, .. } => (0, new_len),
+                DiffOp::Replace {
+                    old_len, new_len, ..
+                } => (old_len, new_len),
+            };
+            runs.push([oi, oi + old_len, ni, ni + new_len]);
+            oi += old_len;
+            ni += new_len;
+        }
+        return;
+    }
+    if level < 2 {
+        let (a, b) = (anchors(level, old), anchors(level, new));
+        let usable =
+            a.clone().next().is_some() && a.clone().map(|i| old[i]).eq(b.clone().map(|j| new[j]));
+        if usable {
+            let (mut oi, mut ni) = (0, 0);
+            for (i, j) in a.zip(b) {
+                let (o, n) = (&old[oi..i], &new[ni..j]);
+                diff_pieces(o, n, old_at + oi, new_at + ni, level + 1, runs);
+                (oi, ni) = (i + 1, j + 1);
+            }
+            let (o, n) = (&old[oi..], &new[ni..]);
+            diff_pieces(o, n, old_at + oi, new_at + ni, level + 1, runs);
+        } else {
+            diff_pieces(old, new, old_at, new_at, level + 1, runs);
+        }
+        return;
+    }
+    let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+    let (old_rest, new_rest) = (&old[prefix..], &new[prefix..]);
+    let suffix = old_rest
+        .iter()
+        .rev()
+        .zip(new_rest.iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    runs.push([
+        old_at + prefix,
+        old_at + old.len() - suffix,
+        new_at + prefix,
+        new_at + new.len() - suffix,
+    ]);
 }
 
 /// Whether a run is weak evidence on its own: it only turns `Â` plus a space
@@ -479,5 +584,62 @@ mod tests {
         let found = findings(text);
         assert_eq!(found.len(), 1);
         assert_eq!(&text[found[0].start..found[0].end], "Ã©");
+    }
+
+    /// A long line is diffed in pieces (Myers' diff on the whole line is
+    /// quadratic): its findings are those of the same sentences on lines of
+    /// their own, moved to where they are.
+    #[test]
+    fn a_long_line_gives_the_findings_of_its_sentences() {
+        let sentence = "He said he donâ€™t know, cafÃ© Â£5. ";
+        let line = sentence.repeat(400);
+        assert!(line.chars().count() > 20 * DIFF_PIECE);
+        let one = findings(sentence);
+        assert!(!one.is_empty());
+        let long = findings(&line);
+        assert_eq!(long.len(), 400 * one.len());
+        for (i, f) in long.iter().enumerate() {
+            let (base, shift) = (&one[i % one.len()], (i / one.len()) * sentence.len());
+            assert_eq!((f.start, f.end), (base.start + shift, base.end + shift));
+            assert_eq!(f.rule, base.rule);
+            let (e, b) = (
+                &f.fix.as_ref().unwrap().edits,
+                &base.fix.as_ref().unwrap().edits,
+            );
+            assert_eq!(e[0].replacement, b[0].replacement);
+        }
+        assert_eq!(repaired(&line), repaired(sentence).repeat(400));
+    }
+
+    /// A long stretch with no ASCII letter to cut at is still repaired whole
+    /// (as one run around what is unchanged at its ends).
+    #[test]
+    fn a_long_line_without_letters_is_repaired_whole() {
+        let word = "Ð¿Ñ€Ð¸Ð²ÐµÑ‚ ";
+        let line = word.repeat(300);
+        assert_eq!(repaired(&line), "привет ".repeat(300));
+        let dense = "â€™".repeat(3000);
+        assert_eq!(repaired(&dense), "’".repeat(3000));
+    }
+
+    #[test]
+    fn pieces_cover_every_difference() {
+        // Whatever the anchors, applying the runs gives the repaired text.
+        for (before, after) in [
+            ("ab", "b"),
+            ("x é y", "x e y"),
+            (&*"aé ".repeat(400), &*"ae ".repeat(400)),
+            (&*"aé ".repeat(400), &*"é a".repeat(400)),
+        ] {
+            let mut rebuilt = String::new();
+            let mut at = 0;
+            for (start, end, with) in changed_runs(before, after) {
+                rebuilt.push_str(&before[at..start]);
+                rebuilt.push_str(&with);
+                at = end;
+            }
+            rebuilt.push_str(&before[at..]);
+            assert_eq!(rebuilt, after);
+        }
     }
 }

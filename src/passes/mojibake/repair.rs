@@ -135,9 +135,11 @@ fn static_name(codec: &'static Codec) -> &'static str {
 /// Repairs the runs of `text` that look like UTF-8 sequences read as a
 /// single-byte codec and are bad on their own; the rest stays.
 fn decode_inconsistent(data: &'static Data, text: &str, plan: &mut Plan) -> Option<String> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let clues: Vec<u8> = chars.iter().map(|&(_, c)| data.clue(c)).collect();
-    let n = chars.len();
+    // One clue byte per character; byte offsets come from a cursor that only
+    // moves forward (a long line costs one byte per character here).
+    let clues: Vec<u8> = text.chars().map(|c| data.clue(c)).collect();
+    let mut at = super::CharCursor::new(text);
+    let n = clues.len();
     let is_cont = |j: usize| j < n && clues[j] & clue::CONTINUATION != 0;
     let mut out = String::new();
     let mut copied = 0; // byte offset in `text` copied to `out` so far
@@ -166,8 +168,8 @@ fn decode_inconsistent(data: &'static Data, text: &str, plan: &mut Plan) -> Opti
             continue;
         }
         any_run = true;
-        let start = chars[i].0;
-        let end = chars.get(j).map_or(text.len(), |&(b, _)| b);
+        let start = at.byte(i);
+        let end = at.byte(j);
         let run = &text[start..end];
         if j - i < n && is_bad(data, run) {
             if let Some((fixed, sub_plan)) = fix_encoding(data, run) {
