@@ -280,7 +280,7 @@ impl NameIndex {
             }
             for (_, forms) in leaders {
                 if forms.len() >= 2 {
-                    clusters.push(self.cluster(&forms, builtin));
+                    clusters.extend(self.cluster(&forms, builtin));
                 }
             }
         }
@@ -294,8 +294,13 @@ impl NameIndex {
         clusters
     }
 
-    fn cluster(&self, forms: &[&str], builtin: &BTreeMap<String, String>) -> Cluster {
-        let mut counted: Vec<FormCount> = forms
+    /// The cluster of `forms`, or `None` when they differ only in apostrophes.
+    ///
+    /// `O'Driscoll` and `O’Driscoll` count as one form, shown in its more
+    /// frequent spelling: redline never converts apostrophes (POLICY.md), so
+    /// that difference is not a variant to propose.
+    fn cluster(&self, forms: &[&str], builtin: &BTreeMap<String, String>) -> Option<Cluster> {
+        let mut each: Vec<FormCount> = forms
             .iter()
             .map(|f| {
                 let s = &self.forms[*f];
@@ -307,24 +312,44 @@ impl NameIndex {
                 }
             })
             .collect();
-        counted.sort_by(|a, b| {
+        let by_use = |a: &FormCount, b: &FormCount| {
             b.documents
                 .cmp(&a.documents)
                 .then(b.count.cmp(&a.count))
                 .then_with(|| a.form.cmp(&b.form))
-        });
+        };
+        each.sort_by(by_use);
+        let mut counted: Vec<FormCount> = Vec::new();
+        let mut slot: HashMap<String, usize> = HashMap::new();
+        for f in each {
+            let plain = f.form.replace(['’', '‘', 'ʼ'], "'");
+            match slot.get(&plain) {
+                Some(&i) => {
+                    counted[i].count += f.count;
+                    counted[i].documents += f.documents;
+                }
+                None => {
+                    slot.insert(plain, counted.len());
+                    counted.push(f);
+                }
+            }
+        }
+        if counted.len() < 2 {
+            return None;
+        }
+        counted.sort_by(by_use);
         let canonical = counted[0].form.clone();
         let builtin = counted
             .iter()
             .find_map(|f| builtin.get(&f.form.to_lowercase()))
             .filter(|b| **b != canonical)
             .cloned();
-        Cluster {
+        Some(Cluster {
             documents_to_change: counted[1..].iter().map(|f| f.documents).sum(),
             canonical,
             builtin,
             forms: counted,
-        }
+        })
     }
 }
 

@@ -53,6 +53,12 @@ pub fn rule_file(clusters: &[Cluster], documents: u64) -> String {
             if lower_first {
                 key = lower_first_letter(&key);
             }
+            // Apostrophes are never converted: the canonical form takes the
+            // key's apostrophe.
+            let canonical = &match key.chars().find(|c| APOSTROPHES.contains(c)) {
+                Some(a) => canonical.replace(APOSTROPHES, a.encode_utf8(&mut [0; 4])),
+                None => canonical.clone(),
+            };
             if key == *canonical {
                 lines.push(format!(
                     "# not written: {} differs only by its capital, which a sentence opening needs",
@@ -101,6 +107,8 @@ pub fn rule_file(clusters: &[Cluster], documents: u64) -> String {
     }
     out
 }
+
+const APOSTROPHES: [char; 4] = ['\'', '’', '‘', 'ʼ'];
 
 fn lower_first_letter(s: &str) -> String {
     let mut chars = s.chars();

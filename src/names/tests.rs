@@ -235,3 +235,25 @@ fn rule_file_with_case_variants_loads_and_never_lowercases_a_capital() {
     assert!(!keys.contains(&"Al-Qaeda"), "{text}");
     assert!(text.contains("# not written: \"Al-Qaeda\""), "{text}");
 }
+
+#[test]
+fn apostrophe_styles_are_one_form_and_never_converted() {
+    let idx = index(&[
+        "Brian O'Driscoll ran.",
+        "Brian O’Driscoll ran.",
+        "Brian O’Driscoll ran.",
+    ]);
+    assert!(idx.clusters(&BTreeMap::new()).is_empty());
+    let idx = index(&[
+        "Brian O'Driscoll ran.",
+        "Brian O'Driscoll ran.",
+        "Brian O’Driscol ran.",
+    ]);
+    let clusters = idx.clusters(&BTreeMap::new());
+    let text = rule_file(&clusters, idx.documents());
+    assert!(
+        text.contains("\"Brian O’Driscol\" = \"Brian O’Driscoll\""),
+        "{text}"
+    );
+    load(&text);
+}
