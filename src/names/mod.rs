@@ -8,20 +8,21 @@
 //! A *candidate* is a phrase of 2 to 4 capitalised words joined by one space
 //! or no-break space (never a line break or punctuation), with lower-case
 //! particles allowed inside (`Osama bin Laden`), or one hyphenated capitalised
-//! word (`Nagorno-Karabakh`, `Al-Qaeda`). Every sub-run of a run of capitalised
+//! word (`Nagorno-Karabakh`, `Al-Qaeda`). Every end of a run of capitalised
 //! words is a candidate (`President Vladimir Putin`, `Vladimir Putin`), so a
-//! name is found whatever title or sentence-opening word stands before it;
-//! runs of more than 6 words (title-case headings) and all-capitals words are
-//! skipped. One streaming pass keeps, per distinct written form: occurrences,
+//! name is found whatever title stands before it; a run never starts with a
+//! sentence-opening word (`The`, `But`, `Mr`); runs of more than 6 words
+//! (title-case headings) and all-capitals words are skipped. One streaming pass keeps, per distinct written form: occurrences,
 //! documents (one per document, checked against the last document that
 //! counted it, so nothing is kept per document), and the context of its first
 //! occurrence. A form opening a sentence with a capitalised particle
 //! (`Al-Qaeda said …`) is not counted: it cannot tell `al-` from `Al-`.
 //!
 //! # How spellings are matched
-//! Each form is split into words at spaces and hyphens; an article `al`/`el`
-//! before another word is dropped (`Bashar al-Assad` = `Bashar Assad`,
-//! `Al Jazeera` = `al-Jazeera`). Each word is
+//! Each form is split into words at spaces and hyphens; an article `al-`/`el-`
+//! (or a lower-case `al`) before another word is dropped (`Bashar al-Assad` =
+//! `Bashar Assad`), a capitalised `Al ` is kept (`Al Aynsley-Green` is a
+//! given name, not `Aynsley-Green`). Each word is
 //! *folded* (lower case, diacritics removed: `Erdoğan` = `Erdogan`) and
 //! *normalised* for romanisation (`kh`→`h`, `dh`→`d`, `q`→`k`, `x`→`ks`,
 //! `ou`→`u`, `y`→`i`, `shch`/`sch`→`sh`, doubled letters single…, see
@@ -132,7 +133,8 @@ impl Default for NameIndex {
 const CONTEXT_CHARS: usize = 40;
 
 impl NameIndex {
-    /// Distinct forms kept before the rarest are pruned (about 60 MB).
+    /// Distinct forms kept before the rarest are pruned: a 200 MB stream of
+    /// millions of distinct phrases peaked at 165 MB (forms with their context).
     pub const DEFAULT_LIMIT: usize = 300_000;
 
     /// An empty table.
@@ -403,8 +405,13 @@ pub fn match_key(form: &str) -> Vec<String> {
     while !rest.is_empty() {
         let cut = rest.find([' ', '-']).unwrap_or(rest.len());
         let word = &rest[..cut];
+        let hyphen = rest[cut..].starts_with('-');
         rest = rest.get(cut + 1..).unwrap_or("");
-        if word.is_empty() || (!rest.is_empty() && key::is_dropped_particle(word)) {
+        // `al-`, `el-` and a lower-case `al` are articles; a capitalised `Al`
+        // before a space is as often a given name (`Al Aynsley-Green`).
+        let article =
+            key::is_dropped_particle(word) && (hyphen || word.starts_with(char::is_lowercase));
+        if word.is_empty() || (!rest.is_empty() && article) {
             continue;
         }
         out.push(key::normalise(&key::fold(word)));

@@ -57,6 +57,7 @@ fn different_people_never_merge() {
         ("Ann Lee", "Anne Lee"),
         // A whole word more is another name, not a spelling.
         ("Tony Blair", "Cherie Tony Blair"),
+        ("Al Aynsley-Green", "Aynsley-Green"),
     ] {
         assert!(!same_name(a, b), "{a} / {b} must stay apart");
     }
@@ -231,7 +232,6 @@ fn rule_file_with_case_variants_loads_and_never_lowercases_a_capital() {
     let file = load(&text);
     let keys: Vec<&str> = file.data.variants.keys().map(String::as_str).collect();
     assert!(keys.contains(&"Bashar Al-Assad"), "{text}");
-    assert!(keys.contains(&"al Qaeda"), "{text}");
     assert!(!keys.contains(&"Al-Qaeda"), "{text}");
     assert!(text.contains("# not written: \"Al-Qaeda\""), "{text}");
 }
