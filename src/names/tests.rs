@@ -257,3 +257,54 @@ fn apostrophe_styles_are_one_form_and_never_converted() {
     );
     load(&text);
 }
+
+#[test]
+fn rule_file_never_writes_a_key_inside_a_canonical_form() {
+    let idx = index(&[
+        "the al-Nusra Front said.",
+        "the al-Nusra Front said.",
+        "the Nusra Front said.",
+        "Bashar Al-Assad a. Bashar Al-Assad b.",
+        "Bashar Al-Assad c.",
+        "Bashar al-Assad d. and al-Assad e. and al-Assad f.",
+        "al-Assad g.",
+    ]);
+    let clusters = idx.clusters(&BTreeMap::new());
+    let text = rule_file(&clusters, idx.documents());
+    let file = load(&text);
+    for (key, canonical) in &file.data.variants {
+        for other in file.data.variants.keys() {
+            let c = canonical.get_ref().to_lowercase();
+            assert!(
+                !c.contains(&other.to_lowercase()),
+                "{other} inside {c}\n{text}"
+            );
+        }
+        assert_ne!(key, canonical.get_ref());
+    }
+    assert!(text.contains("not written: \"Nusra Front\""), "{text}");
+    // Cleaning with it settles in one run.
+    let rules = crate::config::RuleSet { files: vec![file] };
+    let active = rules
+        .active_rules(&crate::config::Settings::default())
+        .unwrap();
+    let pass = crate::passes::variants::Variants::new(&rules, &active);
+    let mut findings = Vec::new();
+    use crate::pass::Pass;
+    let once = apply(&pass, "Bashar al-Assad met the Nusra Front and Al-Assad.");
+    pass.check(&once, &mut findings);
+    assert!(findings.is_empty(), "{once}: {findings:?}");
+}
+
+fn apply(pass: &crate::passes::variants::Variants, text: &str) -> String {
+    use crate::pass::Pass;
+    let mut findings = Vec::new();
+    pass.check(text, &mut findings);
+    let mut out = text.to_string();
+    for f in findings.iter().rev() {
+        for e in f.fix.as_ref().unwrap().edits.iter().rev() {
+            out.replace_range(e.start..e.end, &e.replacement);
+        }
+    }
+    out
+}
