@@ -37,7 +37,24 @@ pub struct Settings {
     /// Extra rule files (e.g. a newsroom's names list), relative to the config file.
     #[serde(default)]
     pub rule_files: Vec<PathBuf>,
+    /// The names map: `builtin` (default), `none`, or a rule file (such as one
+    /// written by `redline names`) used instead of the built-in map.
+    pub names: Option<String>,
 }
+
+/// Which names map the `variants` pass uses (`names` in the settings).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NamesMap {
+    /// `rules/variants/names.toml`.
+    Builtin,
+    /// No names map: `variants.name` is off and empty.
+    None,
+    /// This rule file instead of the built-in map.
+    File(PathBuf),
+}
+
+/// The built-in names map's rule file, which `names` replaces.
+const BUILTIN_NAMES_FILE: &str = "rules/variants/names.toml";
 
 /// What is wrong with the configuration.
 #[derive(Debug, thiserror::Error)]
@@ -88,6 +105,11 @@ impl Settings {
                 *file = base.join(&*file);
             }
         }
+        if let Some(names) = &mut settings.names {
+            if !matches!(names.as_str(), "builtin" | "none") && Path::new(names).is_relative() {
+                *names = base.join(&*names).display().to_string();
+            }
+        }
         Ok(settings)
     }
 
@@ -125,7 +147,19 @@ impl Settings {
             self.encoding = over.encoding;
         }
         self.rule_files.extend(over.rule_files);
+        if over.names.is_some() {
+            self.names = over.names;
+        }
         self
+    }
+
+    /// The names map chosen by `names`.
+    pub fn names_map(&self) -> NamesMap {
+        match self.names.as_deref() {
+            None | Some("builtin") => NamesMap::Builtin,
+            Some("none") => NamesMap::None,
+            Some(path) => NamesMap::File(PathBuf::from(path)),
+        }
     }
 }
 
@@ -134,6 +168,14 @@ impl Settings {
 pub struct RuleSet {
     /// The rule files, built-ins first.
     pub files: Vec<RuleFile>,
+}
+
+fn read_rule_file(path: &Path) -> Result<RuleFile, ConfigError> {
+    let source = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(RuleFile::parse(&path.display().to_string(), &source)?)
 }
 
 /// One rule's row in `redline rules`.
@@ -156,13 +198,42 @@ pub struct RuleRow {
 impl RuleSet {
     /// The built-in rule files plus the user's.
     pub fn load(extra: &[PathBuf]) -> Result<RuleSet, ConfigError> {
+        RuleSet::load_with(&NamesMap::Builtin, extra)
+    }
+
+    /// The rules for `settings`: its names map and extra rule files.
+    pub fn for_settings(settings: &Settings) -> Result<RuleSet, ConfigError> {
+        RuleSet::load_with(&settings.names_map(), &settings.rule_files)
+    }
+
+    /// The built-in rule files, with the names map chosen by `names`, plus the
+    /// user's.
+    pub fn load_with(names: &NamesMap, extra: &[PathBuf]) -> Result<RuleSet, ConfigError> {
         let mut files = RuleFile::builtins();
+        let slot = files.iter().position(|f| f.path == BUILTIN_NAMES_FILE);
+        match (names, slot) {
+            (NamesMap::Builtin, _) | (_, None) => {}
+            (NamesMap::None, Some(i)) => {
+                // The rule stays known (so `--disable variants.name` still
+                // works), off and with an empty map.
+                files[i].data.variants.clear();
+                for rule in &mut files[i].data.rule {
+                    rule.default = false;
+                }
+            }
+            (NamesMap::File(path), Some(i)) => {
+                let file = read_rule_file(path)?;
+                if file.data.pass != "variants" {
+                    return Err(ConfigError::Value(format!(
+                        "{}: a names map has pass = \"variants\" (see `redline names --format toml`)",
+                        path.display()
+                    )));
+                }
+                files[i] = file;
+            }
+        }
         for path in extra {
-            let source = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-                path: path.clone(),
-                source,
-            })?;
-            let file = RuleFile::parse(&path.display().to_string(), &source)?;
+            let file = read_rule_file(path)?;
             if file.data.pass != "variants" {
                 return Err(ConfigError::Value(format!(
                     "{}: user rule files extend the variants pass (pass = \"variants\"); \
@@ -352,6 +423,54 @@ mod tests {
         };
         let e = set().active_rules(&s).unwrap_err().to_string();
         assert!(e.contains("unknown pass or rule `grammar`"), "{e}");
+    }
+
+    #[test]
+    fn names_none_switches_the_names_map_off_and_builtin_is_the_default() {
+        assert_eq!(Settings::default().names_map(), NamesMap::Builtin);
+        let s = Settings {
+            names: Some("none".into()),
+            ..Settings::default()
+        };
+        let set = RuleSet::for_settings(&s).unwrap();
+        assert!(!set.active_rules(&s).unwrap().contains("variants.name"));
+        let names = set
+            .files
+            .iter()
+            .find(|f| f.path == BUILTIN_NAMES_FILE)
+            .unwrap();
+        assert!(names.data.variants.is_empty());
+    }
+
+    #[test]
+    fn names_file_replaces_the_builtin_map_and_is_relative_to_the_config() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("ours.toml"),
+            "pass = \"variants\"\n[[rule]]\nid = \"variants.name\"\ndescription = \"x\"\n\
+             applicability = \"safe\"\n[variants]\n\"Dmitry Peskov\" = \"Dimitri Peskov\"\n",
+        )
+        .unwrap();
+        let s =
+            Settings::parse(&dir.path().join("redline.toml"), "names = \"ours.toml\"\n").unwrap();
+        assert_eq!(s.names_map(), NamesMap::File(dir.path().join("ours.toml")));
+        let set = RuleSet::for_settings(&s).unwrap();
+        let maps: Vec<_> = set
+            .files
+            .iter()
+            .filter(|f| f.data.pass == "variants" && f.data.variants.contains_key("Dmitry Peskov"))
+            .collect();
+        assert_eq!(maps.len(), 1);
+        assert!(!set
+            .files
+            .iter()
+            .any(|f| f.data.variants.contains_key("Dimitri Peskov")));
+        let missing = Settings {
+            names: Some("/nonexistent/names.toml".into()),
+            ..Settings::default()
+        };
+        let e = RuleSet::for_settings(&missing).unwrap_err().to_string();
+        assert!(e.contains("/nonexistent/names.toml"), "{e}");
     }
 
     #[test]

@@ -39,6 +39,7 @@ pub mod changeset;
 pub mod config;
 pub mod finding;
 pub mod io;
+pub mod names;
 pub mod origin;
 pub mod pass;
 pub mod passes;
@@ -70,7 +71,7 @@ pub struct Engine {
 impl Engine {
     /// Builds the engine from resolved settings.
     pub fn new(settings: Settings) -> Result<Engine, ConfigError> {
-        let rules = RuleSet::load(&settings.rule_files)?;
+        let rules = RuleSet::for_settings(&settings)?;
         let active = rules.active_rules(&settings)?;
         let threshold = RuleSet::threshold(&settings)?;
         let passes = passes::build(&rules, &active);

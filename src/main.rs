@@ -56,6 +56,8 @@ enum Command {
     Review(ReviewArgs),
     /// Write a self-contained HTML report with accept/reject toggles.
     Report(HtmlReportArgs),
+    /// Find the spelling variants of names the corpus uses; write them as a names map.
+    Names(cli::names::NamesArgs),
 }
 
 #[derive(Args)]
@@ -110,6 +112,10 @@ struct PipelineArgs {
     /// House spelling: `en-GB` turns on the US→UK map (-ise).
     #[arg(long, value_name = "LANG", global = true)]
     spelling: Option<String>,
+    /// Names map: `builtin` (default), `none`, or a rule file such as one written
+    /// by `redline names --format toml`, used instead of the built-in map.
+    #[arg(long, value_name = "builtin|none|FILE", global = true)]
+    names: Option<String>,
 }
 
 /// Options for many files and JSON Lines corpora.
@@ -210,6 +216,7 @@ fn main() -> ExitCode {
         Command::Report(ref args) => engine_for(&cli).and_then(|engine| {
             cli::report::run(&engine, &args.paths, &args.output, &walk_options(&cli))
         }),
+        Command::Names(ref args) => names(args, &cli),
         Command::Apply(ref args) => match FieldPath::parse(&cli.batch.field) {
             Some(field) => cli::apply::run(&args.changes, args.patch, &field, &engine_for(&cli)),
             None => Err(anyhow::anyhow!(
@@ -254,6 +261,7 @@ fn settings(args: &PipelineArgs) -> Result<Settings> {
         spelling: args.spelling.clone(),
         encoding: args.encoding.clone(),
         rule_files: Vec::new(),
+        names: args.names.clone(),
     };
     Ok(base.merge(flags))
 }
@@ -549,6 +557,29 @@ fn report(args: &ReportArgs, cli: &Cli, mode: Mode) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn names(args: &cli::names::NamesArgs, cli: &Cli) -> Result<ExitCode> {
+    let settings = settings(&cli.pipeline)?;
+    if let Some(n) = cli.batch.threads {
+        if n == 0 {
+            bail!("-j takes a number of threads of at least 1");
+        }
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global();
+    }
+    let jsonl = is_jsonl(cli, &args.paths)
+        .then(|| jsonl_options(cli))
+        .transpose()?;
+    let input = cli::names::Inputs {
+        paths: &args.paths,
+        jsonl: jsonl.as_ref(),
+        walk: walk_options(cli),
+        encoding: settings.encoding.as_deref(),
+        quiet: cli.batch.quiet,
+    };
+    cli::names::run(args, &input)
 }
 
 fn walk_options(cli: &Cli) -> WalkOptions {

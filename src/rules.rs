@@ -273,10 +273,12 @@ fn validate_map(data: &RuleFileData) -> Result<(), (Option<Range<usize>>, String
         // Following the canonical spelling must end at once: a chain (A → B, B → C)
         // would need two runs to settle, and a cycle (A → B, B → A) never settles.
         if let Some((next_key, next)) = folded.get(&canonical.to_lowercase()) {
-            if *next_key == key.as_str() {
-                continue; // case-only correction such as `Iphone` → `iPhone`
-            }
             let target = next.get_ref();
+            if *next_key == key.as_str() || target == canonical {
+                // A case-only correction such as `Iphone` → `iPhone`, itself or
+                // beside this key: both end at the same canonical form.
+                continue;
+            }
             let what = if target.to_lowercase() == key.to_lowercase() {
                 format!(
                     "map has a cycle: `{key}` → `{canonical}` and `{next_key}` → `{target}`; \
@@ -389,6 +391,15 @@ mod tests {
     fn chain_is_refused() {
         let e = names("\"Ann Lee\" = \"Anne Lee\"\n\"Anne Lee\" = \"Anne Leigh\"\n").unwrap_err();
         assert!(e.message.contains("chain"), "{e}");
+    }
+
+    #[test]
+    fn a_case_correction_beside_other_keys_is_not_a_chain() {
+        let file = names(
+            "\"Bashar Al-Assad\" = \"Bashar al-Assad\"\n\"Bashar Assad\" = \"Bashar al-Assad\"\n",
+        )
+        .unwrap();
+        assert_eq!(file.data.variants.len(), 2);
     }
 
     #[test]

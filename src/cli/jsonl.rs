@@ -62,16 +62,17 @@ enum LineOut {
 }
 
 /// A run of whole lines read from the input.
-struct Batch {
+pub struct Batch {
     /// Line number of the first line.
     first_line: usize,
-    data: Vec<u8>,
+    pub data: Vec<u8>,
     /// End offset (after the line feed, if any) of each line in `data`.
-    ends: Vec<usize>,
+    pub ends: Vec<usize>,
 }
 
 impl Batch {
-    fn lines(&self) -> impl Iterator<Item = (usize, &[u8])> {
+    /// `(line number, line with its ending)` for every line.
+    pub fn lines(&self) -> impl Iterator<Item = (usize, &[u8])> {
         let starts = std::iter::once(0).chain(self.ends.iter().copied());
         starts
             .zip(self.ends.iter().copied())
@@ -82,7 +83,7 @@ impl Batch {
 
 /// Reads `reader` in batches of whole lines (about `BATCH_BYTES`) and sends them
 /// until the end of input or an error.
-fn read_batches(
+pub fn read_batches(
     reader: &mut Box<dyn BufRead + Send>,
     path: &str,
     send: &std::sync::mpsc::SyncSender<io::Result<Batch>>,
@@ -353,7 +354,7 @@ fn process_line(
     result
 }
 
-fn split_ending(raw: &[u8]) -> (&[u8], &[u8]) {
+pub fn split_ending(raw: &[u8]) -> (&[u8], &[u8]) {
     if let Some(body) = raw.strip_suffix(b"\r\n") {
         (body, b"\r\n")
     } else if let Some(body) = raw.strip_suffix(b"\n") {

@@ -4,6 +4,7 @@ pub mod apply;
 pub mod document;
 pub mod files;
 pub mod jsonl;
+pub mod names;
 pub mod progress;
 pub mod report;
 pub mod review;
