@@ -1,0 +1,566 @@
+//! `redline._redline`: the native half of the `redline` Python package.
+//!
+//! A thin edge over the core: Python values in, [`redline::Engine`] calls with
+//! the GIL released, Python values out. Options are parsed by the core
+//! ([`redline::options`]) so that they mean, and fail, exactly as on the command
+//! line. The Python-side docs and type stubs live in `python/redline/`.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+use rayon::prelude::*;
+
+use redline::located::LocatedFinding;
+use redline::options::{Apply, OptionError, Options, RuleSource, Spelling};
+use redline::Engine;
+
+/// One finding, placed in the original text.
+///
+/// `start`/`end` are code-point offsets (Python `str` indices) into the
+/// original text, so `text[f.start:f.end] == f.before` unless an earlier applied
+/// fix overlapped it. Also: `rule`, `pass_name`, `message`, `applicability`
+/// (`"safe"`, `"review"` or `"flag"`), `applied`, `after` (`None` for a flag),
+/// `byte_start`/`byte_end` (UTF-8), `line`/`column` (1-based, characters).
+#[pyclass(module = "redline", frozen, get_all, eq)]
+#[derive(Clone, PartialEq)]
+struct Finding {
+    rule: String,
+    pass_name: &'static str,
+    message: String,
+    applicability: &'static str,
+    applied: bool,
+    before: String,
+    after: Option<String>,
+    start: usize,
+    end: usize,
+    byte_start: usize,
+    byte_end: usize,
+    line: usize,
+    column: usize,
+}
+
+impl From<LocatedFinding> for Finding {
+    fn from(f: LocatedFinding) -> Self {
+        Finding {
+            applicability: f.applicability.as_str(),
+            rule: f.rule,
+            pass_name: f.pass,
+            message: f.message,
+            applied: f.applied,
+            before: f.before,
+            after: f.after,
+            start: f.char_start,
+            end: f.char_end,
+            byte_start: f.start,
+            byte_end: f.end,
+            line: f.line,
+            column: f.column,
+        }
+    }
+}
+
+#[pymethods]
+impl Finding {
+    /// The finding as a JSON-serialisable dict (the attributes by name).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("rule", &self.rule)?;
+        d.set_item("pass_name", self.pass_name)?;
+        d.set_item("message", &self.message)?;
+        d.set_item("applicability", self.applicability)?;
+        d.set_item("applied", self.applied)?;
+        d.set_item("before", &self.before)?;
+        d.set_item("after", &self.after)?;
+        d.set_item("start", self.start)?;
+        d.set_item("end", self.end)?;
+        d.set_item("byte_start", self.byte_start)?;
+        d.set_item("byte_end", self.byte_end)?;
+        d.set_item("line", self.line)?;
+        d.set_item("column", self.column)?;
+        Ok(d)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Finding(rule={:?}, start={}, end={}, before={:?}, after={}, applied={})",
+            self.rule,
+            self.start,
+            self.end,
+            self.before,
+            self.after
+                .as_ref()
+                .map_or_else(|| "None".to_string(), |a| format!("{a:?}")),
+            if self.applied { "True" } else { "False" }
+        )
+    }
+}
+
+/// Cleaner(*, only=None, enable=None, disable=None, apply="safe", spelling=None, rule_files=None, encoding=None)
+///
+/// A cleaning engine, built once from options and used for many texts, from
+/// many threads. The options mean what the command line's options of the same
+/// names mean; a bad value raises `ValueError` whose message starts with the
+/// option's name. `only`/`enable`/`disable` take pass or rule names (a list,
+/// or one comma-separated string); `apply` is `"safe"` or `"review"`;
+/// `spelling` is `None`, `"none"` or `"en-GB"`; `rule_files` are paths,
+/// rule-file TOML texts (a `str` with a newline) or `(name, toml_text)` pairs;
+/// `encoding` forces the encoding `clean_bytes` decodes with.
+#[pyclass(module = "redline", frozen)]
+struct Cleaner {
+    engine: Arc<Engine>,
+    options: Options,
+}
+
+/// `None`, one string (comma-separated, as the command line takes it) or an
+/// iterable of strings.
+fn selectors(option: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<String>> {
+    let Some(value) = value else {
+        return Ok(Vec::new());
+    };
+    if value.is_none() {
+        return Ok(Vec::new());
+    }
+    let split = |s: &str| -> Vec<String> {
+        s.split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect()
+    };
+    if let Ok(s) = value.downcast::<PyString>() {
+        return Ok(split(s.to_str()?));
+    }
+    let mut out = Vec::new();
+    for item in value.try_iter().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "{option}: expected a pass or rule name or a list of them, got {}",
+            type_name(value)
+        ))
+    })? {
+        let item = item?;
+        let s = item.downcast::<PyString>().map_err(|_| {
+            PyTypeError::new_err(format!(
+                "{option}: expected pass or rule names (str), got {}",
+                type_name(&item)
+            ))
+        })?;
+        out.extend(split(s.to_str()?));
+    }
+    Ok(out)
+}
+
+fn type_name(value: &Bound<'_, PyAny>) -> String {
+    value
+        .get_type()
+        .name()
+        .map_or_else(|_| "?".to_string(), |n| n.to_string())
+}
+
+/// A rule file: a path (`str` without a newline, or `os.PathLike`), a rule
+/// file's TOML text (`str` with a newline), or a `(name, toml_text)` pair.
+/// Paths are read here, so that a pickled `Cleaner` carries the rules' text.
+fn rule_source(item: &Bound<'_, PyAny>) -> PyResult<RuleSource> {
+    if let Ok(pair) = item.downcast::<PyTuple>() {
+        if let Ok((name, source)) = pair.extract::<(String, String)>() {
+            return Ok(RuleSource::Toml { name, source });
+        }
+        return Err(PyTypeError::new_err(
+            "rule_files: a pair must be (name, toml_text), both str",
+        ));
+    }
+    if let Ok(s) = item.downcast::<PyString>() {
+        let s = s.to_str()?;
+        if s.contains('\n') {
+            return Ok(RuleSource::Toml {
+                name: "<rule_files text>".to_string(),
+                source: s.to_string(),
+            });
+        }
+    }
+    let path: PathBuf = item.extract().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "rule_files: expected a path, a rule file's TOML text or a (name, text) pair, got {}",
+            type_name(item)
+        ))
+    })?;
+    match std::fs::read_to_string(&path) {
+        Ok(source) => Ok(RuleSource::Toml {
+            name: path.display().to_string(),
+            source,
+        }),
+        Err(e) => Err(PyValueError::new_err(format!(
+            "rule_files: cannot read {}: {e}",
+            path.display()
+        ))),
+    }
+}
+
+/// `ValueError("disable: unknown pass or rule …")`, with the option named as
+/// the keyword argument is (`rule_files`, not the command line's `rule-files`).
+fn option_error(e: OptionError) -> PyErr {
+    PyValueError::new_err(format!("{}: {}", e.option.replace('-', "_"), e.source))
+}
+
+/// Thread pools by size, built once: building one costs more than cleaning a
+/// small batch.
+fn pool(threads: Option<usize>) -> PyResult<Option<Arc<rayon::ThreadPool>>> {
+    static POOLS: OnceLock<Mutex<HashMap<usize, Arc<rayon::ThreadPool>>>> = OnceLock::new();
+    let Some(n) = threads else {
+        return Ok(None);
+    };
+    if n == 0 {
+        return Err(PyValueError::new_err(
+            "threads: takes a number of threads of at least 1 (or None for all cores)",
+        ));
+    }
+    let mut pools = POOLS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    if let Some(p) = pools.get(&n) {
+        return Ok(Some(p.clone()));
+    }
+    let p = rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .thread_name(|i| format!("redline-{i}"))
+        .build()
+        .map_err(|e| PyValueError::new_err(format!("threads: {e}")))?;
+    let p = Arc::new(p);
+    pools.insert(n, p.clone());
+    Ok(Some(p))
+}
+
+/// Runs `f` over `texts` in parallel on the pool for `threads`, without the GIL.
+fn batch<T: Send>(
+    py: Python<'_>,
+    texts: &Bound<'_, PyAny>,
+    threads: Option<usize>,
+    f: impl Fn(&str) -> T + Sync + Send,
+) -> PyResult<Vec<T>> {
+    let pool = pool(threads)?;
+    if texts.is_instance_of::<PyString>() {
+        return Err(PyTypeError::new_err(
+            "texts: expected an iterable of str, got one str (use clean() for one text)",
+        ));
+    }
+    let items: Vec<Bound<'_, PyString>> = texts
+        .try_iter()?
+        .map(|item| {
+            let item = item?;
+            item.downcast_into::<PyString>().map_err(|e| {
+                PyTypeError::new_err(format!(
+                    "texts: expected str items, got {}",
+                    type_name(e.into_inner().as_any())
+                ))
+            })
+        })
+        .collect::<PyResult<_>>()?;
+    let strs: Vec<&str> = items.iter().map(|s| s.to_str()).collect::<PyResult<_>>()?;
+    Ok(py.allow_threads(|| {
+        let run = || strs.par_iter().map(|s| f(s)).collect::<Vec<T>>();
+        match &pool {
+            Some(p) => p.install(run),
+            None => run(),
+        }
+    }))
+}
+
+fn counts_dict<'py>(
+    py: Python<'py>,
+    counts: &BTreeMap<String, usize>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    for (rule, n) in counts {
+        d.set_item(rule, n)?;
+    }
+    Ok(d)
+}
+
+#[pymethods]
+impl Cleaner {
+    #[new]
+    #[pyo3(signature = (*, only=None, enable=None, disable=None, apply="safe", spelling=None, rule_files=None, encoding=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        only: Option<&Bound<'_, PyAny>>,
+        enable: Option<&Bound<'_, PyAny>>,
+        disable: Option<&Bound<'_, PyAny>>,
+        apply: &str,
+        spelling: Option<&str>,
+        rule_files: Option<&Bound<'_, PyAny>>,
+        encoding: Option<String>,
+    ) -> PyResult<Self> {
+        let apply: Apply = apply
+            .parse()
+            .map_err(|e| PyValueError::new_err(format!("apply: {e}")))?;
+        let spelling: Spelling = match spelling {
+            None => Spelling::None,
+            Some(s) => s
+                .parse()
+                .map_err(|e| PyValueError::new_err(format!("spelling: {e}")))?,
+        };
+        let mut sources = Vec::new();
+        if let Some(files) = rule_files.filter(|f| !f.is_none()) {
+            let one = files.is_instance_of::<PyString>()
+                || files.is_instance_of::<PyTuple>()
+                || files.hasattr("__fspath__")?;
+            if one {
+                sources.push(rule_source(files)?);
+            } else {
+                for item in files.try_iter()? {
+                    sources.push(rule_source(&item?)?);
+                }
+            }
+        }
+        let options = Options {
+            only: selectors("only", only)?,
+            enable: selectors("enable", enable)?,
+            disable: selectors("disable", disable)?,
+            apply,
+            spelling,
+            rule_files: sources,
+            encoding,
+        };
+        let engine = py
+            .allow_threads(|| Engine::from_options(&options))
+            .map_err(option_error)?;
+        Ok(Cleaner {
+            engine: Arc::new(engine),
+            options,
+        })
+    }
+
+    /// The cleaned text: what `redline clean` writes for it.
+    fn clean(&self, py: Python<'_>, text: &str) -> String {
+        py.allow_threads(|| self.engine.clean(text))
+    }
+
+    /// Every finding (applied fixes, fixes held back, flags) in the order
+    /// `redline check` lists them.
+    fn check(&self, py: Python<'_>, text: &str) -> Vec<Finding> {
+        let found = py.allow_threads(|| self.engine.check(text));
+        found.into_iter().map(Finding::from).collect()
+    }
+
+    /// The cleaned text and the findings, from one run.
+    fn clean_and_check(&self, py: Python<'_>, text: &str) -> (String, Vec<Finding>) {
+        let (clean, found) = py.allow_threads(|| self.engine.clean_and_check(text));
+        (clean, found.into_iter().map(Finding::from).collect())
+    }
+
+    /// The cleaned text and the number of findings per rule id: summed over
+    /// documents, the `findings` column of `redline check --statistics`.
+    fn clean_with_counts<'py>(
+        &self,
+        py: Python<'py>,
+        text: &str,
+    ) -> PyResult<(String, Bound<'py, PyDict>)> {
+        let (clean, counts) = py.allow_threads(|| self.engine.clean_with_counts(text));
+        Ok((clean, counts_dict(py, &counts)?))
+    }
+
+    /// Decodes `data` as the command line does (byte-order mark, UTF-8, else the
+    /// legacy encoding detected, or `encoding`), then cleans. `ValueError` for
+    /// binary data or bytes invalid in the encoding.
+    fn clean_bytes(&self, py: Python<'_>, data: std::borrow::Cow<'_, [u8]>) -> PyResult<String> {
+        py.allow_threads(|| self.engine.clean_bytes(data.into_owned()))
+            .map(|d| d.text)
+            .map_err(|e| PyValueError::new_err(format!("cannot decode: {e}")))
+    }
+
+    /// `[clean(t) for t in texts]`, in parallel without the GIL on `threads`
+    /// threads (`None`: all cores). The result is the same for every `threads`.
+    #[pyo3(signature = (texts, threads=None))]
+    fn clean_batch(
+        &self,
+        py: Python<'_>,
+        texts: &Bound<'_, PyAny>,
+        threads: Option<usize>,
+    ) -> PyResult<Vec<String>> {
+        let engine = &self.engine;
+        batch(py, texts, threads, |t| engine.clean(t))
+    }
+
+    /// `[check(t) for t in texts]`, in parallel (see `clean_batch`).
+    #[pyo3(signature = (texts, threads=None))]
+    fn check_batch(
+        &self,
+        py: Python<'_>,
+        texts: &Bound<'_, PyAny>,
+        threads: Option<usize>,
+    ) -> PyResult<Vec<Vec<Finding>>> {
+        let engine = &self.engine;
+        let found = batch(py, texts, threads, |t| engine.check(t))?;
+        Ok(found
+            .into_iter()
+            .map(|v| v.into_iter().map(Finding::from).collect())
+            .collect())
+    }
+
+    /// `[clean_with_counts(t) for t in texts]`, in parallel (see `clean_batch`).
+    #[pyo3(signature = (texts, threads=None))]
+    fn clean_batch_with_counts<'py>(
+        &self,
+        py: Python<'py>,
+        texts: &Bound<'py, PyAny>,
+        threads: Option<usize>,
+    ) -> PyResult<Vec<(String, Bound<'py, PyDict>)>> {
+        let engine = &self.engine;
+        batch(py, texts, threads, |t| engine.clean_with_counts(t))?
+            .into_iter()
+            .map(|(clean, counts)| Ok((clean, counts_dict(py, &counts)?)))
+            .collect()
+    }
+
+    /// The passes that run, in order.
+    #[getter]
+    fn passes(&self) -> Vec<&'static str> {
+        self.engine.pipeline.pass_names()
+    }
+
+    #[getter]
+    fn only(&self) -> Vec<String> {
+        self.options.only.clone()
+    }
+
+    #[getter]
+    fn enable(&self) -> Vec<String> {
+        self.options.enable.clone()
+    }
+
+    #[getter]
+    fn disable(&self) -> Vec<String> {
+        self.options.disable.clone()
+    }
+
+    #[getter]
+    fn apply(&self) -> &'static str {
+        self.options.apply.as_str()
+    }
+
+    #[getter]
+    fn spelling(&self) -> Option<&'static str> {
+        match self.options.spelling {
+            Spelling::None => None,
+            s => Some(s.as_str()),
+        }
+    }
+
+    #[getter]
+    fn encoding(&self) -> Option<String> {
+        self.options.encoding.clone()
+    }
+
+    /// The extra rule files as `(name, toml_text)` pairs.
+    #[getter]
+    fn rule_files(&self) -> Vec<(String, String)> {
+        self.options
+            .rule_files
+            .iter()
+            .map(|r| match r {
+                RuleSource::Path(p) => (p.display().to_string(), String::new()),
+                RuleSource::Toml { name, source } => (name.clone(), source.clone()),
+            })
+            .collect()
+    }
+
+    /// The options as keyword arguments that rebuild an equal `Cleaner`.
+    fn options<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("only", self.only())?;
+        d.set_item("enable", self.enable())?;
+        d.set_item("disable", self.disable())?;
+        d.set_item("apply", self.apply())?;
+        d.set_item("spelling", self.spelling())?;
+        d.set_item("rule_files", PyList::new(py, self.rule_files())?)?;
+        d.set_item("encoding", self.encoding())?;
+        Ok(d)
+    }
+
+    /// Pickles as its options: a worker rebuilds the engine from them.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
+        let rebuild = py.import("redline")?.getattr("_rebuild_cleaner")?;
+        let options = slf.get().options(py)?;
+        PyTuple::new(py, [rebuild, PyTuple::new(py, [options])?.into_any()])
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .downcast::<Cleaner>()
+            .is_ok_and(|o| o.get().options == self.options)
+    }
+
+    fn __hash__(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        let o = &self.options;
+        (&o.only, &o.enable, &o.disable, o.apply, o.spelling).hash(&mut h);
+        (&o.rule_files, &o.encoding).hash(&mut h);
+        h.finish()
+    }
+
+    fn __repr__(&self) -> String {
+        let o = &self.options;
+        let list = |v: &[String]| {
+            let items: Vec<String> = v.iter().map(|s| format!("{s:?}")).collect();
+            format!("[{}]", items.join(", "))
+        };
+        let mut parts = Vec::new();
+        for (name, v) in [
+            ("only", &o.only),
+            ("enable", &o.enable),
+            ("disable", &o.disable),
+        ] {
+            if !v.is_empty() {
+                parts.push(format!("{name}={}", list(v)));
+            }
+        }
+        parts.push(format!("apply={:?}", o.apply.as_str()));
+        if o.spelling != Spelling::None {
+            parts.push(format!("spelling={:?}", o.spelling.as_str()));
+        }
+        if !o.rule_files.is_empty() {
+            let names: Vec<String> = self.rule_files().into_iter().map(|(n, _)| n).collect();
+            parts.push(format!("rule_files={}", list(&names)));
+        }
+        if let Some(e) = &o.encoding {
+            parts.push(format!("encoding={e:?}"));
+        }
+        format!("Cleaner({})", parts.join(", "))
+    }
+}
+
+/// The engine with the built-in defaults, built on first use.
+fn default_engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(Engine::default_config)
+}
+
+/// Cleans `text` with the default options.
+#[pyfunction]
+fn clean(py: Python<'_>, text: &str) -> String {
+    py.allow_threads(|| default_engine().clean(text))
+}
+
+/// Every finding in `text` with the default options.
+#[pyfunction]
+fn check(py: Python<'_>, text: &str) -> Vec<Finding> {
+    let found = py.allow_threads(|| default_engine().check(text));
+    found.into_iter().map(Finding::from).collect()
+}
+
+#[pymodule]
+fn _redline(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Cleaner>()?;
+    m.add_class::<Finding>()?;
+    m.add_function(wrap_pyfunction!(clean, m)?)?;
+    m.add_function(wrap_pyfunction!(check, m)?)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}

@@ -1,0 +1,69 @@
+"""redline: clean article text and say exactly what changed.
+
+The cleaning runs in Rust; this package is a thin layer over it::
+
+    import redline
+
+    redline.clean("It ended.. “Quote”")            # default options, cached engine
+    cleaner = redline.Cleaner(disable=["quotes"], apply="review")
+    cleaner.clean(text)                            # -> str
+    for f in cleaner.check(text):                  # -> list[Finding]
+        print(f.rule, f.start, f.end, f.before, f.after, f.applied)
+    cleaner.clean_batch(texts, threads=4)          # parallel, GIL released
+    cleaner.clean_bytes(raw)                       # decodes legacy encodings
+
+``Finding.start``/``Finding.end`` are code-point offsets into the original
+text, so ``text[f.start:f.end] == f.before`` for a fix that no earlier fix
+overlapped. A ``Cleaner`` pickles as its options (rule files as their text), so
+it can be shipped to Spark, datatrove and Ray workers.
+
+Options mean what the command line's options mean (``redline --help``);
+``redline rules`` lists the passes and rules.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any, Dict, Iterable, Mapping
+
+from redline._redline import Cleaner, Finding, __version__
+from redline._redline import check as _check
+from redline._redline import clean as _clean
+
+__all__ = [
+    "Cleaner",
+    "Finding",
+    "check",
+    "clean",
+    "count_rules",
+    "__version__",
+]
+
+
+def clean(text: str) -> str:
+    """Clean ``text`` with the default options (what ``redline clean`` does).
+
+    The engine is built on the first call and reused, from every thread.
+    """
+    return _clean(text)
+
+
+def check(text: str) -> list[Finding]:
+    """Every finding in ``text`` with the default options (see ``Cleaner.check``)."""
+    return _check(text)
+
+
+def count_rules(findings: Iterable[Finding]) -> Dict[str, int]:
+    """Count findings per rule id, e.g. ``{"punct.double-period": 2}``.
+
+    Over all findings of a corpus this equals the ``findings`` column of
+    ``redline check --statistics`` (applied fixes, fixes held back and flags
+    all count). ``Cleaner.clean_with_counts`` gives the same per document
+    without building ``Finding`` objects.
+    """
+    return dict(Counter(f.rule for f in findings))
+
+
+def _rebuild_cleaner(options: Mapping[str, Any]) -> Cleaner:
+    """Unpickle a ``Cleaner`` from its options (see ``Cleaner.__reduce__``)."""
+    return Cleaner(**options)
