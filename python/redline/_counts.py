@@ -7,10 +7,8 @@ fix) and `documents` (documents with at least one finding of the rule), plus
 `documents` and `documents_changed` in total. Keeping the shape identical lets
 a pipeline's totals be checked against the command line's.
 
-This module only counts; it never cleans. `clean_and_check` is the one helper
-that calls the engine: it gets the findings first and cleans only the
-documents in which a fix was applied, since a document without an applied fix
-comes out of `clean` unchanged.
+This module counts; `clean_and_check` is its one helper that calls the
+engine, for a batch of texts.
 """
 
 from __future__ import annotations
@@ -110,10 +108,19 @@ def clean_and_check(
 ) -> tuple[list[str], list[list[Any]]]:
     """Cleaned texts and every text's findings, in input order.
 
-    One `check_batch` over all texts, then one `clean_batch` over only those
-    with an applied fix: on a mostly clean corpus that costs little more than
-    cleaning alone.
+    On one thread (what engine workers use: the engine runs one worker per
+    core), one `Cleaner.clean_and_check` per text: a single run gives both.
+    On more threads, one parallel `check_batch` over all texts, then one
+    `clean_batch` over only those with an applied fix (a text without one
+    comes out of `clean` unchanged).
     """
+    if threads == 1:
+        cleaned, findings = [], []
+        for text in texts:
+            out, found = cleaner.clean_and_check(text)
+            cleaned.append(out)
+            findings.append(found)
+        return cleaned, findings
     findings = cleaner.check_batch(list(texts), threads=threads)
     cleaned = list(texts)
     dirty = [i for i, fs in enumerate(findings) if any(f.applied for f in fs)]
@@ -122,11 +129,3 @@ def clean_and_check(
         for i, text in zip(dirty, out):
             cleaned[i] = text
     return cleaned, findings
-
-
-def clean_and_check_one(cleaner: Any, text: str) -> tuple[str, list[Any]]:
-    """`clean_and_check` for one document (no batch overhead)."""
-    findings = cleaner.check(text)
-    if any(f.applied for f in findings):
-        return cleaner.clean(text), findings
-    return text, findings

@@ -37,7 +37,7 @@ from datatrove.pipeline.formatters.base import BaseFormatter
 from datatrove.utils.typeshelper import StatHints
 
 from . import Cleaner
-from ._counts import clean_and_check_one, document_counts
+from ._counts import document_counts
 
 __all__ = ["RedlineFormatter"]
 
@@ -87,7 +87,7 @@ class RedlineFormatter(BaseFormatter):
         for doc in data:
             self.stat_update(StatHints.total)
             with self.track_time():
-                text, findings = clean_and_check_one(self.cleaner, doc.text)
+                text, findings = self.cleaner.clean_and_check(doc.text)
                 counts = document_counts(findings)
             if text != doc.text:
                 self.stat_update("redline_changed")

@@ -31,8 +31,13 @@ from _engines import (  # noqa: F401 (fixtures)
 )
 
 
-def test_nemo_curator_pipeline_on_ray(corpus, tmp_path):
+@pytest.fixture(scope="session")
+def nemo():
+    """Skips (before the corpus is built) where NeMo Curator is not installed."""
     need("nemo", "nemo_curator")
+
+
+def test_nemo_curator_pipeline_on_ray(nemo, corpus, tmp_path):
     import ray
     from nemo_curator.backends.ray_data import RayDataExecutor
     from nemo_curator.pipeline import Pipeline
@@ -70,8 +75,7 @@ def test_nemo_curator_pipeline_on_ray(corpus, tmp_path):
     assert_same_counts(corpus, total.to_dict(), "nemo")
 
 
-def test_nemo_modifier_rejects_bad_options():
-    need("nemo", "nemo_curator")
+def test_nemo_modifier_rejects_bad_options(nemo):
     from redline.nemo import RedlineModifier
 
     with pytest.raises(ValueError, match="disable"):
