@@ -10,11 +10,12 @@
     rule_counts(ds)          # same numbers as `redline check --statistics`
 
 `clean_batch` is a plain function, so Ray runs it as stateless tasks: no
-actor pool to size (an actor pool with `concurrency` equal to the CPU count
-can starve the rest of the pipeline and hang). Each worker process builds its
-`Cleaner` once per distinct set of options and keeps it. Batches may be
-pyarrow Tables (`batch_format="pyarrow"`, the cheapest), pandas DataFrames or
-dicts of numpy arrays (Ray's default). Null texts stay null.
+actor pool to size (a callable class with `concurrency=2` on 2 CPUs can
+hang: its actors hold the CPUs that the read and write tasks wait for).
+Each worker process builds its `Cleaner` once per distinct set of options
+and keeps it. Batches may be pyarrow Tables (`batch_format="pyarrow"`, the
+cheapest), pandas DataFrames or dicts of numpy arrays (Ray's default).
+Null texts stay null.
 
 This module imports only pyarrow (which Ray Data requires) at import time;
 `import redline` imports neither.

@@ -14,8 +14,8 @@ pickled (its settings, not files); it is built once per task.
 
 Null texts stay null (and get no findings). The findings column is an array
 of structs with the fields of `redline.Finding`; `start`/`end` are code-point
-offsets into the original text (Spark's `substring` counts characters too, from
-1). This module imports pyspark and pyarrow; `import redline` does not.
+offsets into the original text. This module imports pyspark and pyarrow;
+`import redline` does not.
 """
 
 from __future__ import annotations

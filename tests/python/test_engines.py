@@ -200,3 +200,22 @@ def test_datatrove_formatter_defaults_and_bad_options():
     json.dumps(docs[0].metadata)
     with pytest.raises(ValueError, match="disable"):
         RedlineFormatter(disable=["no-such-pass"])
+
+
+def test_ray_clean_batch_takes_every_batch_format():
+    need("ray", "ray", "pyarrow", "pandas", "numpy")
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
+    from redline.ray import clean_batch
+
+    texts = ["It ended.. Then", None, "fine"]
+    want = ["It ended. Then", None, "fine"]
+    table = clean_batch(pa.table({"text": texts}), findings_column="f")
+    assert table.column("text").to_pylist() == want
+    assert [len(f) if f is not None else None for f in table.column("f").to_pylist()] == [1, None, 0]
+    frame = clean_batch(pd.DataFrame({"text": texts}), disable=["punctuation"])
+    assert frame["text"].tolist() == texts
+    arrays = clean_batch({"text": np.array(texts, dtype=object)}, findings_column="f")
+    assert list(arrays["text"]) == want and arrays["f"][0][0]["rule"] == "punct.double-period"
