@@ -156,29 +156,18 @@ pub struct RuleRow {
 impl RuleSet {
     /// The built-in rule files plus the user's.
     pub fn load(extra: &[PathBuf]) -> Result<RuleSet, ConfigError> {
-        let mut sources = Vec::with_capacity(extra.len());
+        let mut files = RuleFile::builtins();
         for path in extra {
             let source = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
                 path: path.clone(),
                 source,
             })?;
-            sources.push((path.display().to_string(), source));
-        }
-        RuleSet::from_sources(sources)
-    }
-
-    /// The built-in rule files plus the user's, given as `(name, TOML text)`:
-    /// rule data that comes from configuration rather than files.
-    pub fn from_sources(
-        extra: impl IntoIterator<Item = (String, String)>,
-    ) -> Result<RuleSet, ConfigError> {
-        let mut files = RuleFile::builtins();
-        for (name, source) in extra {
-            let file = RuleFile::parse(&name, &source)?;
+            let file = RuleFile::parse(&path.display().to_string(), &source)?;
             if file.data.pass != "variants" {
                 return Err(ConfigError::Value(format!(
-                    "{name}: user rule files extend the variants pass (pass = \"variants\"); \
+                    "{}: user rule files extend the variants pass (pass = \"variants\"); \
                      `{}` rules are built in",
+                    path.display(),
                     file.data.pass
                 )));
             }

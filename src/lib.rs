@@ -39,14 +39,15 @@ pub mod changeset;
 pub mod config;
 pub mod finding;
 pub mod io;
-pub mod located;
-pub mod options;
 pub mod origin;
 pub mod pass;
 pub mod passes;
 pub mod pipeline;
 pub mod render;
 pub mod rules;
+// What a program linking redline uses beside `Engine`.
+pub mod located;
+pub mod options;
 
 use std::collections::BTreeMap;
 
@@ -70,12 +71,6 @@ impl Engine {
     /// Builds the engine from resolved settings.
     pub fn new(settings: Settings) -> Result<Engine, ConfigError> {
         let rules = RuleSet::load(&settings.rule_files)?;
-        Engine::with_rules(settings, rules)
-    }
-
-    /// Builds the engine from resolved settings and rules already loaded
-    /// (`settings.rule_files` is not read again).
-    pub fn with_rules(settings: Settings, rules: RuleSet) -> Result<Engine, ConfigError> {
         let active = rules.active_rules(&settings)?;
         let threshold = RuleSet::threshold(&settings)?;
         let passes = passes::build(&rules, &active);
@@ -94,6 +89,21 @@ impl Engine {
 
 /// Cleaning and checking single documents: what a program linking redline calls.
 impl Engine {
+    /// Builds the engine from resolved settings and rules already loaded
+    /// (`settings.rule_files` is not read again): what [`Engine::new`] does
+    /// after loading the rules, for rules that come from elsewhere
+    /// ([`Engine::from_options`] takes them as text).
+    pub fn with_rules(settings: Settings, rules: RuleSet) -> Result<Engine, ConfigError> {
+        let active = rules.active_rules(&settings)?;
+        let threshold = RuleSet::threshold(&settings)?;
+        let passes = passes::build(&rules, &active);
+        Ok(Engine {
+            rules,
+            pipeline: Pipeline::new(passes, active, threshold),
+            settings,
+        })
+    }
+
     /// The cleaned text: what `redline clean` writes for this text.
     ///
     /// ```

@@ -11,12 +11,15 @@
 //! Errors name the option they are about ([`OptionError::option`]) and say what
 //! to write instead, with the command line's wording.
 
+use std::borrow::Cow;
+use std::collections::HashSet;
 use std::fmt;
 use std::path::PathBuf;
 use std::str::FromStr;
 
 use crate::config::{ConfigError, RuleSet, Settings};
 use crate::finding::Applicability;
+use crate::rules::RuleFile;
 use crate::Engine;
 
 /// How far fixes apply: the command line's `--apply`.
@@ -228,15 +231,17 @@ impl Options {
         }
     }
 
-    /// The built-in rules plus [`rule_files`](Self::rule_files).
+    /// The built-in rules plus [`rule_files`](Self::rule_files), validated as
+    /// [`RuleSet::load`] validates files (same checks, same messages; the
+    /// `tests/library.rs` parity test keeps the two in step).
     pub fn rule_set(&self) -> Result<RuleSet, OptionError> {
         let wrap = |source| OptionError {
             option: "rule-files",
             source,
         };
-        let mut sources = Vec::with_capacity(self.rule_files.len());
+        let mut files = RuleFile::builtins();
         for file in &self.rule_files {
-            sources.push(match file {
+            let (name, source) = match file {
                 RuleSource::Path(path) => {
                     let source = std::fs::read_to_string(path).map_err(|source| {
                         wrap(ConfigError::Read {
@@ -244,12 +249,32 @@ impl Options {
                             source,
                         })
                     })?;
-                    (path.display().to_string(), source)
+                    (path.display().to_string(), Cow::Owned(source))
                 }
-                RuleSource::Toml { name, source } => (name.clone(), source.clone()),
-            });
+                RuleSource::Toml { name, source } => (name.clone(), Cow::Borrowed(source.as_str())),
+            };
+            let file = RuleFile::parse(&name, &source).map_err(|e| wrap(e.into()))?;
+            if file.data.pass != "variants" {
+                return Err(wrap(ConfigError::Value(format!(
+                    "{name}: user rule files extend the variants pass (pass = \"variants\"); \
+                     `{}` rules are built in",
+                    file.data.pass
+                ))));
+            }
+            files.push(file);
         }
-        RuleSet::from_sources(sources).map_err(wrap)
+        let mut seen = HashSet::new();
+        for file in &files {
+            for rule in &file.data.rule {
+                if !seen.insert(rule.id.as_str()) {
+                    return Err(wrap(ConfigError::Value(format!(
+                        "{}: rule id `{}` is already defined; give this file's rule another id",
+                        file.path, rule.id
+                    ))));
+                }
+            }
+        }
+        Ok(RuleSet { files })
     }
 }
 

@@ -23,12 +23,23 @@ Options mean what the command line's options mean (``redline --help``);
 
 from __future__ import annotations
 
+import os
 from collections import Counter
-from typing import Any, Dict, Iterable, Mapping
+from typing import Any, Dict, Iterable, Mapping, Tuple, Union
 
 from redline._redline import Cleaner, Finding, __version__
 from redline._redline import check as _check
 from redline._redline import clean as _clean
+
+#: Pass or rule names: one string (comma-separated, as on the command line) or
+#: an iterable of them, e.g. ``"quotes"``, ``["quotes", "variants.en-gb"]``.
+Selector = Union[str, Iterable[str]]
+
+#: A rule file: a path (``os.PathLike``, or a ``str`` without a newline), the
+#: rule file's TOML text (a ``str`` with a newline), or a ``(name, toml_text)``
+#: pair. Paths are read when the ``Cleaner`` is built, so a pickled ``Cleaner``
+#: carries the rules' text, not a path the worker may not have.
+RuleFile = Union[str, "os.PathLike[str]", Tuple[str, str]]
 
 __all__ = [
     "Cleaner",
@@ -64,6 +75,21 @@ def count_rules(findings: Iterable[Finding]) -> Dict[str, int]:
     return dict(Counter(f.rule for f in findings))
 
 
+# Cleaners unpickled in this process, by options. Engines unpickle the same
+# Cleaner once per task or batch (Spark ships a UDF's closure with every task);
+# a Cleaner is immutable and thread-safe, so one is built per process and
+# options, not one per task (building the en-GB map takes about 0.1 s).
+_unpickled: Dict[str, Cleaner] = {}
+_UNPICKLED_MAX = 16
+
+
 def _rebuild_cleaner(options: Mapping[str, Any]) -> Cleaner:
     """Unpickle a ``Cleaner`` from its options (see ``Cleaner.__reduce__``)."""
-    return Cleaner(**options)
+    key = repr(sorted(options.items()))
+    cleaner = _unpickled.get(key)
+    if cleaner is None:
+        cleaner = Cleaner(**options)
+        if len(_unpickled) >= _UNPICKLED_MAX:
+            _unpickled.clear()
+        _unpickled[key] = cleaner
+    return cleaner

@@ -1,7 +1,9 @@
 """Type stubs for redline (the native classes live in ``redline._redline``)."""
 
 import os
-from typing import Dict, Iterable, List, Literal, Mapping, Optional, Sequence, Tuple, Union, Any
+from typing import Any, Dict, Iterable, List, Literal, Mapping, Optional, Sequence, Tuple, Union, final
+
+__all__ = ["Cleaner", "Finding", "check", "clean", "count_rules", "__version__"]
 
 __version__: str
 
@@ -15,6 +17,7 @@ RuleFile = Union[str, "os.PathLike[str]", Tuple[str, str]]
 rule file's TOML text (a ``str`` with a newline), or a ``(name, toml_text)``
 pair. Paths are read when the ``Cleaner`` is built."""
 
+@final
 class Finding:
     """One finding, placed in the original text.
 
@@ -66,9 +69,30 @@ class Finding:
     @property
     def column(self) -> int:
         """1-based column, in characters (as ``redline check`` prints it)."""
+    def __new__(
+        cls,
+        rule: str,
+        pass_name: str,
+        message: str,
+        applicability: Literal["safe", "review", "flag"],
+        applied: bool,
+        before: str,
+        after: Optional[str],
+        start: int,
+        end: int,
+        byte_start: int,
+        byte_end: int,
+        line: int,
+        column: int,
+    ) -> "Finding":
+        """Findings come from ``Cleaner.check``; building one by hand (or
+        unpickling) takes every attribute, in ``to_dict`` order."""
     def to_dict(self) -> Dict[str, Any]:
         """The attributes as a JSON-serialisable dict."""
+    def __reduce__(self) -> Tuple[Any, ...]: ...
+    def __eq__(self, value: object, /) -> bool: ...
 
+@final
 class Cleaner:
     """A cleaning engine, built once from options and used for many texts,
     from many threads.
@@ -88,8 +112,8 @@ class Cleaner:
         detecting it (``--encoding``).
     """
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         *,
         only: Optional[Selector] = None,
         enable: Optional[Selector] = None,
@@ -98,7 +122,7 @@ class Cleaner:
         spelling: Optional[Literal["en-GB", "none"]] = None,
         rule_files: Optional[Union[RuleFile, Sequence[RuleFile]]] = None,
         encoding: Optional[str] = None,
-    ) -> None: ...
+    ) -> "Cleaner": ...
     def clean(self, text: str) -> str:
         """The cleaned text: what ``redline clean`` writes for it."""
     def check(self, text: str) -> List[Finding]:
@@ -112,8 +136,9 @@ class Cleaner:
     def clean_bytes(self, data: Union[bytes, bytearray]) -> str:
         """Decode ``data`` as the command line does (byte-order mark, UTF-8,
         else the legacy encoding detected, e.g. windows-1252; or ``encoding``)
-        and clean it. Raises ``ValueError`` for binary data or bytes invalid in
-        the encoding."""
+        and clean it. Bytes invalid in the encoding raise ``UnicodeDecodeError``
+        (whose reason says where and what to do), binary data (a NUL byte
+        without a UTF-16 byte-order mark) ``ValueError``."""
     def clean_batch(self, texts: Iterable[str], threads: Optional[int] = None) -> List[str]:
         """``[clean(t) for t in texts]``, in parallel without the GIL on
         ``threads`` threads (``None``: all cores). Same result for every
@@ -147,7 +172,7 @@ class Cleaner:
     def options(self) -> Dict[str, Any]:
         """Keyword arguments that build an equal ``Cleaner`` (what it pickles as)."""
     def __reduce__(self) -> Tuple[Any, ...]: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
 def clean(text: str) -> str:

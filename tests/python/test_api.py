@@ -291,6 +291,21 @@ def test_pickle_round_trip_keeps_options_and_rules(tmp_path):
         assert copy.check(text) == cleaner.check(text)
     assert copy.clean("Jon Smyth organized it..") == "John Smith organised it."
     assert Cleaner() != cleaner
+    # A process builds one engine per options, however often it unpickles.
+    assert pickle.loads(data) is copy
+    assert pickle.loads(pickle.dumps(Cleaner())) is not copy
+
+
+def test_findings_pickle_and_compare():
+    findings = Cleaner(apply="review").check(MIXED[0] + MIXED[1])
+    assert findings
+    copies = pickle.loads(pickle.dumps(findings))
+    assert copies == findings
+    assert [f.to_dict() for f in copies] == [f.to_dict() for f in findings]
+    f = findings[0]
+    assert Finding(**f.to_dict()) == f
+    with pytest.raises(ValueError, match="applicability"):
+        Finding(**{**f.to_dict(), "applicability": "maybe"})
 
 
 def _clean_in_worker(args):
@@ -323,6 +338,22 @@ def test_batches_equal_one_document_at_a_time():
     assert [n for _, n in with_counts] == [redline.count_rules(f) for f in checks]
     assert cleaner.clean_batch([]) == []
     assert cleaner.clean_batch((t for t in ["a..", "b"]), threads=1) == ["a.", "b"]
+
+
+def _batch_in_worker(texts):
+    return Cleaner().clean_batch(texts, threads=2), redline.Cleaner().clean_batch(texts)
+
+
+def test_batches_work_in_processes_forked_after_a_batch():
+    # Thread pools do not survive fork(): a pool the parent used must not be
+    # handed to a forked child (datatrove and Spark fork their workers).
+    cleaner = Cleaner()
+    texts = MIXED * 4
+    expected = cleaner.clean_batch(texts, threads=2)
+    assert cleaner.clean_batch(texts) == expected
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        results = pool.map_async(_batch_in_worker, [texts, texts]).get(timeout=60)
+    assert results == [(expected, expected)] * 2
 
 
 def test_one_cleaner_shared_by_python_threads():
@@ -371,8 +402,11 @@ def test_clean_bytes_matches_the_cli_on_a_cp1252_file(tmp_path):
 def test_clean_bytes_refuses_what_the_cli_refuses():
     with pytest.raises(ValueError, match="binary data"):
         Cleaner().clean_bytes(b"abc\x00def")
-    with pytest.raises(ValueError, match="not valid UTF-8"):
-        Cleaner(encoding="utf-8").clean_bytes(b"caf\xe9")
+    with pytest.raises(UnicodeDecodeError) as info:
+        Cleaner(encoding="utf-8").clean_bytes(b"ok\ncaf\xe9 x")
+    e = info.value
+    assert (e.encoding, e.start, e.end, e.object) == ("UTF-8", 6, 7, b"ok\ncaf\xe9 x")
+    assert e.reason.startswith("2:4: not valid UTF-8 (byte 6)"), e.reason
 
 
 # --- agreement with the command line ------------------------------------------
@@ -427,3 +461,19 @@ def test_clean_and_counts_equal_the_cli_on_peer_cases(options):
         for findings in cleaner.check_batch(inputs):
             from_findings.update(redline.count_rules(findings))
         assert dict(from_findings) == cli_counts, path
+
+
+# --- type stubs ---------------------------------------------------------------
+
+
+def test_type_stubs_match_the_runtime():
+    pytest.importorskip("mypy", reason="mypy is in the `test` extra: pip install .[test]")
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, "-m", "mypy.stubtest", "redline"],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert (Path(redline.__file__).parent / "py.typed").is_file()

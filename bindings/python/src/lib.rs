@@ -6,14 +6,17 @@
 //! line. The Python-side docs and type stubs live in `python/redline/`.
 
 use std::collections::{BTreeMap, HashMap};
+use std::ffi::CString;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::{PyTypeError, PyUnicodeDecodeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+use pyo3::IntoPyObjectExt;
 use rayon::prelude::*;
 
+use redline::io::decode::DecodeError;
 use redline::located::LocatedFinding;
 use redline::options::{Apply, OptionError, Options, RuleSource, Spelling};
 use redline::Engine;
@@ -29,7 +32,7 @@ use redline::Engine;
 #[derive(Clone, PartialEq)]
 struct Finding {
     rule: String,
-    pass_name: &'static str,
+    pass_name: String,
     message: String,
     applicability: &'static str,
     applied: bool,
@@ -48,7 +51,7 @@ impl From<LocatedFinding> for Finding {
         Finding {
             applicability: f.applicability.as_str(),
             rule: f.rule,
-            pass_name: f.pass,
+            pass_name: f.pass.to_string(),
             message: f.message,
             applied: f.applied,
             before: f.before,
@@ -65,11 +68,79 @@ impl From<LocatedFinding> for Finding {
 
 #[pymethods]
 impl Finding {
+    /// Findings come from `Cleaner.check`; building one by hand (or
+    /// unpickling) takes every attribute, in `to_dict` order.
+    #[new]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        rule: String,
+        pass_name: String,
+        message: String,
+        applicability: &str,
+        applied: bool,
+        before: String,
+        after: Option<String>,
+        start: usize,
+        end: usize,
+        byte_start: usize,
+        byte_end: usize,
+        line: usize,
+        column: usize,
+    ) -> PyResult<Self> {
+        let applicability = redline::finding::Applicability::parse(applicability)
+            .ok_or_else(|| {
+                PyValueError::new_err(format!(
+                    "applicability: `{applicability}` is not `safe`, `review` or `flag`"
+                ))
+            })?
+            .as_str();
+        Ok(Finding {
+            rule,
+            pass_name,
+            message,
+            applicability,
+            applied,
+            before,
+            after,
+            start,
+            end,
+            byte_start,
+            byte_end,
+            line,
+            column,
+        })
+    }
+
+    /// Pickles as its attributes (findings travel back from worker processes).
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
+        let f = slf.get();
+        let args = PyTuple::new(
+            py,
+            [
+                f.rule.as_str().into_bound_py_any(py)?,
+                f.pass_name.as_str().into_bound_py_any(py)?,
+                f.message.as_str().into_bound_py_any(py)?,
+                f.applicability.into_bound_py_any(py)?,
+                f.applied.into_bound_py_any(py)?,
+                f.before.as_str().into_bound_py_any(py)?,
+                f.after.as_deref().into_bound_py_any(py)?,
+                f.start.into_bound_py_any(py)?,
+                f.end.into_bound_py_any(py)?,
+                f.byte_start.into_bound_py_any(py)?,
+                f.byte_end.into_bound_py_any(py)?,
+                f.line.into_bound_py_any(py)?,
+                f.column.into_bound_py_any(py)?,
+            ],
+        )?;
+        PyTuple::new(py, [slf.get_type().into_any(), args.into_any()])
+    }
+
     /// The finding as a JSON-serialisable dict (the attributes by name).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
         d.set_item("rule", &self.rule)?;
-        d.set_item("pass_name", self.pass_name)?;
+        d.set_item("pass_name", &self.pass_name)?;
         d.set_item("message", &self.message)?;
         d.set_item("applicability", self.applicability)?;
         d.set_item("applied", self.applied)?;
@@ -199,30 +270,73 @@ fn rule_source(item: &Bound<'_, PyAny>) -> PyResult<RuleSource> {
     }
 }
 
+/// Bytes invalid in their encoding as Python's `UnicodeDecodeError` (a
+/// `ValueError`) with the command line's message as the reason; binary data
+/// and unknown labels as `ValueError`.
+fn decode_error(py: Python<'_>, data: &[u8], e: &DecodeError) -> PyErr {
+    if let DecodeError::Malformed {
+        encoding, offset, ..
+    } = e
+    {
+        let (Ok(name), Ok(reason)) = (CString::new(*encoding), CString::new(e.to_string())) else {
+            return PyValueError::new_err(e.to_string());
+        };
+        let end = (*offset + 1).min(data.len());
+        match PyUnicodeDecodeError::new(py, &name, data, *offset..end, &reason) {
+            Ok(err) => PyErr::from_value(err.into_any()),
+            Err(err) => err,
+        }
+    } else {
+        PyValueError::new_err(format!("cannot decode: {e}"))
+    }
+}
+
 /// `ValueError("disable: unknown pass or rule …")`, with the option named as
 /// the keyword argument is (`rule_files`, not the command line's `rule-files`).
 fn option_error(e: OptionError) -> PyErr {
     PyValueError::new_err(format!("{}: {}", e.option.replace('-', "_"), e.source))
 }
 
-/// Thread pools by size, built once: building one costs more than cleaning a
-/// small batch.
-fn pool(threads: Option<usize>) -> PyResult<Option<Arc<rayon::ThreadPool>>> {
-    static POOLS: OnceLock<Mutex<HashMap<usize, Arc<rayon::ThreadPool>>>> = OnceLock::new();
-    let Some(n) = threads else {
-        return Ok(None);
+/// The thread pools of this process, by size.
+struct Pools {
+    /// The process they were built in: threads do not survive `fork()`, so a
+    /// forked child (datatrove's and Spark's workers) must build its own.
+    pid: u32,
+    by_size: HashMap<usize, Arc<rayon::ThreadPool>>,
+}
+
+/// The pool of `threads` threads (`None`: one per core), built once per process
+/// and size: building one costs more than cleaning a small batch. Rayon's
+/// global pool is never used, since a child forked after the parent used it
+/// would wait forever for threads it does not have.
+fn pool(threads: Option<usize>) -> PyResult<Arc<rayon::ThreadPool>> {
+    static POOLS: OnceLock<Mutex<Pools>> = OnceLock::new();
+    let n = match threads {
+        Some(0) => {
+            return Err(PyValueError::new_err(
+                "threads: takes a number of threads of at least 1 (or None for all cores)",
+            ))
+        }
+        Some(n) => n,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
     };
-    if n == 0 {
-        return Err(PyValueError::new_err(
-            "threads: takes a number of threads of at least 1 (or None for all cores)",
-        ));
-    }
     let mut pools = POOLS
-        .get_or_init(Default::default)
+        .get_or_init(|| {
+            Mutex::new(Pools {
+                pid: std::process::id(),
+                by_size: HashMap::new(),
+            })
+        })
         .lock()
         .unwrap_or_else(|e| e.into_inner());
-    if let Some(p) = pools.get(&n) {
-        return Ok(Some(p.clone()));
+    if pools.pid != std::process::id() {
+        // Inherited from the parent: their threads are not in this process.
+        // Dropping them would signal threads that do not exist; leak them.
+        std::mem::forget(std::mem::take(&mut pools.by_size));
+        pools.pid = std::process::id();
+    }
+    if let Some(p) = pools.by_size.get(&n) {
+        return Ok(p.clone());
     }
     let p = rayon::ThreadPoolBuilder::new()
         .num_threads(n)
@@ -230,8 +344,8 @@ fn pool(threads: Option<usize>) -> PyResult<Option<Arc<rayon::ThreadPool>>> {
         .build()
         .map_err(|e| PyValueError::new_err(format!("threads: {e}")))?;
     let p = Arc::new(p);
-    pools.insert(n, p.clone());
-    Ok(Some(p))
+    pools.by_size.insert(n, p.clone());
+    Ok(p)
 }
 
 /// Runs `f` over `texts` in parallel on the pool for `threads`, without the GIL.
@@ -260,13 +374,7 @@ fn batch<T: Send>(
         })
         .collect::<PyResult<_>>()?;
     let strs: Vec<&str> = items.iter().map(|s| s.to_str()).collect::<PyResult<_>>()?;
-    Ok(py.allow_threads(|| {
-        let run = || strs.par_iter().map(|s| f(s)).collect::<Vec<T>>();
-        match &pool {
-            Some(p) => p.install(run),
-            None => run(),
-        }
-    }))
+    Ok(py.allow_threads(|| pool.install(|| strs.par_iter().map(|s| f(s)).collect::<Vec<T>>())))
 }
 
 fn counts_dict<'py>(
@@ -368,9 +476,10 @@ impl Cleaner {
     /// legacy encoding detected, or `encoding`), then cleans. `ValueError` for
     /// binary data or bytes invalid in the encoding.
     fn clean_bytes(&self, py: Python<'_>, data: std::borrow::Cow<'_, [u8]>) -> PyResult<String> {
-        py.allow_threads(|| self.engine.clean_bytes(data.into_owned()))
-            .map(|d| d.text)
-            .map_err(|e| PyValueError::new_err(format!("cannot decode: {e}")))
+        match py.allow_threads(|| self.engine.clean_bytes(data.to_vec())) {
+            Ok(decoded) => Ok(decoded.text),
+            Err(e) => Err(decode_error(py, &data, &e)),
+        }
     }
 
     /// `[clean(t) for t in texts]`, in parallel without the GIL on `threads`

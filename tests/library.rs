@@ -1,0 +1,214 @@
+//! The library API a program links (and the Python package wraps): an engine
+//! from typed options, owned findings placed in the original text, counts that
+//! agree with the command line's statistics.
+
+use std::path::Path;
+
+use redline::config::Settings;
+use redline::located::LocatedFinding;
+use redline::options::{Apply, Options, RuleSource, Spelling};
+use redline::render::statistics::Statistics;
+use redline::Engine;
+
+/// The seeds, a sample of the shared news corpus (every 10th file) and the
+/// peer cases.
+fn documents() -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut paths: Vec<_> = std::fs::read_dir(root.join("seeds"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    let news = root.join("../shared/corpus/bbc-news/business");
+    assert!(news.is_dir(), "{} is missing", news.display());
+    let mut corpus: Vec<_> = std::fs::read_dir(news)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    corpus.sort();
+    paths.extend(corpus.into_iter().step_by(10));
+    let mut docs: Vec<String> = paths
+        .iter()
+        .map(|p| redline::io::decode::decode(&std::fs::read(p).unwrap(), None).unwrap())
+        .map(|d| d.text)
+        .collect();
+    // The peer cases: short texts with something to fix in each.
+    let peers = root.join("../shared/peer-cases");
+    for entry in std::fs::read_dir(peers).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "jsonl") {
+            continue;
+        }
+        let text = std::fs::read_to_string(path).unwrap();
+        for line in text.split('\n').filter(|l| !l.trim().is_empty()) {
+            let case: serde_json::Value = serde_json::from_str(line).unwrap();
+            docs.push(case["input"].as_str().unwrap().to_string());
+        }
+    }
+    docs.push("😀 Ã©tÃ© “x”.. 𝒳 , y\r\nl’été .. z".to_string());
+    docs
+}
+
+#[test]
+fn options_build_the_engine_the_settings_build() {
+    let options = Options {
+        disable: vec!["quotes".into()],
+        apply: Apply::Review,
+        spelling: Spelling::EnGb,
+        ..Options::default()
+    };
+    let settings = Settings {
+        disable: vec!["quotes".into()],
+        apply: Some("review".into()),
+        spelling: Some("en-GB".into()),
+        ..Settings::default()
+    };
+    let (a, b) = (
+        Engine::from_options(&options).unwrap(),
+        Engine::new(settings).unwrap(),
+    );
+    assert_eq!(a.pipeline.pass_names(), b.pipeline.pass_names());
+    for doc in documents() {
+        assert_eq!(a.clean(&doc), b.pipeline.run(&doc).output());
+        assert_eq!(a.check(&doc), b.check(&doc));
+    }
+}
+
+/// Whether two findings' original ranges overlap or touch.
+fn touch(a: &LocatedFinding, b: &LocatedFinding) -> bool {
+    a.start <= b.end && b.start <= a.end
+}
+
+#[test]
+fn findings_are_placed_in_the_original_text() {
+    let engine = Engine::from_options(&Options {
+        apply: Apply::Review,
+        ..Options::default()
+    })
+    .unwrap();
+    let mut compared = 0;
+    for doc in documents() {
+        let findings = engine.check(&doc);
+        let mut applied: Vec<&LocatedFinding> = Vec::new();
+        for f in &findings {
+            assert_eq!(f.char_start, doc[..f.start].chars().count());
+            assert_eq!(f.char_end, doc[..f.end].chars().count());
+            // line:column is where the finding starts: its fix's start or
+            // before it on the same line (`..`: the fix removes the second stop).
+            let line_start = doc
+                .split_inclusive('\n')
+                .take(f.line - 1)
+                .map(str::len)
+                .sum::<usize>();
+            let anchor = line_start
+                + doc[line_start..]
+                    .chars()
+                    .take(f.column - 1)
+                    .map(char::len_utf8)
+                    .sum::<usize>();
+            assert!(
+                anchor <= f.start && !doc[anchor..f.start].contains('\n'),
+                "{f:?}"
+            );
+            if !applied.iter().any(|g| touch(f, g)) {
+                assert_eq!(&doc[f.start..f.end], f.before, "{f:?}");
+                compared += 1;
+            }
+            if f.applied {
+                applied.push(f);
+            }
+        }
+    }
+    assert!(compared > 100, "only {compared} findings compared");
+}
+
+#[test]
+fn counts_are_the_statistics_findings_column() {
+    let engine = Engine::default_config();
+    let mut stats = Statistics::default();
+    let mut summed = std::collections::BTreeMap::<String, usize>::new();
+    for doc in documents() {
+        let run = engine.pipeline.run(&doc);
+        stats.add_document(doc.len(), run.changed(), run.findings_applied());
+        let (clean, counts) = engine.clean_with_counts(&doc);
+        assert_eq!(clean, run.output());
+        for (rule, n) in counts {
+            *summed.entry(rule).or_default() += n;
+        }
+    }
+    let column: std::collections::BTreeMap<String, usize> = stats
+        .rules
+        .into_iter()
+        .map(|(rule, s)| (rule, s.findings))
+        .collect();
+    assert!(!column.is_empty());
+    assert_eq!(summed, column);
+}
+
+#[test]
+fn rule_files_from_text_equal_rule_files_from_paths() {
+    let source = "pass = \"variants\"\n[[rule]]\nid = \"desk.names\"\ndescription = \"d\"\n\
+                  applicability = \"safe\"\n[variants]\n\"Jon Smyth\" = \"John Smith\"\n";
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desk.toml");
+    std::fs::write(&path, source).unwrap();
+    let from_text = Engine::from_options(&Options {
+        rule_files: vec![RuleSource::Toml {
+            name: "desk.toml".into(),
+            source: source.into(),
+        }],
+        ..Options::default()
+    })
+    .unwrap();
+    let from_path = Engine::from_options(&Options {
+        rule_files: vec![RuleSource::Path(path.clone())],
+        ..Options::default()
+    })
+    .unwrap();
+    let text = "Jon Smyth said so..";
+    assert_eq!(from_text.clean(text), "John Smith said so.");
+    assert_eq!(from_path.check(text), from_text.check(text));
+
+    let missing = Options {
+        rule_files: vec![RuleSource::Path(dir.path().join("nope.toml"))],
+        ..Options::default()
+    };
+    let e = Engine::from_options(&missing).err().unwrap();
+    assert_eq!(e.option, "rule-files");
+    assert!(e.to_string().contains("nope.toml"), "{e}");
+}
+
+#[test]
+fn bad_rule_files_fail_as_in_a_configuration_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        ("quotes.toml", "pass = \"quotes\"\n"),
+        ("bad.toml", "pass = \"variants\"\nbogus = 1\n"),
+        (
+            "dup.toml",
+            "pass = \"variants\"\n[[rule]]\nid = \"variants.name\"\ndescription = \"d\"\n\
+             applicability = \"safe\"\n",
+        ),
+    ];
+    for (name, source) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, source).unwrap();
+        let from_config = redline::config::RuleSet::load(std::slice::from_ref(&path))
+            .unwrap_err()
+            .to_string();
+        for rule_file in [
+            RuleSource::Path(path.clone()),
+            RuleSource::Toml {
+                name: path.display().to_string(),
+                source: source.to_string(),
+            },
+        ] {
+            let options = Options {
+                rule_files: vec![rule_file],
+                ..Options::default()
+            };
+            let e = Engine::from_options(&options).err().unwrap();
+            assert_eq!(e.option, "rule-files");
+            assert_eq!(e.source.to_string(), from_config, "{name}");
+        }
+    }
+}
