@@ -30,11 +30,11 @@ documents. This module imports datatrove; `import redline` does not.
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from typing import Iterable, Literal, Sequence
 
-from datatrove.data import DocumentsPipeline
-from datatrove.pipeline.formatters.base import BaseFormatter
-from datatrove.utils.typeshelper import StatHints
+from datatrove.data import DocumentsPipeline  # type: ignore
+from datatrove.pipeline.formatters.base import BaseFormatter  # type: ignore
+from datatrove.utils.typeshelper import StatHints  # type: ignore
 
 from . import Cleaner
 from ._counts import document_counts
@@ -60,8 +60,8 @@ class RedlineFormatter(BaseFormatter):
         only: Sequence[str] | None = None,
         enable: Sequence[str] | None = None,
         disable: Sequence[str] | None = None,
-        apply: str = "safe",
-        spelling: str | None = None,
+        apply: Literal["safe", "review"] = "safe",
+        spelling: Literal["en-GB", "none"] | None = None,
         rule_files: Sequence[str] | None = None,
         metadata_key: str | None = "redline",
         cleaner: Cleaner | None = None,

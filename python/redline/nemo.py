@@ -23,12 +23,12 @@ a large install (PyTorch, transformers: several GB), so it is an extra
 from __future__ import annotations
 
 import json
-from typing import Sequence
+from typing import Literal, Sequence
 
 try:
-    from nemo_curator.stages.text.modifiers import DocumentModifier
+    from nemo_curator.stages.text.modifiers import DocumentModifier  # type: ignore
 except ImportError:  # NeMo Curator before 1.0 (Dask)
-    from nemo_curator.modifiers import DocumentModifier
+    from nemo_curator.modifiers import DocumentModifier  # type: ignore
 
 from . import Cleaner
 from ._counts import document_counts
@@ -62,8 +62,8 @@ class RedlineModifier(DocumentModifier):
         only: Sequence[str] | None = None,
         enable: Sequence[str] | None = None,
         disable: Sequence[str] | None = None,
-        apply: str = "safe",
-        spelling: str | None = None,
+        apply: Literal["safe", "review"] = "safe",
+        spelling: Literal["en-GB", "none"] | None = None,
         rule_files: Sequence[str] | None = None,
         cleaner: Cleaner | None = None,
     ):
@@ -88,8 +88,8 @@ class RedlineCounts(DocumentModifier):
         only: Sequence[str] | None = None,
         enable: Sequence[str] | None = None,
         disable: Sequence[str] | None = None,
-        apply: str = "safe",
-        spelling: str | None = None,
+        apply: Literal["safe", "review"] = "safe",
+        spelling: Literal["en-GB", "none"] | None = None,
         rule_files: Sequence[str] | None = None,
         cleaner: Cleaner | None = None,
     ):

@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 from typing import Any, Sequence
 
-import pyarrow as pa
+import pyarrow as pa  # type: ignore
 
 from . import Cleaner
 from ._counts import RuleCounts, clean_and_check, document_counts
@@ -106,7 +106,7 @@ def clean_batch(
             out[findings_column] = _like(batch[column], out_findings)
         return out
     try:  # pandas, without importing it unless it is what we were given
-        import pandas as pd
+        import pandas as pd  # type: ignore
     except ImportError:  # pragma: no cover - Ray Data depends on pandas
         pd = None
     if pd is not None and isinstance(batch, pd.DataFrame):
@@ -150,7 +150,7 @@ def _clean_table(table: pa.Table, column: str, findings_column, cleaner, threads
 def _like(original: Any, values: list) -> Any:
     """numpy batches stay numpy (object arrays), other sequences become lists."""
     try:
-        import numpy as np
+        import numpy as np  # type: ignore
     except ImportError:  # pragma: no cover
         return values
     if isinstance(original, np.ndarray):

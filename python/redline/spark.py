@@ -22,10 +22,10 @@ from __future__ import annotations
 
 from typing import Any, Iterator, Sequence
 
-import pyarrow as pa
-from pyspark.sql import DataFrame
-from pyspark.sql import functions as F
-from pyspark.sql import types as T
+import pyarrow as pa  # type: ignore
+from pyspark.sql import DataFrame  # type: ignore
+from pyspark.sql import functions as F  # type: ignore
+from pyspark.sql import types as T  # type: ignore
 
 from . import Cleaner
 from ._counts import clean_and_check
@@ -178,6 +178,7 @@ def rule_counts(df: DataFrame, findings_column: str = "findings") -> dict[str, A
         F.count(F.lit(1)).alias("documents"),
         F.sum(F.exists(fc, lambda f: f.getField("applied")).cast("long")).alias("changed"),
     ).first()
+    assert totals is not None  # an aggregation without grouping has one row
     rules = {
         r["rule"]: {
             "findings": int(r["findings"]),
