@@ -10,6 +10,8 @@ doubled stops and commas, a stop after a closing quote, name variants,
 mojibake, zero-width spaces, BOMs, soft hyphens, NFD accents, unbalanced
 quotes, and characters outside the BMP in front of them (so code-point and
 byte offsets differ). About one document in five is left as it is.
+`REDLINE_TEST_NO_NEWS=1` uses the repository's text even where the news
+corpus is present, to run what a fresh clone runs.
 
     python tests/python/_corpus.py OUT.jsonl --documents 10000
 """
