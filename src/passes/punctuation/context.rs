@@ -148,6 +148,24 @@ pub(super) fn in_url(text: &str, p: usize) -> bool {
             .is_some_and(|w| w.eq_ignore_ascii_case(b"www."))
 }
 
+/// Whether the run of marks at `start..end` lies inside a web address, where
+/// it is part of the address (`…/Content/0,,ABC123_DEF,00.html`): more of the
+/// address follows on the same token, and the token so far is a URL (scheme or
+/// `www.`) or a path with a `/`. Marks that end the token are punctuation.
+pub(super) fn in_address(text: &str, start: usize, end: usize) -> bool {
+    let bytes = text.as_bytes();
+    let continues = bytes
+        .get(end)
+        .is_some_and(|b| !b.is_ascii_whitespace() && !matches!(b, b'"' | b'\'' | b')' | b']'));
+    if !continues || start == 0 {
+        return false;
+    }
+    let floor = start.saturating_sub(LOOK_LIMIT);
+    let token_start =
+        memrchr3(b' ', b'\n', b'\t', &bytes[floor..start]).map_or(floor, |i| floor + i + 1);
+    in_url(text, start) || memchr::memchr(b'/', &bytes[token_start..start]).is_some()
+}
+
 /// The word that ends with the `.` at byte `dot` (`U.S.`, `Inc.`, `a.m.`): the
 /// letters, digits and dots before it, up to the previous other character.
 pub(super) fn word_ending_at(text: &str, dot: usize) -> &str {
@@ -200,6 +218,22 @@ mod tests {
         let long = format!("{}a..", "é".repeat(LOOK_LIMIT));
         assert!(!in_url(&long, long.len() - 2));
         assert!(!in_tag(&long, long.len() - 2));
+    }
+
+    #[test]
+    fn addresses_continue_after_the_marks() {
+        let t = "http://www.site.com/Content/0,,ABC123_DEF,00.html";
+        let p = t.find(",,").unwrap();
+        assert!(in_address(t, p, p + 2));
+        let t = "site.com/news/0,,2099,00.html and";
+        let p = t.find(",,").unwrap();
+        assert!(in_address(t, p, p + 2));
+        let t = "see http://x.org/a,, then";
+        let p = t.find(",,").unwrap();
+        assert!(!in_address(t, p, p + 2), "the marks end the address");
+        let t = "It cost 1,,204,000";
+        let p = t.find(",,").unwrap();
+        assert!(!in_address(t, p, p + 2), "no address");
     }
 
     #[test]
