@@ -15,6 +15,21 @@ use memchr::{memchr, memmem, memrchr};
 
 use super::context::{char_at, char_before, word_ending_at};
 
+/// Whether `c` is Hangul, a Han ideograph or kana. Korean, Chinese and
+/// Japanese pages use `..` after a word as an ellipsis and to cut headlines
+/// short (`‘청춘시대3’..`, `얼마나..`): a doubled stop there cannot be told
+/// from either, so it is left alone.
+pub(super) fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{1100}'..='\u{11FF}'
+        | '\u{3040}'..='\u{30FF}'
+        | '\u{3130}'..='\u{318F}'
+        | '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{AC00}'..='\u{D7AF}'
+        | '\u{F900}'..='\u{FAFF}')
+}
+
 /// Whether the current line uses `..` as an ellipsis, computed once per line
 /// (candidates arrive in text order, so a document costs one scan per line
 /// that has a `..` at all).
@@ -118,6 +133,12 @@ mod tests {
         assert!(!informal("He works for Acme Ltd.. shares fell"));
         assert!(!informal("at 9 a.m.. and then"));
         assert!(informal("at 9 a.m.. and then.. who knows"));
+    }
+
+    #[test]
+    fn cjk_letters_are_recognised() {
+        assert!("얼마나청춘漢字かなカナ".chars().all(is_cjk));
+        assert!(!"abcéЖ".chars().any(is_cjk));
     }
 
     #[test]

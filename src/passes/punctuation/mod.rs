@@ -148,7 +148,7 @@ impl Punctuation {
             || (matches!(before, '"' | '\'')
                 && char_before(text, word_end - 1).is_some_and(|c| !c.is_whitespace()))
             || (before == '>' && ends_tag(text, word_end - 1));
-        if !ends_word {
+        if !ends_word || informal::is_cjk(before) {
             return;
         }
         // Inside a URL a quote or bracket after the dots may belong to the

@@ -608,3 +608,15 @@ fn a_later_edit_on_the_line_before_rechecks_with_its_context() {
     assert_eq!(got, "Done. He said \"we will\nrebuild it.\" Then. Yes");
     assert_eq!(ids, [DOUBLE_PERIOD, DOUBLE_PERIOD, STOP_AFTER_QUOTE]);
 }
+
+#[test]
+fn two_dots_after_cjk_text_are_an_ellipsis() {
+    unchanged("‘우아한 가’ 배종옥, 여태껏 이..\n설리, 무엇이 이 스물다섯 청춘의..");
+    unchanged("东京的天气..");
+    // Latin text on the same line is still fixed.
+    fixed(
+        "東京 trip.. Then home",
+        "東京 trip. Then home",
+        DOUBLE_PERIOD,
+    );
+}
