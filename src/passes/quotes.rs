@@ -356,6 +356,8 @@ struct Pairing<'a> {
     skip_until: usize,
     /// Where the current line starts.
     line: usize,
+    /// Where the last non-blank line ends.
+    prev_line_end: usize,
 }
 
 impl<'a> Pairing<'a> {
@@ -370,6 +372,7 @@ impl<'a> Pairing<'a> {
             blank_line_paragraphs: None,
             skip_until: 0,
             line: 0,
+            prev_line_end: 0,
         }
     }
 
@@ -396,6 +399,7 @@ impl<'a> Pairing<'a> {
                     self.resolve(mark);
                 }
                 saw_blank = false;
+                self.prev_line_end = line_end;
             }
             if line_end == bytes.len() {
                 break;
@@ -411,6 +415,9 @@ impl<'a> Pairing<'a> {
         let bytes = self.text.as_bytes();
         // A tag that began on an earlier line may still be open.
         let mut i = start.max(self.skip_until);
+        if looks_like_code(&bytes[start..end]) {
+            return; // script or JSON left in scraped text: its quotes are code
+        }
         let escaped = escaped_tags(bytes, start, end);
         let mut next_escaped = 0;
         for at in Triggers::new(&bytes[start..end]).map(|p| start + p) {
@@ -509,7 +516,10 @@ impl<'a> Pairing<'a> {
             reopened += 1;
             prev_end = mark.end;
         }
-        if reopened == 0 && !saw_blank && self.blank_line_paragraphs() {
+        if reopened == 0
+            && !saw_blank
+            && (self.blank_line_paragraphs() || self.looks_wrapped(content))
+        {
             return 0; // a hard-wrapped line inside one paragraph
         }
         // A paragraph break: straight `'` openers end silently, re-opened
@@ -525,6 +535,23 @@ impl<'a> Pairing<'a> {
         self.rebuild_index();
         self.report_unclosed(reopened, Ending::Paragraph);
         reopened
+    }
+
+    /// Whether the line starting at `content` continues the line before it
+    /// (hard-wrapped text in a file without blank lines, such as a mailing
+    /// list kept in `<pre>`): that line ends mid-sentence (a letter, digit,
+    /// comma or hyphen) and this one starts with a lowercase letter or digit.
+    fn looks_wrapped(&self, content: usize) -> bool {
+        let before = self.text[..self.prev_line_end].trim_end();
+        let ends_mid_sentence = before
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || matches!(c, ',' | '-' | ';'));
+        let starts_lower = self.text[content..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_lowercase() || c.is_ascii_digit());
+        ends_mid_sentence && starts_lower
     }
 
     fn blank_line_paragraphs(&mut self) -> bool {
@@ -698,6 +725,16 @@ impl<'a> Pairing<'a> {
         self.last_close = Some((mark.end, mark.glyph));
     }
 
+    /// Whether the guillemet at `start..end` is a navigation arrow.
+    fn is_arrow_at(&self, start: usize, end: usize, glyph: char) -> bool {
+        matches!(glyph, '«' | '»' | '‹' | '›')
+            && is_arrow(
+                glyph,
+                self.text[..start].chars().next_back(),
+                self.text[end..].chars().next(),
+            )
+    }
+
     /// A mark whose kind of use is wrong where it stands: an apostrophe keyed
     /// as `"`, a `“` typed for a closer, a WordPress prime.
     fn report_misused(&mut self, mark: Mark) {
@@ -738,8 +775,8 @@ impl<'a> Pairing<'a> {
 
     /// A closer with nothing of its kind open.
     fn stray(&mut self, mark: Mark) {
-        if mark.kind == Kind::Single {
-            return; // indistinguishable from an apostrophe
+        if mark.kind == Kind::Single || self.is_arrow_at(mark.start, mark.end, mark.glyph) {
+            return; // indistinguishable from an apostrophe, or an arrow
         }
         // `””` right after a close: the second has no partner. Not in a longer
         // run (`”””` has two extras; collapsing one would not restore balance).
@@ -787,7 +824,8 @@ impl<'a> Pairing<'a> {
         }
         for i in from..self.stack.len() {
             let o = self.stack[i];
-            if o.weak || shadowed[i - from] {
+            let arrow = ending != Ending::Outer && self.is_arrow_at(o.start, o.end, o.glyph);
+            if o.weak || shadowed[i - from] || arrow {
                 continue;
             }
             let inside_same_kind = o.below.is_some_and(|b| b >= from && !self.stack[b].weak);
@@ -913,6 +951,43 @@ impl Iterator for Triggers<'_> {
             (None, None) => None,
         }
     }
+}
+
+/// Whether a line is script or data left in scraped text (`document.write(x
+/// + ", ")`, `hbx.mlc="/News";`, `{"url":"/x"}`): its quotes are string
+/// delimiters, not quotation marks.
+fn looks_like_code(line: &[u8]) -> bool {
+    const CODE: &[&[u8]] = &[
+        b"\":\"",
+        b"\",\"",
+        b"\":{",
+        b"\":[",
+        b"\");",
+        b"=\"",
+        b"='",
+        b"function(",
+        b"function (",
+        b"document.write",
+        b"=>",
+    ];
+    memchr::memchr2(b'"', b'\'', line).is_some()
+        && CODE.iter().any(|p| memchr::memmem::find(line, p).is_some())
+}
+
+/// Whether a guillemet between `prev` and `next` is a navigation arrow
+/// rather than a quotation mark: web pages use `»`, `›`, `«`, `‹` for "more",
+/// "back" and sub-menus (`Sports›‹`, `Miner miracle»`, `login «`, `[«]`,
+/// `« Back to Home`). An unpaired one is not reported when it stands apart
+/// (space, bracket, another guillemet or the line's edge on both sides), or
+/// when a `»`/`›` after a word is followed by one of those. Glued into prose (`This is »not correct.`,
+/// `not correct«`) it is still reported.
+fn is_arrow(glyph: char, prev: Option<char>, next: Option<char>) -> bool {
+    let apart = |c: Option<char>| {
+        c.is_none_or(|c| c.is_whitespace() || matches!(c, '[' | ']' | '(' | ')' | '|'))
+            || c.is_some_and(|c| matches!(c, '«' | '»' | '‹' | '›'))
+    };
+    let after_guillemet = prev.is_some_and(|c| matches!(c, '«' | '»' | '‹' | '›'));
+    apart(next) && (apart(prev) || after_guillemet || matches!(glyph, '»' | '›'))
 }
 
 /// How far (in bytes) a tag may run past its first line.
@@ -1507,6 +1582,26 @@ mod tests {
     }
 
     #[test]
+    fn navigation_arrows_are_not_quotes() {
+        assert_clean("Weather›‹\nBack To Main Menu");
+        assert_clean("Transfer news»\nMatch reports»");
+        assert_clean("sign in «\n« Older posts\nNext: [»] page two");
+        assert_clean("Previous Post: « Banana Bread");
+        // Glued into prose they are still quotation marks.
+        assert_one("It was »not fine.", UNCLOSED, "»", 0);
+        assert_one("It was not fine«", UNOPENED, "«", 0);
+    }
+
+    #[test]
+    fn script_and_data_lines_are_not_prose() {
+        assert_clean("document.write(m + \", \") document.write(y)");
+        assert_clean("s.page=\"News/Sport\";s.ch=\"x");
+        assert_clean("{\"title\":\"A \"big\" day\",\"url\":\"/x");
+        // An unclosed quotation in prose is still reported.
+        assert_one("He said \"we won, 3-1.", UNCLOSED, "\"", 0);
+    }
+
+    #[test]
     fn inch_marks_and_primes_are_not_quotes() {
         assert_clean("A 6.1\" screen and a 20\" wide board.");
         assert_clean("seat pitch of 31-33\", with a 31\" pitch.");
@@ -1621,9 +1716,14 @@ mod tests {
     }
 
     #[test]
-    fn hard_wrapped_lines_continue_only_where_blank_lines_separate_paragraphs() {
+    fn hard_wrapped_lines_continue_where_blank_lines_separate_paragraphs_or_mid_sentence() {
         assert_clean("Title\n\nHe said “this is a long\nquotation” today.\n\nNext paragraph.");
-        let text = "He said “this is a long\nquotation” today.";
+        // No blank lines: a line that ends mid-sentence and a next line that
+        // starts in lowercase are one wrapped paragraph.
+        assert_clean("He said “this is a long\nquotation” today.");
+        assert_clean("The list said \"reply to all,\n2 days\" at most.");
+        // A full stop and a capital make a new paragraph.
+        let text = "He said “this is a long sentence.\nQuotation” today.";
         let got = check(text);
         assert_eq!(
             got,
