@@ -953,9 +953,9 @@ impl Iterator for Triggers<'_> {
     }
 }
 
-/// Whether a line is script or data left in scraped text (`document.write(x
-/// + ", ")`, `hbx.mlc="/News";`, `{"url":"/x"}`): its quotes are string
-/// delimiters, not quotation marks.
+/// Whether a line is script or data left in scraped text
+/// (`document.write(", ")`, `hbx.mlc="/News";`, `{"url":"/x"}`): its quotes
+/// are string delimiters, not quotation marks.
 fn looks_like_code(line: &[u8]) -> bool {
     const CODE: &[&[u8]] = &[
         b"\":\"",
