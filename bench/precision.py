@@ -50,7 +50,9 @@ def run_check(redline, corpus_dir, extra):
     out = subprocess.run(cmd, capture_output=True, text=True)
     if out.returncode not in (0, 1):
         sys.exit(f"{' '.join(cmd)} failed ({out.returncode}): {out.stderr}")
-    return [json.loads(line) for line in out.stdout.splitlines() if line.strip()]
+    findings = [json.loads(line) for line in out.stdout.splitlines() if line.strip()]
+    # extract.py's MANIFEST.tsv lists sources; it is not page text.
+    return [f for f in findings if os.path.basename(f["path"]) != "MANIFEST.tsv"]
 
 
 def key(corpus, corpus_dir, f):

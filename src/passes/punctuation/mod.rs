@@ -40,8 +40,9 @@ use crate::finding::{Edit, Finding, Fix};
 use crate::pass::Pass;
 
 use context::{
-    before_emphasis, char_before, closes_code_bracket, ends_tag, in_address, in_tag, in_url,
-    is_boundary_at, is_closing_bracket, is_closing_quote, is_initialism, word_ending_at,
+    before_emphasis, char_before, closes_code_bracket, ends_tag, in_address, in_code_line,
+    in_stop_after_quote_language, in_tag, in_url, is_boundary_at, is_closing_bracket,
+    is_closing_quote, is_initialism, word_ending_at,
 };
 use informal::TwoDotEllipsis;
 use quotation::Tracker;
@@ -200,6 +201,8 @@ impl Punctuation {
         if !matches!(inner, '.' | '?' | '!' | '…')
             || !is_boundary_at(text, p + 1, false)
             || in_tag(text, p)
+            || in_code_line(text, p)
+            || (matches!(inner, '?' | '!') && in_stop_after_quote_language(text, p))
         {
             return;
         }
@@ -241,7 +244,8 @@ impl Punctuation {
             )),
             '.' if !text[..inner_at].ends_with('.')
                 && !self.is_abbreviation(word_ending_at(text, inner_at))
-                && !in_tag(text, p) =>
+                && !in_tag(text, p)
+                && !in_code_line(text, p) =>
             {
                 findings.push(Finding::flag(
                     PERIOD_QUOTE_COMMA,
