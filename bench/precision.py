@@ -51,8 +51,9 @@ def run_check(redline, corpus_dir, extra):
     if out.returncode not in (0, 1):
         sys.exit(f"{' '.join(cmd)} failed ({out.returncode}): {out.stderr}")
     findings = [json.loads(line) for line in out.stdout.splitlines() if line.strip()]
-    # extract.py's MANIFEST.tsv lists sources; it is not page text.
-    return [f for f in findings if os.path.basename(f["path"]) != "MANIFEST.tsv"]
+    # Only the documents: extract.py's MANIFEST.tsv and a corpus's SOURCE.md
+    # describe the text, they are not part of it.
+    return [f for f in findings if f["path"].endswith(".txt")]
 
 
 def key(corpus, corpus_dir, f):
@@ -63,6 +64,10 @@ def key(corpus, corpus_dir, f):
 def sample(keys):
     ordered = sorted(keys, key=lambda k: hashlib.sha256((SEED + "\t".join(k)).encode()).hexdigest())
     return ordered[:SAMPLE]
+
+
+def escape(field):
+    return field.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
 def load_judgements(path):
@@ -119,10 +124,13 @@ def main():
     ap.add_argument("--show", action="store_true")
     ap.add_argument("--template", action="store_true")
     ap.add_argument("--rule", help="only this rule")
+    ap.add_argument("--sample-file", help="write the sampled findings with their verdicts here "
+                    "(the list tests/webtext_precision.rs re-derives)")
     args = ap.parse_args()
     extra = [x for e in args.enable for x in ("--enable", e)]
     judged = load_judgements(args.judgements)
     new_rows = []
+    sampled_rows = []
     for spec in args.corpus:
         name, _, corpus_dir = spec.partition("=")
         findings = run_check(args.redline, corpus_dir, extra)
@@ -140,6 +148,7 @@ def main():
             counts = collections.Counter()
             for k in picked:
                 verdict = judged.get(k, ("", ""))[0]
+                sampled_rows.append((*k, verdict or "unjudged"))
                 counts[verdict if verdict in VERDICTS else "unjudged"] += 1
                 if verdict not in VERDICTS:
                     f = by_rule[rule][k]
@@ -153,6 +162,11 @@ def main():
                 missing = f" ({counts['unjudged']} unjudged)" if counts["unjudged"] else ""
                 print(f"| `{rule}` | {len(by_rule[rule])} | {read}{missing} | {counts['correct']} | "
                       f"{counts['pointless']} | {counts['wrong']} | {precision} |")
+    if args.sample_file:
+        with open(args.sample_file, "w", encoding="utf-8") as fh:
+            fh.write("# corpus\trule\tdocument\toffset\tbefore\tafter\tverdict (bench/precision.py)\n")
+            for row in sorted(sampled_rows, key=lambda r: (r[0], r[1], r[2], int(r[3]), r[4], r[5])):
+                fh.write("\t".join(escape(x) for x in row) + "\n")
     if args.template and new_rows:
         exists = os.path.exists(args.judgements)
         with open(args.judgements, "a", newline="", encoding="utf-8") as fh:
