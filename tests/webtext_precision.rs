@@ -26,7 +26,9 @@ const SAMPLE: usize = 60;
 const SEED: &str = "redline-issue-13";
 
 fn webtext() -> PathBuf {
-    let dir = std::env::var_os("REDLINE_WEBTEXT").map(PathBuf::from).expect(
+    let dir = std::env::var_os("REDLINE_WEBTEXT")
+        .map(PathBuf::from)
+        .expect(
         "REDLINE_WEBTEXT is not set: point it at the extracted web text (bench/webtext/SOURCES.md)",
     );
     assert!(
@@ -67,7 +69,11 @@ fn judged_web_sample_is_unchanged() {
         if path.extension().is_none_or(|e| e != "txt") {
             continue;
         }
-        let doc = path.strip_prefix(&dir).unwrap().to_string_lossy().into_owned();
+        let doc = path
+            .strip_prefix(&dir)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         let rule = v["rule"].as_str().unwrap().to_string();
         let text = |k: &str| v[k].as_str().unwrap_or("").to_string();
         let key = [
@@ -95,14 +101,22 @@ fn judged_web_sample_is_unchanged() {
         sampled.extend(hashed.into_iter().take(SAMPLE).map(|(_, k)| k.clone()));
     }
     sampled.sort_by(|a, b| {
-        (&a[0], &a[1], &a[2], a[3].parse::<u64>().unwrap(), &a[4], &a[5]).cmp(&(
-            &b[0],
-            &b[1],
-            &b[2],
-            b[3].parse::<u64>().unwrap(),
-            &b[4],
-            &b[5],
-        ))
+        (
+            &a[0],
+            &a[1],
+            &a[2],
+            a[3].parse::<u64>().unwrap(),
+            &a[4],
+            &a[5],
+        )
+            .cmp(&(
+                &b[0],
+                &b[1],
+                &b[2],
+                b[3].parse::<u64>().unwrap(),
+                &b[4],
+                &b[5],
+            ))
     });
     let got: Vec<String> = sampled
         .iter()
@@ -123,8 +137,15 @@ fn judged_web_sample_is_unchanged() {
          --show` and regenerate {}.\nno longer found ({}):\n{}\nnew ({}):\n{}",
         list.display(),
         missing.len(),
-        missing.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n"),
+        missing
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join("\n"),
         new.len(),
-        new.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n"),
+        new.iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join("\n"),
     );
 }

@@ -539,19 +539,20 @@ impl<'a> Pairing<'a> {
 
     /// Whether the line starting at `content` continues the line before it
     /// (hard-wrapped text in a file without blank lines, such as a mailing
-    /// list kept in `<pre>`): that line ends mid-sentence (a letter, digit,
-    /// comma or hyphen) and this one starts with a lowercase letter or digit.
+    /// list or an RFC kept in `<pre>`): that line ends mid-sentence (a letter,
+    /// digit, comma, colon, semicolon or hyphen, not a sentence end) and this
+    /// one starts with a letter or digit.
     fn looks_wrapped(&self, content: usize) -> bool {
         let before = self.text[..self.prev_line_end].trim_end();
         let ends_mid_sentence = before
             .chars()
             .next_back()
-            .is_some_and(|c| c.is_alphanumeric() || matches!(c, ',' | '-' | ';'));
-        let starts_lower = self.text[content..]
+            .is_some_and(|c| c.is_alphanumeric() || matches!(c, ',' | '-' | ';' | ':'));
+        let starts_word = self.text[content..]
             .chars()
             .next()
-            .is_some_and(|c| c.is_lowercase() || c.is_ascii_digit());
-        ends_mid_sentence && starts_lower
+            .is_some_and(char::is_alphanumeric);
+        ends_mid_sentence && starts_word
     }
 
     fn blank_line_paragraphs(&mut self) -> bool {
@@ -969,6 +970,8 @@ fn looks_like_code(line: &[u8]) -> bool {
         b"function (",
         b"document.write",
         b"=>",
+        b"\"\"\"",
+        b">>> ",
     ];
     memchr::memchr2(b'"', b'\'', line).is_some()
         && CODE.iter().any(|p| memchr::memmem::find(line, p).is_some())
@@ -1054,6 +1057,9 @@ fn escaped_tags(bytes: &[u8], start: usize, end: usize) -> Vec<std::ops::Range<u
 fn decode_mark(bytes: &[u8], i: usize) -> Option<(char, usize)> {
     match bytes[i] {
         b'"' => Some(('"', 1)),
+        // Two straight single quotes for a double one (`said. ''I …''`, as
+        // old wire copy and LaTeX-trained writers type it).
+        b'\'' if bytes.get(i + 1) == Some(&b'\'') => Some(('"', 2)),
         b'\'' => Some(('\'', 1)),
         0xC2 => match bytes.get(i + 1)? {
             0xAB => Some(('«', 2)),
@@ -1115,6 +1121,14 @@ fn is_fraction(c: Option<char>) -> bool {
 fn is_inch_mark(prev: Option<char>, next: Option<char>) -> bool {
     (is_digit(prev) || is_fraction(prev))
         && next.is_none_or(|n| !n.is_alphanumeric() || matches!(n, 'x' | '×'))
+}
+
+/// A `"` after a digit and before a dimension letter (`30"H x 21"D`, `12"W`)
+/// that ends its word: an inch mark too.
+fn is_inch_before_dimension(text: &str, start: usize, end: usize) -> bool {
+    let prev = text[..start].chars().next_back();
+    let mut rest = text[end..].chars();
+    is_digit(prev) && matches!(rest.next(), Some('H' | 'W' | 'D' | 'L')) && !is_alnum(rest.next())
 }
 
 /// Whether `rest` (the text after a mark inside a word) is the rest of an
@@ -1197,7 +1211,7 @@ fn classify(text: &str, start: usize, end: usize, glyph: char) -> (Kind, Class) 
     let next = text[end..].chars().next();
     match glyph {
         '"' => {
-            let class = if is_inch_mark(prev, next) {
+            let class = if is_inch_mark(prev, next) || is_inch_before_dimension(text, start, end) {
                 Class::WeakClose // 6.1", 20" wide: an inch mark unless it must close
             } else if is_alpha(prev) && is_contraction_rest(&text[end..]) {
                 Class::ApostropheAsQuote
@@ -1257,7 +1271,9 @@ fn classify(text: &str, start: usize, end: usize, glyph: char) -> (Kind, Class) 
             (Kind::Double, Class::OpenerAsCloser)
         }
         '“' | '‟' => (Kind::Double, Class::HighDouble),
-        '”' if is_inch_mark(prev, next) => (Kind::Double, Class::WeakClose),
+        '”' if is_inch_mark(prev, next) || is_inch_before_dimension(text, start, end) => {
+            (Kind::Double, Class::WeakClose)
+        }
         '”' if opens_after(prev) && is_alnum(next) => (Kind::Double, Class::SwedishOpen),
         '”' => (Kind::Double, Class::Close),
         '„' => (Kind::Double, Class::Open),
@@ -1593,7 +1609,29 @@ mod tests {
     }
 
     #[test]
+    fn two_single_quotes_are_a_double_quote() {
+        assert_clean("''I saw the waves,'' he said. ''They were huge.''");
+        assert_clean("the \"mental\" and \"physical'' aspects");
+        assert_one("He said ''we will win.", UNCLOSED, "''", 0);
+    }
+
+    #[test]
+    fn inch_marks_before_dimension_letters() {
+        assert_clean("Bird bath, 30\"H x 21\"D, copper.");
+        assert_clean("A 12”W shelf.");
+    }
+
+    #[test]
+    fn wrapped_lines_that_stop_mid_sentence_continue() {
+        assert_clean("I say “Tell it to Dell. Tell it to\nMicrosoft.” That was the slogan.");
+        assert_clean(
+            "   M. Jones, \"The OAuth 2.0 Framework:\n      Bearer Token Usage\", RFC 6750.",
+        );
+    }
+
+    #[test]
     fn script_and_data_lines_are_not_prose() {
+        assert_clean(">>> s = \"\"\" x = 1 \"\"");
         assert_clean("document.write(m + \", \") document.write(y)");
         assert_clean("s.page=\"News/Sport\";s.ch=\"x");
         assert_clean("{\"title\":\"A \"big\" day\",\"url\":\"/x");

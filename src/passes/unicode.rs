@@ -341,11 +341,11 @@ fn check_invisible(text: &str, findings: &mut Vec<Finding>) {
     }
 }
 
-/// Whether `text[start..end]` has a space (any whitespace) on both sides.
+/// Whether `text[start..end]` has a space (a space, tab or no-break space,
+/// not a line break: alone on its line a soft hyphen is junk) on both sides.
 fn is_spaced(text: &str, start: usize, end: usize) -> bool {
-    let before = text[..start].chars().next_back();
-    let after = text[end..].chars().next();
-    before.is_some_and(char::is_whitespace) && after.is_some_and(char::is_whitespace)
+    let space = |c: Option<char>| matches!(c, Some(' ' | '\t' | '\u{a0}' | '\u{202f}'));
+    space(text[..start].chars().next_back()) && space(text[end..].chars().next())
 }
 
 /// A soft hyphen (or a run of them) between two spaces stands for a dash.
@@ -742,7 +742,8 @@ mod tests {
             fix_with("x\u{a0}\u{AD}\u{AD}\ty", &[RULE_SPACED_SOFT_HYPHEN]),
             "x\u{a0}–\ty"
         );
-        // At a word's edge or inside a word it is still junk.
+        // Alone on its line, at a word's edge or inside a word it is junk.
+        assert_eq!(fix("Share\n\u{AD}\nNext"), "Share\n\nNext");
         assert_eq!(fix("co\u{AD} operate"), "co operate");
         assert_eq!(fix("pre \u{AD}war"), "pre war");
         assert_eq!(rules("pre \u{AD}war"), vec![RULE_INVISIBLE]);
