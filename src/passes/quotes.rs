@@ -435,6 +435,19 @@ impl<'a> Pairing<'a> {
             }
             let b = bytes[i];
             match b {
+                b'`' if is_double_backtick_quote(bytes, i, end) => {
+                    // ``…'' (LaTeX and old wire copy): an opening double quote.
+                    self.marks.push(Mark {
+                        start: i,
+                        end: i + 2,
+                        glyph: '"',
+                        kind: Kind::Double,
+                        class: Class::Open,
+                        closer_follows: false,
+                    });
+                    i += 2;
+                    continue;
+                }
                 b'`' => {
                     // A Markdown code span: its quotes are code, not prose.
                     match memchr(b'`', &bytes[i + 1..end]) {
@@ -993,6 +1006,18 @@ fn is_arrow(glyph: char, prev: Option<char>, next: Option<char>) -> bool {
     apart(next) && (apart(prev) || after_guillemet || matches!(glyph, '»' | '›'))
 }
 
+/// Whether the backtick at `i` starts ``…'' (two backticks, then a word)
+/// and the line holds a `''` after it (within [`TAG_LIMIT`] bytes, so a line
+/// of many backticks costs linear time), rather than a Markdown code span.
+fn is_double_backtick_quote(bytes: &[u8], i: usize, end: usize) -> bool {
+    bytes.get(i + 1) == Some(&b'`')
+        && bytes
+            .get(i + 2)
+            .is_some_and(|b| !b.is_ascii_whitespace() && *b != b'`')
+        && (i == 0 || bytes[i - 1] != b'`')
+        && memchr::memmem::find(&bytes[i + 2..end.min(i + 2 + TAG_LIMIT)], b"''").is_some()
+}
+
 /// How far (in bytes) a tag may run past its first line.
 const TAG_LIMIT: usize = 4096;
 
@@ -1209,6 +1234,9 @@ fn is_elision(rest: &str) -> bool {
 fn classify(text: &str, start: usize, end: usize, glyph: char) -> (Kind, Class) {
     let prev = text[..start].chars().next_back();
     let next = text[end..].chars().next();
+    if end - start == 2 && is_alnum(prev) && is_alnum(next) {
+        return (Kind::Single, Class::Ignore); // `'Musical''s`: a quote and an apostrophe
+    }
     match glyph {
         '"' => {
             let class = if is_inch_mark(prev, next) || is_inch_before_dimension(text, start, end) {
@@ -1611,6 +1639,8 @@ mod tests {
     #[test]
     fn two_single_quotes_are_a_double_quote() {
         assert_clean("''I saw the waves,'' he said. ''They were huge.''");
+        assert_clean("a language called ``KiddiKomp'' (later ``miniCOM'') and `code`.");
+        assert_clean("the 'High School Musical''s star");
         assert_clean("the \"mental\" and \"physical'' aspects");
         assert_one("He said ''we will win.", UNCLOSED, "''", 0);
     }
