@@ -1006,14 +1006,12 @@ fn is_arrow(glyph: char, prev: Option<char>, next: Option<char>) -> bool {
     apart(next) && (apart(prev) || after_guillemet || matches!(glyph, '»' | '›'))
 }
 
-/// Whether the backtick at `i` starts ``…'' (two backticks, then a word)
+/// Whether the backtick at `i` starts ``…'' (two backticks, not three)
 /// and the line holds a `''` after it (within [`TAG_LIMIT`] bytes, so a line
 /// of many backticks costs linear time), rather than a Markdown code span.
 fn is_double_backtick_quote(bytes: &[u8], i: usize, end: usize) -> bool {
     bytes.get(i + 1) == Some(&b'`')
-        && bytes
-            .get(i + 2)
-            .is_some_and(|b| !b.is_ascii_whitespace() && *b != b'`')
+        && bytes.get(i + 2).is_some_and(|b| *b != b'`')
         && (i == 0 || bytes[i - 1] != b'`')
         && memchr::memmem::find(&bytes[i + 2..end.min(i + 2 + TAG_LIMIT)], b"''").is_some()
 }
@@ -1640,6 +1638,7 @@ mod tests {
     fn two_single_quotes_are_a_double_quote() {
         assert_clean("''I saw the waves,'' he said. ''They were huge.''");
         assert_clean("a language called ``KiddiKomp'' (later ``miniCOM'') and `code`.");
+        assert_clean("`` Object programming: a model of the world.'' [Madsen88]");
         assert_clean("the 'High School Musical''s star");
         assert_clean("the \"mental\" and \"physical'' aspects");
         assert_one("He said ''we will win.", UNCLOSED, "''", 0);
