@@ -994,16 +994,27 @@ fn looks_like_code(line: &[u8]) -> bool {
 /// rather than a quotation mark: web pages use `»`, `›`, `«`, `‹` for "more",
 /// "back" and sub-menus (`Sports›‹`, `Miner miracle»`, `login «`, `[«]`,
 /// `« Back to Home`). An unpaired one is not reported when it stands apart
-/// (space, bracket, another guillemet or the line's edge on both sides), or
-/// when a `»`/`›` after a word is followed by one of those. Glued into prose (`This is »not correct.`,
+/// (a `»`/`›` followed by a space, bracket, guillemet or the line's end; a
+/// `«`/`‹` at the line's edge or against a bracket or guillemet; French
+/// `dit : « Je` is a quotation). Glued into prose (`This is »not correct.`,
 /// `not correct«`) it is still reported.
 fn is_arrow(glyph: char, prev: Option<char>, next: Option<char>) -> bool {
     let apart = |c: Option<char>| {
         c.is_none_or(|c| c.is_whitespace() || matches!(c, '[' | ']' | '(' | ')' | '|'))
             || c.is_some_and(|c| matches!(c, '«' | '»' | '‹' | '›'))
     };
-    let after_guillemet = prev.is_some_and(|c| matches!(c, '«' | '»' | '‹' | '›'));
-    apart(next) && (apart(prev) || after_guillemet || matches!(glyph, '»' | '›'))
+    if matches!(glyph, '»' | '›') {
+        return apart(next);
+    }
+    // `«`, `‹`: French spacing (`dit : « Je …`) is a quotation; only at the
+    // line's edge (`« Back`, `login «`) or against a bracket or another
+    // guillemet (`[«]`, `›‹`) is it an arrow.
+    let edge = |c: Option<char>| c.is_none_or(|c| c == '\n' || c == '\r');
+    let space = |c: Option<char>| c.is_some_and(char::is_whitespace);
+    let bracket = |c: Option<char>| {
+        c.is_some_and(|c| matches!(c, '[' | ']' | '(' | ')' | '|' | '«' | '»' | '‹' | '›'))
+    };
+    (edge(prev) && space(next)) || (edge(next) && space(prev)) || bracket(prev) || bracket(next)
 }
 
 /// Whether the backtick at `i` starts ``…'' (two backticks, not three)
@@ -1628,7 +1639,8 @@ mod tests {
         assert_clean("Weather›‹\nBack To Main Menu");
         assert_clean("Transfer news»\nMatch reports»");
         assert_clean("sign in «\n« Older posts\nNext: [»] page two");
-        assert_clean("Previous Post: « Banana Bread");
+        // French spacing mid-line is a quotation, and an unclosed one is reported.
+        assert_one("Paul a dit : « Je viendrai demain.", UNCLOSED, "«", 0);
         // Glued into prose they are still quotation marks.
         assert_one("It was »not fine.", UNCLOSED, "»", 0);
         assert_one("It was not fine«", UNOPENED, "«", 0);
