@@ -30,6 +30,18 @@ pub(super) fn is_cjk(c: char) -> bool {
         | '\u{F900}'..='\u{FAFF}')
 }
 
+/// Whether the word (run of non-space characters, at most 16 looked at)
+/// that ends at byte `end` contains a CJK character: `얼마나..`, and behind
+/// a closing quote `‘청춘시대3’..`.
+pub(super) fn cjk_word_before(text: &str, end: usize) -> bool {
+    text[..end]
+        .chars()
+        .rev()
+        .take(16)
+        .take_while(|c| !c.is_whitespace())
+        .any(is_cjk)
+}
+
 /// Whether the current line uses `..` as an ellipsis, computed once per line
 /// (candidates arrive in text order, so a document costs one scan per line
 /// that has a `..` at all).

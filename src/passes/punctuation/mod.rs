@@ -149,7 +149,9 @@ impl Punctuation {
             || (matches!(before, '"' | '\'')
                 && char_before(text, word_end - 1).is_some_and(|c| !c.is_whitespace()))
             || (before == '>' && ends_tag(text, word_end - 1));
-        if !ends_word || informal::is_cjk(before) {
+        // After CJK text, also behind a closing quote (`‘청춘시대3’..`).
+        let cjk = informal::cjk_word_before(text, word_end);
+        if !ends_word || cjk {
             return;
         }
         // Inside a URL a quote or bracket after the dots may belong to the

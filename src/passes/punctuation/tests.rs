@@ -613,6 +613,7 @@ fn a_later_edit_on_the_line_before_rechecks_with_its_context() {
 fn two_dots_after_cjk_text_are_an_ellipsis() {
     unchanged("‘우아한 가’ 배종옥, 여태껏 이..\n설리, 무엇이 이 스물다섯 청춘의..");
     unchanged("东京的天气..");
+    unchanged("모두가 기대한다는 ‘청춘시대3’..\n다음");
     // Latin text on the same line is still fixed.
     fixed(
         "東京 trip.. Then home",
