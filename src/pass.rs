@@ -8,6 +8,11 @@ pub enum Locality {
     /// Findings on a line depend only on that line: after other passes edit a
     /// few lines, the pipeline re-checks just those lines.
     Line,
+    /// Findings on a line depend on that line and the line before it (a
+    /// quotation carried across one hard-wrapped line break): after an edit,
+    /// the pipeline re-checks the edited lines and the line after each, with
+    /// the line before each given as context only.
+    LineAndPrevious,
     /// Findings may depend on anything in the document (e.g. quotation pairing
     /// across paragraphs): the pass always checks the whole text.
     Document,

@@ -266,11 +266,24 @@ impl Pipeline {
             match &scope {
                 Scope::Whole => pass.check(text, &mut findings),
                 Scope::Lines(ranges) => {
-                    for span in line_spans(text, ranges) {
+                    let with_previous = pass.locality() == Locality::LineAndPrevious;
+                    for (context, span) in line_spans(text, ranges, with_previous) {
                         let first = findings.len();
-                        pass.check(&text[span.clone()], &mut findings);
+                        pass.check(&text[context..span.end], &mut findings);
                         for f in &mut findings[first..] {
-                            shift_finding(f, span.start);
+                            shift_finding(f, context);
+                        }
+                        // The context line was checked without its own line
+                        // before: what it reports there is not the pass's answer.
+                        let mut i = first;
+                        while i < findings.len() {
+                            let f = &findings[i];
+                            let from = f.fix.as_ref().map_or(f.start, |x| x.range().0);
+                            if f.start.min(from) < span.start {
+                                findings.swap_remove(i);
+                            } else {
+                                i += 1;
+                            }
                         }
                     }
                 }
@@ -387,7 +400,7 @@ impl Pipeline {
                     // Every other pass must look again where this one edited. A
                     // line pass also re-checks its own edits (cheap, and it may
                     // find more there); a document pass must settle in one run.
-                    let own_lines = pass.locality() == Locality::Line;
+                    let own_lines = pass.locality() != Locality::Document;
                     for (q, ranges) in state.dirty.iter_mut().enumerate() {
                         // Both lists are sorted (the shift is monotone): merge them
                         // in one linear walk rather than sorting.
@@ -551,7 +564,7 @@ fn merge(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
 /// (sorted, as the dirty lists are), merged. Each search for a line end starts
 /// where the previous span ended, so many ranges on one long line cost one scan
 /// of the line, not one per range.
-fn line_spans(text: &str, ranges: &[Range<usize>]) -> Vec<Range<usize>> {
+fn touched_lines(text: &str, ranges: &[Range<usize>]) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
     debug_assert!(ranges.windows(2).all(|w| w[0].start <= w[1].start));
     let mut spans: Vec<Range<usize>> = Vec::new();
@@ -579,6 +592,47 @@ fn line_spans(text: &str, ranges: &[Range<usize>]) -> Vec<Range<usize>> {
         }
     }
     spans
+}
+
+/// The spans of whole lines (each with its line feed) that touch `ranges`
+/// (sorted), merged, each with where its checked slice starts. With
+/// `with_previous` (a [`Locality::LineAndPrevious`] pass) a span also takes the
+/// line after its last touched line, and its slice starts one line earlier, as
+/// context. Spans are disjoint and not adjacent, so each extension and each
+/// context line is scanned once: linear in the text however many ranges.
+fn line_spans(
+    text: &str,
+    ranges: &[Range<usize>],
+    with_previous: bool,
+) -> Vec<(usize, Range<usize>)> {
+    let bytes = text.as_bytes();
+    let mut spans = touched_lines(text, ranges);
+    if with_previous {
+        let mut extended: Vec<Range<usize>> = Vec::with_capacity(spans.len());
+        for span in spans {
+            let end = if span.end < bytes.len() {
+                memchr::memchr(b'\n', &bytes[span.end..]).map_or(bytes.len(), |j| span.end + j + 1)
+            } else {
+                span.end
+            };
+            match extended.last_mut() {
+                Some(last) if span.start <= last.end => last.end = last.end.max(end),
+                _ => extended.push(span.start..end),
+            }
+        }
+        spans = extended;
+    }
+    spans
+        .into_iter()
+        .map(|span| {
+            let context = if with_previous && span.start > 0 {
+                memchr::memrchr(b'\n', &bytes[..span.start - 1]).map_or(0, |j| j + 1)
+            } else {
+                span.start
+            };
+            (context, span)
+        })
+        .collect()
 }
 
 /// Moves a finding found in a slice starting at `offset` into the whole text.
@@ -803,13 +857,63 @@ mod tests {
                 for b in all.iter().filter(|b| b.start >= a.start) {
                     let ranges = [a.clone(), b.clone()];
                     assert_eq!(
-                        line_spans(text, &ranges),
+                        touched_lines(text, &ranges),
                         line_spans_naive(text, &ranges),
                         "{text:?} {ranges:?}"
                     );
                 }
             }
         }
+    }
+
+    /// Deletes a `.` at the start of a line whose line before ends with `x`
+    /// (its findings depend on the line before).
+    struct DotAfterXLine;
+    impl Pass for DotAfterXLine {
+        fn name(&self) -> &'static str {
+            "x-line-dot"
+        }
+        fn check(&self, text: &str, out: &mut Vec<Finding>) {
+            for (i, _) in text.match_indices("x\n.") {
+                out.push(Finding::fixed(
+                    "t.xline",
+                    i + 2,
+                    i + 3,
+                    "x-line dot",
+                    Fix::safe(vec![Edit::delete(i + 2, i + 3)]),
+                ));
+            }
+        }
+        fn locality(&self) -> Locality {
+            Locality::LineAndPrevious
+        }
+    }
+
+    #[test]
+    fn line_and_previous_passes_recheck_the_line_after_an_edit() {
+        // Removing `z` from `xz` on line two makes line three's `.` fixable;
+        // the re-check must take line three, with line two as context, and
+        // must not report line one (context only) a second time.
+        let p = Pipeline::new(
+            vec![Box::new(DotAfterXLine), Box::new(RemoveZ)],
+            rules(&["t.xline", "t.z"]),
+            Applicability::Safe,
+        );
+        let text = "ax\n.one\nxz\n.two\nuntouched\n.three\n";
+        let run = p.run(text);
+        assert_eq!(run.output(), "ax\none\nx\ntwo\nuntouched\n.three\n");
+        assert!(run.settled);
+        assert_eq!(p.clean(run.output()), run.output());
+        let spans = line_spans("a\nb\nc\nd\n", std::slice::from_ref(&(4..5)), true);
+        assert_eq!(spans, vec![(2, 4..8)], "line c and d, with b as context");
+        assert_eq!(
+            line_spans("a\nb\n", std::slice::from_ref(&(0..1)), true),
+            vec![(0, 0..4)]
+        );
+        assert_eq!(
+            line_spans("a\nb\nc", std::slice::from_ref(&(2..3)), false),
+            vec![(2, 2..4)]
+        );
     }
 
     #[test]

@@ -21,6 +21,10 @@ use crate::finding::Applicability;
 /// The rule files that ship with redline, as `(path, contents)`.
 pub const BUILTIN_RULE_FILES: &[(&str, &str)] = &[
     (
+        "rules/entities.toml",
+        include_str!("../rules/entities.toml"),
+    ),
+    (
         "rules/mojibake.toml",
         include_str!("../rules/mojibake.toml"),
     ),
@@ -146,7 +150,14 @@ impl fmt::Display for RuleFileError {
 impl std::error::Error for RuleFileError {}
 
 /// The pass names a rule file may name.
-pub const PASS_NAMES: &[&str] = &["mojibake", "unicode", "punctuation", "quotes", "variants"];
+pub const PASS_NAMES: &[&str] = &[
+    "entities",
+    "mojibake",
+    "unicode",
+    "punctuation",
+    "quotes",
+    "variants",
+];
 
 impl RuleFile {
     /// Parses and validates a rule file.

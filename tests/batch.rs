@@ -301,8 +301,8 @@ fn decompress(path: &Path) -> String {
 #[test]
 fn jsonl_gz_and_zst_in_place_and_to_output() {
     let dir = tempfile::tempdir().unwrap();
-    let body = "{\"text\": \"One.. two,, three\"}\n".repeat(100);
-    let want = "{\"text\": \"One. two, three\"}\n".repeat(100);
+    let body = "{\"text\": \"One.. Two,, three\"}\n".repeat(100);
+    let want = "{\"text\": \"One. Two, three\"}\n".repeat(100);
     for ext in ["jsonl", "jsonl.gz", "jsonl.zst"] {
         let path = dir.path().join(format!("in.{ext}"));
         compress(&path, body.as_bytes());
@@ -331,14 +331,14 @@ fn jsonl_gz_and_zst_in_place_and_to_output() {
 fn jsonl_in_place_with_backup_keeps_the_original_bytes() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("corpus.jsonl.gz");
-    compress(&path, b"{\"id\": 1, \"text\": \"Held.. here\"}\n");
+    compress(&path, b"{\"id\": 1, \"text\": \"Held.. Here\"}\n");
     let original = fs::read(&path).unwrap();
     redline()
         .args(["clean", "--in-place", "--backup", ".orig"])
         .arg(&path)
         .assert()
         .success();
-    assert_eq!(decompress(&path), "{\"id\": 1, \"text\": \"Held. here\"}\n");
+    assert_eq!(decompress(&path), "{\"id\": 1, \"text\": \"Held. Here\"}\n");
     // the backup is the compressed original, byte for byte
     assert_eq!(
         fs::read(dir.path().join("corpus.jsonl.gz.orig")).unwrap(),

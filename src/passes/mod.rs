@@ -1,13 +1,17 @@
 //! The default passes, one file each, in pipeline order.
 //!
-//! `mojibake` → `unicode` → `punctuation` → `quotes` → `variants`. Decoding bytes
-//! into text happens before any pass, at the edge (`crate::io::decode`).
+//! `entities` (off by default) → `mojibake` → `unicode` → `punctuation` → `quotes`
+//! → `variants`. Decoding bytes into text happens before any pass, at the edge
+//! (`crate::io::decode`). `entities`, when on, runs first, as ftfy's
+//! `unescape_html` does: an escaped mojibake (`&Atilde;&copy;`) is then
+//! repaired in the same run.
 
 use std::collections::HashSet;
 
 use crate::config::RuleSet;
 use crate::pass::Pass;
 
+pub mod entities;
 pub mod mojibake;
 pub mod punctuation;
 pub mod quotes;
@@ -28,6 +32,9 @@ pub fn build(rules: &RuleSet, active: &HashSet<String>) -> Vec<Box<dyn Pass>> {
             .any(|r| active.contains(&r.id))
     };
     let mut passes: Vec<Box<dyn Pass>> = Vec::new();
+    if has_active("entities") {
+        passes.push(Box::new(entities::Entities::new()));
+    }
     if has_active("mojibake") {
         passes.push(Box::new(mojibake::Mojibake::new()));
     }

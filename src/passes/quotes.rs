@@ -15,6 +15,17 @@
 //!   “accounts for … 1991.”` and the paragraph ends);
 //! - `quotes.keying-double` (safe): `““` → `“` and `””` → `”`, only when the
 //!   doubled mark has no partner, so that dropping it restores the balance.
+//! - `quotes.apostrophe-as-quote` (flag): a `"` inside a contraction
+//!   (`they"re`), reported at that mark and not paired.
+//! - `quotes.opener-as-closer` (flag): a `“` where the closer belongs
+//!   (`it was hard,“ she said`), reported at that mark; it closes the open
+//!   quotation for pairing.
+//! - `quotes.wordpress-prime` (safe): `1970′s` → `1970’s`, and a `″` after a
+//!   number that closes a `“` with no other closer → `”`.
+//!
+//! A flag stands where the defect is: an opener whose only closer belongs to
+//! a quotation opened on a later line (hard-wrapped text) is reported at its
+//! own opener, not at the later, correct one.
 //!
 //! # Paragraphs
 //! Corpora store a paragraph either per line or between blank lines, and the
@@ -51,15 +62,18 @@
 //!   barked…,’` closes at the end), so a stray `’` or `'` is never reported.
 //!   Likewise a straight `'` that opens is never reported unclosed (it may be an
 //!   elision such as `'Allo`).
-//! - Inch marks and primes are not quotes: `6.1"`, `20" wide`, `6′2″`. A `"`
-//!   after a digit closes an open quotation only when nothing else can
-//!   (`"The screen is 20" wide."`).
+//! - Inch marks and primes are not quotes: `6.1"`, `20" wide`, `a 10” pan`,
+//!   `8 ½”`, `6′2″`. A `"` or `”` after a digit or fraction closes an open
+//!   quotation only when nothing else can (`"The screen is 20" wide."`,
+//!   `the “250” series`).
 //! - Other conventions are correct as they are: British `‘…“…”…’`, French
 //!   `« … »` with (narrow) no-break spaces, German `„…“` and `‚…‘` (there `“`
 //!   and `‘` close), reversed `»…«`, Swedish `»…»` and `”…”`, Russian `«…„…“…»`, and
 //!   balanced same-kind nesting (`“said “no” to”`) is not reported.
 //! - HTML entities (`&ldquo;`) are text, not marks; quotes inside HTML tags
-//!   (`<a href="…">`) and Markdown code spans (`` `"` ``) are not paired.
+//!   (`<a href="…">`, also over several lines), entity-escaped tags
+//!   (`&lt;span class="lead"&gt;`) and Markdown code spans (`` `"` ``) are
+//!   not paired.
 //! - Brackets are not paired: that is not a quotation problem.
 
 use std::borrow::Cow;
@@ -126,6 +140,53 @@ pub const NESTED: &str = "quotes.unbalanced";
 /// so the result is balanced; balanced `“…“Keep out””`, a `’”` double close,
 /// straight `""` and longer runs (`”””`) are never touched.
 pub const KEYING_DOUBLE: &str = "quotes.keying-double";
+
+/// `quotes.apostrophe-as-quote` (flag)
+///
+/// **What it does**: flags a straight `"` between a letter and the rest of a
+/// contraction or possessive (`they"re`, `it"s`, `don"t`, `Anna"s`).
+///
+/// **Why is this bad?** It is an apostrophe keyed as a double quote; read as
+/// a quote it unbalances the quotation around it and sends the reviewer to
+/// some other, correct mark.
+///
+/// **Example**: `I think they"re right.`
+///
+/// **Fix safety**: no fix (quotes are never converted); the mark is not
+/// paired, and the flag stands on it.
+pub const APOSTROPHE_AS_QUOTE: &str = "quotes.apostrophe-as-quote";
+
+/// `quotes.opener-as-closer` (flag)
+///
+/// **What it does**: flags an opening `“` typed where the closing mark
+/// belongs: after the quoted words and before a space, punctuation or the
+/// end (`it was hard,“ she said`), when no German `„` is open (there `“`
+/// is the correct closer).
+///
+/// **Why is this bad?** The quotation looks unclosed and a new one looks
+/// opened; the flag belongs on the mark that is wrong.
+///
+/// **Example**: `“It was hard,“ she said.`
+///
+/// **Fix safety**: no fix (never rewritten); the mark closes the open
+/// quotation for pairing, so nothing else is reported for it.
+pub const OPENER_AS_CLOSER: &str = "quotes.opener-as-closer";
+
+/// `quotes.wordpress-prime`
+///
+/// **What it does**: repairs what WordPress's `wptexturize` does to quotes
+/// after a number: a prime for an apostrophe (`the 1970′s` → `the 1970’s`),
+/// and a double prime that closes a `“` quotation (`the “250″ series` →
+/// `the “250” series`).
+///
+/// **Why is this bad?** A prime is a measurement mark (`6′2″`); here it is a
+/// mis-converted apostrophe or closing quote.
+///
+/// **Fix safety**: safe. The apostrophe fix needs `′s` after a digit and
+/// before a non-letter; the double prime is replaced only when the `“` it
+/// closes is the innermost open quotation and has no other closer before
+/// the next opener. Primes in measurements (`6′2″`, `5′ 10″`) stay.
+pub const WORDPRESS_PRIME: &str = "quotes.wordpress-prime";
 
 /// The `quotes` pass. It has no configuration: the pairing rules are the policy.
 #[derive(Debug, Default)]
@@ -208,6 +269,20 @@ enum Class {
         /// Follows a word, or is followed by a space.
         after_word: bool,
     },
+    /// A straight `"` between a letter and a contraction's rest (`they"re`):
+    /// an apostrophe keyed as `"`. Not paired; flagged where it stands.
+    ApostropheAsQuote,
+    /// A `“` shaped like a closer (after a word or punctuation, before a
+    /// space, punctuation or the end): closes German `„…“`, otherwise closes
+    /// the open `“` quotation and is flagged as a reversed mark.
+    OpenerAsCloser,
+    /// `′` after a digit and before `s` + non-letter (`1970′s`): a prime
+    /// keyed by WordPress for an apostrophe; repaired, not paired.
+    PrimeApostrophe,
+    /// `″` after a digit: closes the innermost open `“` quotation when that
+    /// has no other closer (then it is repaired to `”`); otherwise a
+    /// measurement mark.
+    DoublePrime,
     /// `« » ‹ ›`: the direction depends on the open quotation (French `« »`,
     /// German `» «`, Swedish `» »`).
     Guillemet {
@@ -248,6 +323,10 @@ struct Opened {
     closed_children: u32,
     /// The first of them: (start, end) of its opener.
     first_child: (usize, usize),
+    /// Where the opener's line starts.
+    line: usize,
+    /// Where the first child's line starts.
+    first_child_line: usize,
 }
 
 /// Why an open quotation is being reported.
@@ -273,6 +352,12 @@ struct Pairing<'a> {
     marks: Vec<Mark>,
     /// Lazily computed: whether the text separates paragraphs by blank lines.
     blank_line_paragraphs: Option<bool>,
+    /// Marks before this byte are inside a tag that began on an earlier line.
+    skip_until: usize,
+    /// Where the current line starts.
+    line: usize,
+    /// Where the last non-blank line ends.
+    prev_line_end: usize,
 }
 
 impl<'a> Pairing<'a> {
@@ -285,6 +370,9 @@ impl<'a> Pairing<'a> {
             last_close: None,
             marks: Vec::new(),
             blank_line_paragraphs: None,
+            skip_until: 0,
+            line: 0,
+            prev_line_end: 0,
         }
     }
 
@@ -299,6 +387,7 @@ impl<'a> Pairing<'a> {
             if content == line_end {
                 saw_blank = true;
             } else {
+                self.line = line_start;
                 self.collect_marks(content, line_end);
                 let consumed = if self.stack.is_empty() {
                     0
@@ -310,6 +399,7 @@ impl<'a> Pairing<'a> {
                     self.resolve(mark);
                 }
                 saw_blank = false;
+                self.prev_line_end = line_end;
             }
             if line_end == bytes.len() {
                 break;
@@ -323,15 +413,41 @@ impl<'a> Pairing<'a> {
     fn collect_marks(&mut self, start: usize, end: usize) {
         self.marks.clear();
         let bytes = self.text.as_bytes();
-        let mut i = start;
-        let mut no_tag_end_before = 0;
+        // A tag that began on an earlier line may still be open.
+        let mut i = start.max(self.skip_until);
+        if looks_like_code(&bytes[start..end]) {
+            return; // script or JSON left in scraped text: its quotes are code
+        }
+        let escaped = escaped_tags(bytes, start, end);
+        let mut next_escaped = 0;
         for at in Triggers::new(&bytes[start..end]).map(|p| start + p) {
             if at < i {
                 continue; // inside a code span, a tag or a mark already taken
             }
             i = at;
+            // Inside an entity-escaped tag (`&lt;span class="lead"&gt;`).
+            while escaped.get(next_escaped).is_some_and(|r| r.end <= i) {
+                next_escaped += 1;
+            }
+            if let Some(r) = escaped.get(next_escaped).filter(|r| r.start <= i) {
+                i = r.end;
+                continue;
+            }
             let b = bytes[i];
             match b {
+                b'`' if is_double_backtick_quote(bytes, i, end) => {
+                    // ``…'' (LaTeX and old wire copy): an opening double quote.
+                    self.marks.push(Mark {
+                        start: i,
+                        end: i + 2,
+                        glyph: '"',
+                        kind: Kind::Double,
+                        class: Class::Open,
+                        closer_follows: false,
+                    });
+                    i += 2;
+                    continue;
+                }
                 b'`' => {
                     // A Markdown code span: its quotes are code, not prose.
                     match memchr(b'`', &bytes[i + 1..end]) {
@@ -342,17 +458,19 @@ impl<'a> Pairing<'a> {
                 }
                 b'<' => {
                     let next = bytes.get(i + 1).copied().unwrap_or(b' ');
-                    if (next.is_ascii_alphabetic() || next == b'/' || next == b'!')
-                        && i >= no_tag_end_before
-                    {
-                        let limit = end.min(i + 1024);
-                        match memchr::memchr2(b'>', b'<', &bytes[i + 1..limit]) {
-                            Some(p) if bytes[i + 1 + p] == b'>' => {
-                                i += p + 2;
+                    if next.is_ascii_alphabetic() || next == b'/' || next == b'!' {
+                        match tag_end(bytes, i, end) {
+                            Some(gt) if gt < end => {
+                                i = gt + 1;
                                 continue;
                             }
-                            Some(_) => {}
-                            None => no_tag_end_before = limit,
+                            Some(gt) => {
+                                // The tag goes on over the next lines
+                                // (`<img\n  alt="…">`): skip to its end.
+                                self.skip_until = gt + 1;
+                                break;
+                            }
+                            None => {}
                         }
                     }
                     i += 1;
@@ -381,8 +499,11 @@ impl<'a> Pairing<'a> {
             let k = mark.kind.index();
             mark.closer_follows = next_is_closer[k];
             match mark.class {
-                Class::Close | Class::WeakClose => next_is_closer[k] = true,
-                Class::Ignore => {}
+                Class::Close | Class::WeakClose | Class::OpenerAsCloser => next_is_closer[k] = true,
+                Class::Ignore
+                | Class::ApostropheAsQuote
+                | Class::PrimeApostrophe
+                | Class::DoublePrime => {}
                 _ => next_is_closer[k] = false,
             }
         }
@@ -408,7 +529,10 @@ impl<'a> Pairing<'a> {
             reopened += 1;
             prev_end = mark.end;
         }
-        if reopened == 0 && !saw_blank && self.blank_line_paragraphs() {
+        if reopened == 0
+            && !saw_blank
+            && (self.blank_line_paragraphs() || self.looks_wrapped(content))
+        {
             return 0; // a hard-wrapped line inside one paragraph
         }
         // A paragraph break: straight `'` openers end silently, re-opened
@@ -417,12 +541,31 @@ impl<'a> Pairing<'a> {
         for (level, mark) in self.marks[..reopened].iter().enumerate() {
             let o = &mut self.stack[level];
             o.start = mark.start;
+            o.line = self.line;
             o.end = mark.end;
             o.closed_children = 0;
         }
         self.rebuild_index();
         self.report_unclosed(reopened, Ending::Paragraph);
         reopened
+    }
+
+    /// Whether the line starting at `content` continues the line before it
+    /// (hard-wrapped text in a file without blank lines, such as a mailing
+    /// list or an RFC kept in `<pre>`): that line ends mid-sentence (a letter,
+    /// digit, comma, colon, semicolon or hyphen, not a sentence end) and this
+    /// one starts with a letter or digit.
+    fn looks_wrapped(&self, content: usize) -> bool {
+        let before = self.text[..self.prev_line_end].trim_end();
+        let ends_mid_sentence = before
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || matches!(c, ',' | '-' | ';' | ':'));
+        let starts_word = self.text[content..]
+            .chars()
+            .next()
+            .is_some_and(char::is_alphanumeric);
+        ends_mid_sentence && starts_word
     }
 
     fn blank_line_paragraphs(&mut self) -> bool {
@@ -447,6 +590,26 @@ impl<'a> Pairing<'a> {
         let nearest = self.last_of_kind[mark.kind.index()];
         match mark.class {
             Class::Ignore => {}
+            Class::ApostropheAsQuote | Class::PrimeApostrophe => self.report_misused(mark),
+            Class::OpenerAsCloser => match nearest {
+                Some(k) if self.stack[k].glyph == '„' => self.pop_to(k, mark),
+                Some(k) => {
+                    self.report_misused(mark);
+                    self.pop_to(k, mark);
+                }
+                None => self.report_misused(mark),
+            },
+            Class::DoublePrime => {
+                let top = self.stack.len().checked_sub(1);
+                if top.is_some()
+                    && top == nearest
+                    && self.stack[top.unwrap_or(0)].glyph == '“'
+                    && !mark.closer_follows
+                {
+                    self.report_misused(mark);
+                    self.pop_to(top.unwrap_or(0), mark);
+                }
+            }
             Class::Open => self.push(mark, false),
             Class::WeakOpen => self.push(mark, true),
             Class::Close => self.close(mark),
@@ -507,6 +670,7 @@ impl<'a> Pairing<'a> {
             // on one line. The mark re-opens the open quotation, it does not nest.
             if let Some(top) = self.stack.last_mut() {
                 top.start = mark.start;
+                top.line = self.line;
                 top.end = mark.end;
                 top.closed_children = 0;
             }
@@ -526,6 +690,8 @@ impl<'a> Pairing<'a> {
             direct_same_kind: direct,
             closed_children: 0,
             first_child: (0, 0),
+            line: self.line,
+            first_child_line: 0,
         });
         self.last_of_kind[k] = Some(self.stack.len() - 1);
     }
@@ -565,6 +731,7 @@ impl<'a> Pairing<'a> {
             if let Some(parent) = self.stack.last_mut() {
                 if parent.closed_children == 0 {
                     parent.first_child = (closed.start, closed.end);
+                    parent.first_child_line = closed.line;
                 }
                 parent.closed_children += 1;
             }
@@ -572,10 +739,58 @@ impl<'a> Pairing<'a> {
         self.last_close = Some((mark.end, mark.glyph));
     }
 
+    /// Whether the guillemet at `start..end` is a navigation arrow.
+    fn is_arrow_at(&self, start: usize, end: usize, glyph: char) -> bool {
+        matches!(glyph, '«' | '»' | '‹' | '›')
+            && is_arrow(
+                glyph,
+                self.text[..start].chars().next_back(),
+                self.text[end..].chars().next(),
+            )
+    }
+
+    /// A mark whose kind of use is wrong where it stands: an apostrophe keyed
+    /// as `"`, a `“` typed for a closer, a WordPress prime.
+    fn report_misused(&mut self, mark: Mark) {
+        let finding = match mark.class {
+            Class::ApostropheAsQuote => Finding::flag(
+                APOSTROPHE_AS_QUOTE,
+                mark.start,
+                mark.end,
+                "`\"` inside a word is probably an apostrophe keyed as a double quote \
+                 (`they\"re` → `they're`); not treated as a quotation mark",
+            ),
+            Class::OpenerAsCloser => Finding::flag(
+                OPENER_AS_CLOSER,
+                mark.start,
+                mark.end,
+                "`“` stands where the closing mark belongs (after the quoted words): \
+                 it probably should be `”`",
+            ),
+            Class::PrimeApostrophe => Finding::fixed(
+                WORDPRESS_PRIME,
+                mark.start,
+                mark.end,
+                "prime `′` after a number where an apostrophe belongs (WordPress \
+                 texturize damage): `′` → `’`",
+                Fix::safe(vec![Edit::replace(mark.start, mark.end, "’")]),
+            ),
+            _ => Finding::fixed(
+                WORDPRESS_PRIME,
+                mark.start,
+                mark.end,
+                "double prime `″` after a number closes a `“` quotation (WordPress \
+                 texturize damage): `″` → `”`",
+                Fix::safe(vec![Edit::replace(mark.start, mark.end, "”")]),
+            ),
+        };
+        self.findings.push(finding);
+    }
+
     /// A closer with nothing of its kind open.
     fn stray(&mut self, mark: Mark) {
-        if mark.kind == Kind::Single {
-            return; // indistinguishable from an apostrophe
+        if mark.kind == Kind::Single || self.is_arrow_at(mark.start, mark.end, mark.glyph) {
+            return; // indistinguishable from an apostrophe, or an arrow
         }
         // `””` right after a close: the second has no partner. Not in a longer
         // run (`”””` has two extras; collapsing one would not restore balance).
@@ -623,7 +838,8 @@ impl<'a> Pairing<'a> {
         }
         for i in from..self.stack.len() {
             let o = self.stack[i];
-            if o.weak || shadowed[i - from] {
+            let arrow = ending != Ending::Outer && self.is_arrow_at(o.start, o.end, o.glyph);
+            if o.weak || shadowed[i - from] || arrow {
                 continue;
             }
             let inside_same_kind = o.below.is_some_and(|b| b >= from && !self.stack[b].weak);
@@ -635,6 +851,19 @@ impl<'a> Pairing<'a> {
                     format!(
                         "`{}` opens a quotation inside an open quotation of the same kind, \
                          and neither is closed",
+                        o.glyph
+                    ),
+                )
+            } else if o.closed_children == 1 && o.first_child_line != o.line {
+                // The one closer closed a quotation opened on a later line:
+                // that one is complete, the outer one is the unclosed one.
+                Finding::flag(
+                    UNCLOSED,
+                    o.start,
+                    o.end,
+                    format!(
+                        "`{}` is never closed: the one closer that follows closes a \
+                         quotation opened on a later line",
                         o.glyph
                     ),
                 )
@@ -738,10 +967,133 @@ impl Iterator for Triggers<'_> {
     }
 }
 
+/// Whether a line is script or data left in scraped text
+/// (`document.write(", ")`, `hbx.mlc="/News";`, `{"url":"/x"}`): its quotes
+/// are string delimiters, not quotation marks.
+fn looks_like_code(line: &[u8]) -> bool {
+    const CODE: &[&[u8]] = &[
+        b"\":\"",
+        b"\",\"",
+        b"\":{",
+        b"\":[",
+        b"\");",
+        b"=\"",
+        b"='",
+        b"function(",
+        b"function (",
+        b"document.write",
+        b"=>",
+        b"\"\"\"",
+        b">>> ",
+    ];
+    memchr::memchr2(b'"', b'\'', line).is_some()
+        && CODE.iter().any(|p| memchr::memmem::find(line, p).is_some())
+}
+
+/// Whether a guillemet between `prev` and `next` is a navigation arrow
+/// rather than a quotation mark: web pages use `»`, `›`, `«`, `‹` for "more",
+/// "back" and sub-menus (`Sports›‹`, `Miner miracle»`, `login «`, `[«]`,
+/// `« Back to Home`). An unpaired one is not reported when it stands apart
+/// (a `»`/`›` followed by a space, bracket, guillemet or the line's end; a
+/// `«`/`‹` at the line's edge or against a bracket or guillemet; French
+/// `dit : « Je` is a quotation). Glued into prose (`This is »not correct.`,
+/// `not correct«`) it is still reported.
+fn is_arrow(glyph: char, prev: Option<char>, next: Option<char>) -> bool {
+    let apart = |c: Option<char>| {
+        c.is_none_or(|c| c.is_whitespace() || matches!(c, '[' | ']' | '(' | ')' | '|'))
+            || c.is_some_and(|c| matches!(c, '«' | '»' | '‹' | '›'))
+    };
+    if matches!(glyph, '»' | '›') {
+        return apart(next);
+    }
+    // `«`, `‹`: French spacing (`dit : « Je …`) is a quotation; only at the
+    // line's edge (`« Back`, `login «`) or against a bracket or another
+    // guillemet (`[«]`, `›‹`) is it an arrow.
+    let edge = |c: Option<char>| c.is_none_or(|c| c == '\n' || c == '\r');
+    let space = |c: Option<char>| c.is_some_and(char::is_whitespace);
+    let bracket = |c: Option<char>| {
+        c.is_some_and(|c| matches!(c, '[' | ']' | '(' | ')' | '|' | '«' | '»' | '‹' | '›'))
+    };
+    (edge(prev) && space(next)) || (edge(next) && space(prev)) || bracket(prev) || bracket(next)
+}
+
+/// Whether the backtick at `i` starts ``…'' (two backticks, not three)
+/// and the line holds a `''` after it (within [`TAG_LIMIT`] bytes, so a line
+/// of many backticks costs linear time), rather than a Markdown code span.
+fn is_double_backtick_quote(bytes: &[u8], i: usize, end: usize) -> bool {
+    bytes.get(i + 1) == Some(&b'`')
+        && bytes.get(i + 2).is_some_and(|b| *b != b'`')
+        && (i == 0 || bytes[i - 1] != b'`')
+        && memchr::memmem::find(&bytes[i + 2..end.min(i + 2 + TAG_LIMIT)], b"''").is_some()
+}
+
+/// How far (in bytes) a tag may run past its first line.
+const TAG_LIMIT: usize = 4096;
+
+/// The `>` that ends the HTML tag whose `<` is at `lt` (the line ends at
+/// `line_end`): the first `>` before any other `<`. A tag may go on over
+/// the next lines (`<img\n alt="…">`) when its first line has an attribute
+/// (`=`), up to [`TAG_LIMIT`] bytes and never across a blank line. Each search
+/// stops at the next `<`, so the searches of one text never overlap: linear.
+fn tag_end(bytes: &[u8], lt: usize, line_end: usize) -> Option<usize> {
+    let limit = bytes.len().min(lt + TAG_LIMIT);
+    let mut from = lt + 1;
+    while let Some(p) = memchr::memchr3(b'>', b'<', b'\n', &bytes[from..limit]) {
+        let at = from + p;
+        match bytes[at] {
+            b'>' => return Some(at),
+            b'<' => return None,
+            _ => {
+                if at == line_end && memchr(b'=', &bytes[lt..line_end]).is_none() {
+                    return None;
+                }
+                let next_line = at + 1;
+                let next_end =
+                    memchr(b'\n', &bytes[next_line..limit]).map_or(limit, |q| next_line + q);
+                if content_start(bytes, next_line, next_end) == next_end {
+                    return None; // a blank line: no tag runs across paragraphs
+                }
+                from = next_line;
+            }
+        }
+    }
+    None
+}
+
+/// The entity-escaped tags of one line (`&lt;span class="lead"&gt;`, as
+/// scraped pages show markup): from `&lt;` + a tag name (or `/`, `!`) to the
+/// next `&gt;` before any other `&lt;`. Their quotes are markup, not prose.
+fn escaped_tags(bytes: &[u8], start: usize, end: usize) -> Vec<std::ops::Range<usize>> {
+    let line = &bytes[start..end];
+    let mut tags = Vec::new();
+    if memchr::memmem::find(line, b"&lt;").is_none() {
+        return tags;
+    }
+    let opens: Vec<usize> = memchr::memmem::find_iter(line, b"&lt;").collect();
+    let mut closes = memchr::memmem::find_iter(line, b"&gt;").peekable();
+    for (n, &lt) in opens.iter().enumerate() {
+        let name = line.get(lt + 4).copied().unwrap_or(b' ');
+        if !(name.is_ascii_alphabetic() || name == b'/' || name == b'!') {
+            continue;
+        }
+        while closes.peek().is_some_and(|&gt| gt < lt) {
+            closes.next();
+        }
+        let next_open = opens.get(n + 1).copied().unwrap_or(line.len());
+        if let Some(&gt) = closes.peek().filter(|&&gt| gt < next_open) {
+            tags.push(start + lt..start + gt + 4);
+        }
+    }
+    tags
+}
+
 /// The quotation mark at `i`, if any, and its length in bytes.
 fn decode_mark(bytes: &[u8], i: usize) -> Option<(char, usize)> {
     match bytes[i] {
         b'"' => Some(('"', 1)),
+        // Two straight single quotes for a double one (`said. ''I …''`, as
+        // old wire copy and LaTeX-trained writers type it).
+        b'\'' if bytes.get(i + 1) == Some(&b'\'') => Some(('"', 2)),
         b'\'' => Some(('\'', 1)),
         0xC2 => match bytes.get(i + 1)? {
             0xAB => Some(('«', 2)),
@@ -759,6 +1111,8 @@ fn decode_mark(bytes: &[u8], i: usize) -> Option<(char, usize)> {
                 0x9F => '‟',
                 0xB9 => '‹',
                 0xBA => '›',
+                0xB2 => '′',
+                0xB3 => '″',
                 _ => return None,
             };
             Some((c, 3))
@@ -784,6 +1138,50 @@ fn is_quote(c: char) -> bool {
         c,
         '"' | '\'' | '“' | '”' | '‘' | '’' | '„' | '‚' | '‟' | '«' | '»' | '‹' | '›'
     )
+}
+
+fn is_alpha(c: Option<char>) -> bool {
+    c.is_some_and(char::is_alphabetic)
+}
+
+/// A vulgar fraction (`½`, `¾`, `⅜`): `8 ½”` is eight and a half inches.
+fn is_fraction(c: Option<char>) -> bool {
+    c.is_some_and(|c| matches!(c, '¼' | '½' | '¾' | '\u{2150}'..='\u{215E}'))
+}
+
+/// Whether a `"` or `”` between `prev` and `next` is an inch mark: right
+/// after a digit or a fraction (`a 10” pan`, `2-3” thick`, `8 ½”`), and not
+/// followed by a letter or digit, except the `x` of a size (`12"x18"`).
+fn is_inch_mark(prev: Option<char>, next: Option<char>) -> bool {
+    (is_digit(prev) || is_fraction(prev))
+        && next.is_none_or(|n| !n.is_alphanumeric() || matches!(n, 'x' | '×'))
+}
+
+/// A `"` after a digit and before a dimension letter (`30"H x 21"D`, `12"W`)
+/// that ends its word: an inch mark too.
+fn is_inch_before_dimension(text: &str, start: usize, end: usize) -> bool {
+    let prev = text[..start].chars().next_back();
+    let mut rest = text[end..].chars();
+    is_digit(prev) && matches!(rest.next(), Some('H' | 'W' | 'D' | 'L')) && !is_alnum(rest.next())
+}
+
+/// Whether `rest` (the text after a mark inside a word) is the rest of an
+/// English contraction or possessive: `s`, `t`, `re`, `ve`, `ll`, `d`, `m`,
+/// then a non-letter.
+fn is_contraction_rest(rest: &str) -> bool {
+    let len = rest
+        .char_indices()
+        .find(|(_, c)| !c.is_alphabetic())
+        .map_or(rest.len(), |(i, _)| i);
+    let word = &rest[..len];
+    ["s", "t", "re", "ve", "ll", "d", "m"]
+        .iter()
+        .any(|w| word.eq_ignore_ascii_case(w))
+}
+
+/// Whether `rest` is a lone `s` ending a word (`1970′s`, `80′s,`).
+fn is_plural_s(rest: &str) -> bool {
+    rest.starts_with('s') && !is_alnum(rest[1..].chars().next())
 }
 
 /// Before an opener: start, space, opening bracket, dash, slash or a quote.
@@ -845,10 +1243,15 @@ fn is_elision(rest: &str) -> bool {
 fn classify(text: &str, start: usize, end: usize, glyph: char) -> (Kind, Class) {
     let prev = text[..start].chars().next_back();
     let next = text[end..].chars().next();
+    if end - start == 2 && is_alnum(prev) && is_alnum(next) {
+        return (Kind::Single, Class::Ignore); // `'Musical''s`: a quote and an apostrophe
+    }
     match glyph {
         '"' => {
-            let class = if is_digit(prev) && !is_alnum(next) {
+            let class = if is_inch_mark(prev, next) || is_inch_before_dimension(text, start, end) {
                 Class::WeakClose // 6.1", 20" wide: an inch mark unless it must close
+            } else if is_alpha(prev) && is_contraction_rest(&text[end..]) {
+                Class::ApostropheAsQuote
             } else {
                 let left = opens_after(prev) && !is_space(next);
                 let right = !is_space(prev) && closes_before(next);
@@ -901,10 +1304,21 @@ fn classify(text: &str, start: usize, end: usize, glyph: char) -> (Kind, Class) 
             };
             (Kind::Single, class)
         }
+        '“' if !opens_after(prev) && closes_before(next) && !is_alnum(next) => {
+            (Kind::Double, Class::OpenerAsCloser)
+        }
         '“' | '‟' => (Kind::Double, Class::HighDouble),
+        '”' if is_inch_mark(prev, next) || is_inch_before_dimension(text, start, end) => {
+            (Kind::Double, Class::WeakClose)
+        }
         '”' if opens_after(prev) && is_alnum(next) => (Kind::Double, Class::SwedishOpen),
         '”' => (Kind::Double, Class::Close),
         '„' => (Kind::Double, Class::Open),
+        '′' if is_digit(prev) && is_plural_s(&text[end..]) => {
+            (Kind::Single, Class::PrimeApostrophe)
+        }
+        '″' if is_digit(prev) && !is_alnum(next) => (Kind::Double, Class::DoublePrime),
+        '′' | '″' => (Kind::Double, Class::Ignore),
         '«' | '»' | '‹' | '›' => {
             let kind = if matches!(glyph, '«' | '»') {
                 Kind::Guillemet
@@ -1224,12 +1638,139 @@ mod tests {
     }
 
     #[test]
+    fn navigation_arrows_are_not_quotes() {
+        assert_clean("Weather›‹\nBack To Main Menu");
+        assert_clean("Transfer news»\nMatch reports»");
+        assert_clean("sign in «\n« Older posts\nNext: [»] page two");
+        // French spacing mid-line is a quotation, and an unclosed one is reported.
+        assert_one("Paul a dit : « Je viendrai demain.", UNCLOSED, "«", 0);
+        // Glued into prose they are still quotation marks.
+        assert_one("It was »not fine.", UNCLOSED, "»", 0);
+        assert_one("It was not fine«", UNOPENED, "«", 0);
+    }
+
+    #[test]
+    fn two_single_quotes_are_a_double_quote() {
+        assert_clean("''I saw the waves,'' he said. ''They were huge.''");
+        assert_clean("a language called ``KiddiKomp'' (later ``miniCOM'') and `code`.");
+        assert_clean("`` Object programming: a model of the world.'' [Madsen88]");
+        assert_clean("the 'High School Musical''s star");
+        assert_clean("the \"mental\" and \"physical'' aspects");
+        assert_one("He said ''we will win.", UNCLOSED, "''", 0);
+    }
+
+    #[test]
+    fn inch_marks_before_dimension_letters() {
+        assert_clean("Bird bath, 30\"H x 21\"D, copper.");
+        assert_clean("A 12”W shelf.");
+    }
+
+    #[test]
+    fn wrapped_lines_that_stop_mid_sentence_continue() {
+        assert_clean("I say “Tell it to Dell. Tell it to\nMicrosoft.” That was the slogan.");
+        assert_clean(
+            "   M. Jones, \"The OAuth 2.0 Framework:\n      Bearer Token Usage\", RFC 6750.",
+        );
+    }
+
+    #[test]
+    fn script_and_data_lines_are_not_prose() {
+        assert_clean(">>> s = \"\"\" x = 1 \"\"");
+        assert_clean("document.write(m + \", \") document.write(y)");
+        assert_clean("s.page=\"News/Sport\";s.ch=\"x");
+        assert_clean("{\"title\":\"A \"big\" day\",\"url\":\"/x");
+        // An unclosed quotation in prose is still reported.
+        assert_one("He said \"we won, 3-1.", UNCLOSED, "\"", 0);
+    }
+
+    #[test]
     fn inch_marks_and_primes_are_not_quotes() {
         assert_clean("A 6.1\" screen and a 20\" wide board.");
         assert_clean("seat pitch of 31-33\", with a 31\" pitch.");
         assert_clean("\"The screen is 20\" wide.\"");
         assert_clean("\"02\" will sort before \"10\" as expected so it will have size of 10\".");
         assert_clean("He is 6′2″ tall, or 6'2\".");
+    }
+
+    #[test]
+    fn inch_marks_after_digits_and_fractions_are_neither_paired_nor_flagged() {
+        assert_clean("A 13” laptop fits in a 15” sleeve.");
+        assert_clean("Cut the boards 4-6” long and 7 ½” wide.");
+        assert_clean("The 40\" set and the 50\"x30\" rug.");
+        assert_clean("Frames: 8”x10”, 11×14”.");
+        // An inch mark inside a quotation does not close it early.
+        assert_clean("“My old 27” monitor died,” he wrote.");
+        // They still close a quotation opened earlier in the paragraph.
+        assert_clean("The “1812” overture and the \"99\" jersey.");
+        // A stray curly closer after a word is still reported.
+        assert_one("Sold out” the sign said 24”.", UNOPENED, "”", 0);
+    }
+
+    #[test]
+    fn quotes_in_escaped_or_multi_line_markup_are_not_prose() {
+        assert_clean("Shown as &lt;p class=\"note\"&gt;Hi&lt;/p&gt; in the feed.");
+        assert_clean("&lt;a href='x' title=\"He said \"no\"\"&gt;link&lt;/a&gt;");
+        assert_clean("Text.\n<a href=\"/one\"\n   title='Two \"three'>link</a>\nEnd.");
+        // `&lt;` that starts no tag hides nothing.
+        assert_one("if a &lt; b \"then", UNCLOSED, "\"", 0);
+        // A tag never runs across a blank line, nor without an attribute.
+        assert_one("a <b\n\nHe said \"hi.\n\nx>", UNCLOSED, "\"", 0);
+        assert_one("use <T\nand \"more\nof it>", UNCLOSED, "\"", 0);
+    }
+
+    #[test]
+    fn an_apostrophe_typed_as_a_double_quote_is_flagged_where_it_stands() {
+        assert_one("We know it\"s late.", APOSTROPHE_AS_QUOTE, "\"", 0);
+        // Not paired: the quotation around it is balanced.
+        assert_one(
+            "Tom said \"we\"ll see\" and left.",
+            APOSTROPHE_AS_QUOTE,
+            "\"",
+            1,
+        );
+        assert_one("Ask Maria\"s brother.", APOSTROPHE_AS_QUOTE, "\"", 0);
+        // Other letters after it are no contraction: ordinary pairing.
+        assert_clean("the 5\"s and 6\"s");
+    }
+
+    #[test]
+    fn an_opener_typed_for_a_closer_is_flagged_where_it_stands() {
+        let text = "“We lost the toss,“ the captain said. “Then the match.”";
+        assert_one(text, OPENER_AS_CLOSER, "“", 1);
+        assert_one("He called it “a farce“.", OPENER_AS_CLOSER, "“", 1);
+        assert_one("Nothing open here“ at all.", OPENER_AS_CLOSER, "“", 0);
+        // German closers and ordinary openers are correct.
+        assert_clean("Sie rief „Hilfe“ und lief.");
+        assert_clean("He said: “Yes.” Then “no”.");
+    }
+
+    #[test]
+    fn an_unclosed_quotation_is_reported_at_its_own_opener() {
+        // Hard-wrapped paragraph: the later quotation is complete.
+        let text = "Head\n\nShe said “the plan is dead\nand the “reform” is over.\n\nEnd.";
+        assert_one(text, UNCLOSED, "“", 0);
+        // On one line the inner opener is the questionable one (the seed's shape).
+        assert_one("“We urge, taking “accounts for 1991.”", NESTED, "“", 1);
+    }
+
+    #[test]
+    fn wordpress_primes_are_repaired() {
+        assert_eq!(fixed("In the 1990′s, prices"), "In the 1990’s, prices");
+        assert_eq!(fixed("the ’60′s."), "the ’60’s.");
+        assert_eq!(fixed("the “737″ jet"), "the “737” jet");
+        assert_clean(&fixed("the “737″ jet"));
+        assert_eq!(fixed("He said “buy 2″ now”"), "He said “buy 2″ now”");
+        // Measurements stay.
+        for text in ["He is 6′1″.", "a 3′ x 5′ rug", "at 40° 26′ 46″ N"] {
+            assert_eq!(fixed(text), text, "{text}");
+        }
+        let mut findings = Vec::new();
+        Quotes::new().check("the 80′s", &mut findings);
+        assert_eq!(findings[0].rule, WORDPRESS_PRIME);
+        assert_eq!(
+            findings[0].applicability(),
+            crate::finding::Applicability::Safe
+        );
     }
 
     #[test]
@@ -1257,9 +1798,14 @@ mod tests {
     }
 
     #[test]
-    fn hard_wrapped_lines_continue_only_where_blank_lines_separate_paragraphs() {
+    fn hard_wrapped_lines_continue_where_blank_lines_separate_paragraphs_or_mid_sentence() {
         assert_clean("Title\n\nHe said “this is a long\nquotation” today.\n\nNext paragraph.");
-        let text = "He said “this is a long\nquotation” today.";
+        // No blank lines: a line that ends mid-sentence and a next line that
+        // starts in lowercase are one wrapped paragraph.
+        assert_clean("He said “this is a long\nquotation” today.");
+        assert_clean("The list said \"reply to all,\n2 days\" at most.");
+        // A full stop and a capital make a new paragraph.
+        let text = "He said “this is a long sentence.\nQuotation” today.";
         let got = check(text);
         assert_eq!(
             got,

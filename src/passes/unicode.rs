@@ -13,6 +13,9 @@
 //!   is almost always a byte of mojibake (`Ã` + U+00AD is `í` read as Windows-1252)
 //!   that the `mojibake` pass declined to repair, and deleting it would make the
 //!   text impossible to repair later.
+//!   A soft hyphen with a space on both sides (`rates \u{AD} and fees`) stands
+//!   for a dash: `unicode.spaced-soft-hyphen` flags it with a review fix to `–`
+//!   instead of deleting it (which would leave a double space and no dash).
 //! - `unicode.invisible-extra` (safe, off by default): removes other invisible
 //!   format and control characters that have no business in article text: WORD
 //!   JOINER (U+2060), MONGOLIAN VOWEL SEPARATOR (U+180E, outside Mongolian), the
@@ -43,6 +46,17 @@ use crate::pass::Pass;
 pub const RULE_NFC: &str = "unicode.nfc";
 /// Rule id of the removal of ZWSP, BOM and soft hyphen.
 pub const RULE_INVISIBLE: &str = "unicode.invisible";
+/// `unicode.spaced-soft-hyphen`
+///
+/// **What it does**: flags a SOFT HYPHEN (U+00AD) with a space on both sides
+/// (`rates \u{AD} and fees`), offering `–` as a review fix.
+///
+/// **Why**: there it stands for a dash (a word processor's or CMS's
+/// substitution), not a hyphenation point. Deleting it, as inside a word,
+/// would leave a double space and lose the punctuation.
+///
+/// **Fix safety**: review; the dash the author meant may be `–` or `—`.
+pub const RULE_SPACED_SOFT_HYPHEN: &str = "unicode.spaced-soft-hyphen";
 /// Rule id of the removal of other invisible format and control characters (off by
 /// default).
 pub const RULE_INVISIBLE_EXTRA: &str = "unicode.invisible-extra";
@@ -287,6 +301,12 @@ fn check_invisible(text: &str, findings: &mut Vec<Finding>) {
                 i += 2;
                 continue;
             }
+            let end = run_end(bytes, i, 2);
+            if is_spaced(text, i, end) {
+                push_spaced_soft_hyphen(findings, i, end);
+                i = end;
+                continue;
+            }
             Some((RULE_INVISIBLE, 2))
         } else if rest.starts_with("\u{200B}".as_bytes()) || rest.starts_with("\u{FEFF}".as_bytes())
         {
@@ -319,6 +339,25 @@ fn check_invisible(text: &str, findings: &mut Vec<Finding>) {
             None => i += 1,
         }
     }
+}
+
+/// Whether `text[start..end]` has a space (a space, tab or no-break space,
+/// not a line break: alone on its line a soft hyphen is junk) on both sides.
+fn is_spaced(text: &str, start: usize, end: usize) -> bool {
+    let space = |c: Option<char>| matches!(c, Some(' ' | '\t' | '\u{a0}' | '\u{202f}'));
+    space(text[..start].chars().next_back()) && space(text[end..].chars().next())
+}
+
+/// A soft hyphen (or a run of them) between two spaces stands for a dash.
+fn push_spaced_soft_hyphen(findings: &mut Vec<Finding>, start: usize, end: usize) {
+    findings.push(Finding::fixed(
+        RULE_SPACED_SOFT_HYPHEN,
+        start,
+        end,
+        "U+00AD SOFT HYPHEN between two spaces stands for a dash: not removed (that would \
+         leave a double space); review the fix to `–`",
+        Fix::review(vec![Edit::replace(start, end, "–")]),
+    ));
 }
 
 /// The end of the run of copies of the `len`-byte character at `start`.
@@ -685,6 +724,29 @@ mod tests {
     fn line_endings_and_trailing_whitespace_survive() {
         let text = "one\u{200B} \r\ntwo\t\n\nthree e\u{301}  \r\n";
         assert_eq!(fix(text), "one \r\ntwo\t\n\nthree é  \r\n");
+    }
+
+    #[test]
+    fn soft_hyphen_between_spaces_is_a_dash_for_review() {
+        let text = "bonds \u{AD} and gilts";
+        let f = findings(text);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].rule, RULE_SPACED_SOFT_HYPHEN);
+        assert_eq!(f[0].applicability(), crate::finding::Applicability::Review);
+        assert_eq!(fix(text), text, "not deleted by the safe rules");
+        assert_eq!(
+            fix_with(text, &[RULE_SPACED_SOFT_HYPHEN]),
+            "bonds – and gilts"
+        );
+        assert_eq!(
+            fix_with("x\u{a0}\u{AD}\u{AD}\ty", &[RULE_SPACED_SOFT_HYPHEN]),
+            "x\u{a0}–\ty"
+        );
+        // Alone on its line, at a word's edge or inside a word it is junk.
+        assert_eq!(fix("Share\n\u{AD}\nNext"), "Share\n\nNext");
+        assert_eq!(fix("co\u{AD} operate"), "co operate");
+        assert_eq!(fix("pre \u{AD}war"), "pre war");
+        assert_eq!(rules("pre \u{AD}war"), vec![RULE_INVISIBLE]);
     }
 
     #[test]

@@ -148,6 +148,79 @@ pub(super) fn in_url(text: &str, p: usize) -> bool {
             .is_some_and(|w| w.eq_ignore_ascii_case(b"www."))
 }
 
+/// Whether the run of marks at `start..end` lies inside a web address, where
+/// it is part of the address (`…/Content/0,,ABC123_DEF,00.html`): more of the
+/// address follows on the same token, and the token so far is a URL (scheme or
+/// `www.`) or a path with a `/`. Marks that end the token are punctuation.
+pub(super) fn in_address(text: &str, start: usize, end: usize) -> bool {
+    let bytes = text.as_bytes();
+    let continues = bytes
+        .get(end)
+        .is_some_and(|b| !b.is_ascii_whitespace() && !matches!(b, b'"' | b'\'' | b')' | b']'));
+    if !continues || start == 0 {
+        return false;
+    }
+    let floor = start.saturating_sub(LOOK_LIMIT);
+    let token_start =
+        memrchr3(b' ', b'\n', b'\t', &bytes[floor..start]).map_or(floor, |i| floor + i + 1);
+    in_url(text, start) || memchr::memchr(b'/', &bytes[token_start..start]).is_some()
+}
+
+/// The current line around byte `p`, at most [`LOOK_LIMIT`] bytes each way.
+fn line_window(text: &str, p: usize) -> &[u8] {
+    let bytes = text.as_bytes();
+    let floor = p.saturating_sub(LOOK_LIMIT);
+    let ceiling = (p + LOOK_LIMIT).min(bytes.len());
+    let start = memchr::memrchr(b'\n', &bytes[floor..p]).map_or(floor, |i| floor + i + 1);
+    let end = memchr::memchr(b'\n', &bytes[p..ceiling]).map_or(ceiling, |i| p + i);
+    &bytes[start..end]
+}
+
+/// Whether byte `p` lies on a line of script or data left in scraped text
+/// (`{"err":"Try again.","ok":…}`, `s.title="News";`): its quotes delimit
+/// strings and its punctuation is not prose.
+pub(super) fn in_code_line(text: &str, p: usize) -> bool {
+    const CODE: &[&[u8]] = &[
+        b"\":\"",
+        b"\",\"",
+        b"\":{",
+        b"\":[",
+        b"\");",
+        b"=\"",
+        b"function(",
+    ];
+    let line = line_window(text, p);
+    CODE.iter().any(|c| memmem::find(line, c).is_some())
+}
+
+/// Whether the line around byte `p` is Spanish or German, where the
+/// sentence's own full stop follows a closing quote even when the quotation
+/// ends with `!` or `?` (RAE: `“¡Váyanse!”.`; Duden: `mit einem „Guten
+/// Abend!“.`). Spanish shows itself by `¡` or `¿`; German by its function
+/// words outnumbering English ones.
+pub(super) fn in_stop_after_quote_language(text: &str, p: usize) -> bool {
+    let line = line_window(text, p);
+    if memmem::find(line, "¡".as_bytes()).is_some() || memmem::find(line, "¿".as_bytes()).is_some()
+    {
+        return true;
+    }
+    const GERMAN: &[&str] = &[
+        "und", "der", "die", "das", "nicht", "ist", "mit", "ich", "ein", "eine", "einem", "wird",
+        "sich", "auf", "den", "dem", "zu", "im", "von", "wir",
+    ];
+    const ENGLISH: &[&str] = &[
+        "the", "and", "of", "to", "is", "in", "that", "it", "was", "for", "with", "on",
+    ];
+    let line = String::from_utf8_lossy(line);
+    let (mut german, mut english) = (0, 0);
+    for word in line.split(|c: char| !c.is_alphabetic()) {
+        let lower = word.to_lowercase();
+        german += usize::from(GERMAN.contains(&lower.as_str()));
+        english += usize::from(ENGLISH.contains(&lower.as_str()));
+    }
+    german >= 3 && german > 2 * english
+}
+
 /// The word that ends with the `.` at byte `dot` (`U.S.`, `Inc.`, `a.m.`): the
 /// letters, digits and dots before it, up to the previous other character.
 pub(super) fn word_ending_at(text: &str, dot: usize) -> &str {
@@ -200,6 +273,36 @@ mod tests {
         let long = format!("{}a..", "é".repeat(LOOK_LIMIT));
         assert!(!in_url(&long, long.len() - 2));
         assert!(!in_tag(&long, long.len() - 2));
+    }
+
+    #[test]
+    fn code_lines_and_languages() {
+        let t = r#"var x = {"a":"Try again.","b":1};"#;
+        assert!(in_code_line(t, t.find(".\"").unwrap()));
+        let t = "He said \"no.\", then left.";
+        assert!(!in_code_line(t, 10));
+        let t = "Dijo: “¡No!”. Y se fue.";
+        assert!(in_stop_after_quote_language(t, t.find('.').unwrap()));
+        let t = "Ich sah den Film \"Wer ist das?\". Er war gut und ich mag ihn.";
+        assert!(in_stop_after_quote_language(t, t.find('.').unwrap()));
+        let t = "They cried \"Resign!\". Then the ministers of the state left.";
+        assert!(!in_stop_after_quote_language(t, t.find('.').unwrap()));
+    }
+
+    #[test]
+    fn addresses_continue_after_the_marks() {
+        let t = "http://www.site.com/Content/0,,ABC123_DEF,00.html";
+        let p = t.find(",,").unwrap();
+        assert!(in_address(t, p, p + 2));
+        let t = "site.com/news/0,,2099,00.html and";
+        let p = t.find(",,").unwrap();
+        assert!(in_address(t, p, p + 2));
+        let t = "see http://x.org/a,, then";
+        let p = t.find(",,").unwrap();
+        assert!(!in_address(t, p, p + 2), "the marks end the address");
+        let t = "It cost 1,,204,000";
+        let p = t.find(",,").unwrap();
+        assert!(!in_address(t, p, p + 2), "no address");
     }
 
     #[test]

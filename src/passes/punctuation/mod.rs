@@ -28,6 +28,7 @@
 //! `quotation`); nothing is moved across a quote. Markdown is ordinary text.
 
 mod context;
+mod informal;
 mod quotation;
 
 use std::collections::HashSet;
@@ -39,9 +40,11 @@ use crate::finding::{Edit, Finding, Fix};
 use crate::pass::Pass;
 
 use context::{
-    before_emphasis, char_before, closes_code_bracket, ends_tag, in_tag, in_url, is_boundary_at,
-    is_closing_bracket, is_closing_quote, is_initialism, word_ending_at,
+    before_emphasis, char_before, closes_code_bracket, ends_tag, in_address, in_code_line,
+    in_stop_after_quote_language, in_tag, in_url, is_boundary_at, is_closing_bracket,
+    is_closing_quote, is_initialism, word_ending_at,
 };
+use informal::TwoDotEllipsis;
 use quotation::Tracker;
 
 /// `punct.double-period`.
@@ -128,7 +131,13 @@ impl Punctuation {
         is_initialism(word) || self.abbreviations.contains(&word.to_lowercase())
     }
 
-    fn double_period(&self, text: &str, p: usize, findings: &mut Vec<Finding>) {
+    fn double_period(
+        &self,
+        text: &str,
+        p: usize,
+        informal: &mut TwoDotEllipsis,
+        findings: &mut Vec<Finding>,
+    ) {
         let word_end = before_emphasis(text, p);
         let Some(before) = char_before(text, word_end) else {
             return;
@@ -140,7 +149,9 @@ impl Punctuation {
             || (matches!(before, '"' | '\'')
                 && char_before(text, word_end - 1).is_some_and(|c| !c.is_whitespace()))
             || (before == '>' && ends_tag(text, word_end - 1));
-        if !ends_word {
+        // After CJK text, also behind a closing quote (`‘청춘시대3’..`).
+        let cjk = informal::cjk_word_before(text, word_end);
+        if !ends_word || cjk {
             return;
         }
         // Inside a URL a quote or bracket after the dots may belong to the
@@ -152,7 +163,17 @@ impl Punctuation {
         {
             return;
         }
-        let message = if before.is_alphabetic() && self.is_abbreviation(word_ending_at(text, p)) {
+        let after_abbreviation =
+            before.is_alphabetic() && self.is_abbreviation(word_ending_at(text, p));
+        // The abbreviation's own dot stays whatever follows (`Ltd.. shares`);
+        // any other `..` in a paragraph that uses `..` as an ellipsis is the
+        // author's (`ok.. see you there..`).
+        if !after_abbreviation
+            && informal.in_paragraph_of(text, p, |word| self.is_abbreviation(word))
+        {
+            return;
+        }
+        let message = if after_abbreviation {
             "doubled full stop after an abbreviation: its own `.` already ends the sentence, \
              so the second `.` is removed"
         } else {
@@ -182,6 +203,8 @@ impl Punctuation {
         if !matches!(inner, '.' | '?' | '!' | '…')
             || !is_boundary_at(text, p + 1, false)
             || in_tag(text, p)
+            || in_code_line(text, p)
+            || (matches!(inner, '?' | '!') && in_stop_after_quote_language(text, p))
         {
             return;
         }
@@ -223,7 +246,8 @@ impl Punctuation {
             )),
             '.' if !text[..inner_at].ends_with('.')
                 && !self.is_abbreviation(word_ending_at(text, inner_at))
-                && !in_tag(text, p) =>
+                && !in_tag(text, p)
+                && !in_code_line(text, p) =>
             {
                 findings.push(Finding::flag(
                     PERIOD_QUOTE_COMMA,
@@ -311,7 +335,7 @@ fn closed_quotation(text: &str, p: usize, quotes: &mut Tracker) -> Option<(usize
 
 /// `,,` (or a longer run) at `p`: keep the first comma.
 fn double_comma(text: &str, p: usize, run: usize, findings: &mut Vec<Finding>) {
-    if in_tag(text, p) {
+    if in_tag(text, p) || in_address(text, p, p + run) {
         return;
     }
     let message = if run == 2 {
@@ -330,7 +354,9 @@ fn double_comma(text: &str, p: usize, run: usize, findings: &mut Vec<Finding>) {
 
 impl Pass for Punctuation {
     fn locality(&self) -> crate::pass::Locality {
-        crate::pass::Locality::Line
+        // A stop after a quote may close a quotation opened on the line before
+        // (hard-wrapped text); nothing else looks beyond its own line.
+        crate::pass::Locality::LineAndPrevious
     }
 
     fn sees_word_edits(&self) -> bool {
@@ -346,6 +372,7 @@ impl Pass for Punctuation {
     fn check(&self, text: &str, findings: &mut Vec<Finding>) {
         let bytes = text.as_bytes();
         let mut quotes = Tracker::default();
+        let mut informal = TwoDotEllipsis::default();
         let mut next = 0;
         // Every rule removes a `.` or a `,`; look only at runs of those.
         for p in memchr2_iter(b'.', b',', bytes) {
@@ -357,7 +384,7 @@ impl Pass for Punctuation {
             next = p + run;
             match (mark, run) {
                 (b'.', 1) => self.single_stop(text, p, &mut quotes, findings),
-                (b'.', 2) => self.double_period(text, p, findings),
+                (b'.', 2) => self.double_period(text, p, &mut informal, findings),
                 (b',', 1) => self.single_comma(text, p, &mut quotes, findings),
                 (b',', _) => double_comma(text, p, run, findings),
                 // Three or more dots are an ellipsis, or an ellipsis and a stop.

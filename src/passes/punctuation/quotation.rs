@@ -78,13 +78,27 @@ fn certainly_closes_single(prev: Option<char>, next: Option<char>) -> bool {
 }
 
 /// Counts open quotations of every kind along one paragraph, moving forward
-/// only; candidates arrive in text order, so one document costs one scan.
+/// only; candidates arrive in text order, so one document costs one scan
+/// (each line is read at most twice: once as the current line, once as the
+/// line before the next one).
+///
+/// A quotation may run across a single line break (hard-wrapped text, POLICY
+/// "Quotes"): what the line before leaves open, counted from that line's own
+/// start, is still open on the current line. Nothing older is carried, so a
+/// line's answers depend on that line and the one before it only (the pass's
+/// [`crate::pass::Locality::LineAndPrevious`]); a blank line carries nothing.
 #[derive(Debug, Default)]
 pub(super) struct Tracker {
-    /// Where counting has reached (the start of the current paragraph at most).
+    /// Where counting has reached (the start of the current line at most).
     pos: usize,
+    /// Where the current line starts.
+    line_start: usize,
     prev: Option<char>,
+    /// Open quotations on the current line, the carried ones included.
     depth: [u32; KINDS],
+    /// Open quotations counted from the current line's start alone: what
+    /// the next line inherits.
+    own: [u32; KINDS],
 }
 
 impl Tracker {
@@ -96,20 +110,15 @@ impl Tracker {
         };
         let bytes = text.as_bytes();
         if at < self.pos {
-            // Never happens in text order; start the paragraph over.
-            let line_start = memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
-            self.reset(line_start);
-        } else if let Some(i) = memrchr(b'\n', &bytes[self.pos..at]) {
-            // Only the stretch since the last candidate is searched, so a
-            // long paragraph is not rescanned for every candidate.
-            self.reset(self.pos + i + 1);
+            // Never happens in text order; start the line over.
+            *self = Tracker::default();
         }
-        for (i, c) in text[self.pos..at].char_indices() {
-            let next = char_at(text, self.pos + i + c.len_utf8());
-            self.step(self.prev, c, next);
-            self.prev = Some(c);
+        // Only the stretch since the last candidate is searched, so a long
+        // paragraph is not rescanned for every candidate.
+        if let Some(i) = memrchr(b'\n', &bytes[self.pos..at]) {
+            self.start_line(text, self.pos + i);
         }
-        self.pos = at;
+        self.advance(text, at);
         // A curly `”` or `’` right after a stop is a closing mark by its shape
         // (POLICY's `sale.”.`, `rebuild.’.`): with no quotation open at all in
         // the paragraph (it opened in an earlier one, or the text is an
@@ -119,50 +128,88 @@ impl Tracker {
             || (matches!(mark, '”' | '’') && self.depth.iter().all(|&d| d == 0))
     }
 
-    fn reset(&mut self, paragraph_start: usize) {
-        *self = Tracker {
-            pos: paragraph_start,
-            ..Tracker::default()
-        };
+    /// Steps every character from `pos` up to `to` (on the current line).
+    fn advance(&mut self, text: &str, to: usize) {
+        for (i, c) in text[self.pos..to].char_indices() {
+            let next = char_at(text, self.pos + i + c.len_utf8());
+            step(&mut self.depth, self.prev, c, next);
+            step(&mut self.own, self.prev, c, next);
+            self.prev = Some(c);
+        }
+        self.pos = to;
     }
 
-    fn step(&mut self, prev: Option<char>, c: char, next: Option<char>) {
-        let d = &mut self.depth;
-        let close = |d: &mut [u32; KINDS], k: Kind| d[k as usize] = d[k as usize].saturating_sub(1);
-        match c {
-            '“' => {
-                // Closes German `„…“` when one is open, else opens English `“…”`.
-                if d[Kind::LowDouble as usize] > 0 {
-                    close(d, Kind::LowDouble);
-                } else {
-                    d[Kind::CurlyDouble as usize] += 1;
-                }
+    /// Moves to the line after the line feed at `newline`, carrying what the
+    /// line before it leaves open.
+    fn start_line(&mut self, text: &str, newline: usize) {
+        let bytes = text.as_bytes();
+        let prev_start = memrchr(b'\n', &bytes[..newline]).map_or(0, |i| i + 1);
+        let carried = if is_blank(&text[prev_start..newline]) {
+            [0; KINDS]
+        } else if self.line_start == prev_start && self.pos <= newline {
+            // Already counting that line from its start: finish it.
+            self.advance(text, newline);
+            self.own
+        } else {
+            let mut own = [0; KINDS];
+            let mut prev = None;
+            for (i, c) in text[prev_start..newline].char_indices() {
+                let next = char_at(text, prev_start + i + c.len_utf8());
+                step(&mut own, prev, c, next);
+                prev = Some(c);
             }
-            '”' => close(d, Kind::CurlyDouble),
-            '„' => d[Kind::LowDouble as usize] += 1,
-            '‘' | '‚' if !prev.is_some_and(char::is_alphanumeric) => {
-                // Not after a letter: `Hawai‘i` is an ʻokina.
-                d[Kind::CurlySingle as usize] += 1;
+            own
+        };
+        *self = Tracker {
+            pos: newline + 1,
+            line_start: newline + 1,
+            prev: None,
+            depth: carried,
+            own: [0; KINDS],
+        };
+    }
+}
+
+fn is_blank(line: &str) -> bool {
+    line.chars().all(char::is_whitespace)
+}
+
+/// Applies one character to the open-quotation counts `d`.
+fn step(d: &mut [u32; KINDS], prev: Option<char>, c: char, next: Option<char>) {
+    let close = |d: &mut [u32; KINDS], k: Kind| d[k as usize] = d[k as usize].saturating_sub(1);
+    match c {
+        '“' => {
+            // Closes German `„…“` when one is open, else opens English `“…”`.
+            if d[Kind::LowDouble as usize] > 0 {
+                close(d, Kind::LowDouble);
+            } else {
+                d[Kind::CurlyDouble as usize] += 1;
             }
-            '’' if certainly_closes_single(prev, next) => close(d, Kind::CurlySingle),
-            '"' => {
-                if opens(prev, next) {
-                    d[Kind::StraightDouble as usize] += 1;
-                } else if prev.is_some_and(|p| !p.is_whitespace()) {
-                    close(d, Kind::StraightDouble);
-                }
-            }
-            '\'' => {
-                if opens(prev, next) {
-                    d[Kind::StraightSingle as usize] += 1;
-                } else if certainly_closes_single(prev, next) {
-                    close(d, Kind::StraightSingle);
-                }
-            }
-            '«' => d[Kind::Guillemet as usize] += 1,
-            '»' => close(d, Kind::Guillemet),
-            _ => {}
         }
+        '”' => close(d, Kind::CurlyDouble),
+        '„' => d[Kind::LowDouble as usize] += 1,
+        '‘' | '‚' if !prev.is_some_and(char::is_alphanumeric) => {
+            // Not after a letter: `Hawai‘i` is an ʻokina.
+            d[Kind::CurlySingle as usize] += 1;
+        }
+        '’' if certainly_closes_single(prev, next) => close(d, Kind::CurlySingle),
+        '"' => {
+            if opens(prev, next) {
+                d[Kind::StraightDouble as usize] += 1;
+            } else if prev.is_some_and(|p| !p.is_whitespace()) {
+                close(d, Kind::StraightDouble);
+            }
+        }
+        '\'' => {
+            if opens(prev, next) {
+                d[Kind::StraightSingle as usize] += 1;
+            } else if certainly_closes_single(prev, next) {
+                close(d, Kind::StraightSingle);
+            }
+        }
+        '«' => d[Kind::Guillemet as usize] += 1,
+        '»' => close(d, Kind::Guillemet),
+        _ => {}
     }
 }
 
@@ -194,12 +241,38 @@ mod tests {
     }
 
     #[test]
-    fn paragraph_is_a_line() {
-        // the quotation opened on the line before: nothing is open on this one
+    fn paragraph_is_a_line_plus_what_the_line_before_leaves_open() {
         assert!(closes("He said “stop\nnow.”.", "now."));
         assert!(closes("“a\n“now.”.", "now."));
         // a `“` open on this line: `’` closes nothing of its own kind
         assert!(!closes("He said stop\n“now.’.", "now."));
+        // a straight quotation opened on the line before closes here
+        assert!(closes(
+            "The mayor said \"we will\nrebuild the pier.\".",
+            "pier."
+        ));
+        assert!(closes(
+            "x\r\nShe wrote 'the ferry\r\nleaves at ten.'.",
+            "ten."
+        ));
+        // but not across a blank line, nor from two lines up
+        assert!(!closes("The mayor said \"we will\n\nrebuild it.\".", "it."));
+        assert!(!closes("He said \"we\nwill\nrebuild it.\".", "it."));
+        // a `“` left open on the line before: `’` closes nothing of its own
+        assert!(!closes("He said “stop\nnow.’.", "now."));
+    }
+
+    #[test]
+    fn a_line_before_is_carried_whether_or_not_it_was_counted() {
+        // Candidates on both lines (the first line is finished, not rescanned)
+        // and on the second only (it is scanned from its start) agree.
+        let text = "He said “one.”. And \"two\nthree.\". End";
+        let mut t = Tracker::default();
+        let first = text.find('”').unwrap();
+        assert!(t.closes(text, first, '”'));
+        let second = text.rfind('"').unwrap();
+        assert!(t.closes(text, second, '"'));
+        assert!(Tracker::default().closes(text, second, '"'));
     }
 
     #[test]

@@ -439,9 +439,9 @@ fn markdown_is_ordinary_text() {
 
 #[test]
 fn line_endings_and_everything_else_survive_byte_exact() {
-    let text = "A.. b\r\nc,, d\n\r\n  e?. \t\r\n";
+    let text = "A.. B\r\nc,, d\n\r\n  e?. \t\r\n";
     let (out, _) = clean(text);
-    assert_eq!(out, "A. b\r\nc, d\n\r\n  e? \t\r\n");
+    assert_eq!(out, "A. B\r\nc, d\n\r\n  e? \t\r\n");
     unchanged("");
     unchanged("\r\n\n");
 }
@@ -504,5 +504,111 @@ fn long_paragraph_of_candidates_is_linear() {
     assert!(
         t_large < t_small * 30,
         "{t_small:?} for 2k candidates, {t_large:?} for 16k"
+    );
+}
+
+// --- the informal two-dot ellipsis (POLICY: "A two-dot ellipsis is the author's")
+
+#[test]
+fn two_dot_ellipsis_before_a_lowercase_word_is_kept() {
+    unchanged("the soup was cold.. meh.. still ate it");
+    unchanged("Maybe.. or maybe not");
+    unchanged("Thanks.. you too");
+    unchanged("no idea..  whatever");
+}
+
+#[test]
+fn every_two_dot_run_of_an_informal_paragraph_is_kept() {
+    unchanged("great game.. see you at the next one..");
+    unchanged("lol.. the ref was blind.. Terrible..\nSecond line");
+    // Another paragraph (line) without that use is still fixed.
+    fixed(
+        "great game.. see you\nThe vote.. The result",
+        "great game.. see you\nThe vote. The result",
+        DOUBLE_PERIOD,
+    );
+}
+
+#[test]
+fn doubled_stop_before_a_capital_without_informal_use_is_fixed() {
+    fixed(
+        "The council met.. It voted to close the pool.",
+        "The council met. It voted to close the pool.",
+        DOUBLE_PERIOD,
+    );
+    fixed(
+        "It ended 3-3.. Fans left",
+        "It ended 3-3. Fans left",
+        DOUBLE_PERIOD,
+    );
+}
+
+#[test]
+fn abbreviation_dot_is_fixed_whatever_follows() {
+    fixed(
+        "He joined Smith Bros.. shares rose",
+        "He joined Smith Bros. shares rose",
+        DOUBLE_PERIOD,
+    );
+    fixed(
+        "by 10 p.m.. then home",
+        "by 10 p.m. then home",
+        DOUBLE_PERIOD,
+    );
+    // also in a paragraph that otherwise uses `..` as an ellipsis
+    let (got, _) = clean("hmm.. it opens at 8 a.m.. and closes late");
+    assert_eq!(got, "hmm.. it opens at 8 a.m. and closes late");
+}
+
+// --- `,,` inside a URL is part of the address --------------------------------
+
+#[test]
+fn double_comma_inside_a_url_is_kept() {
+    unchanged("read http://www.example.com/story/0,,7012345_8,00.html today");
+    unchanged("at example.co.uk/sport/0,,10263,00.html");
+    fixed(
+        "see http://example.com/a,, then",
+        "see http://example.com/a, then",
+        DOUBLE_COMMA,
+    );
+}
+
+// --- a quotation across a single line break -----------------------------------
+
+#[test]
+fn stop_after_quote_across_one_line_break() {
+    fixed(
+        "The coach said \"we gave everything in the\nsecond half.\". Then",
+        "The coach said \"we gave everything in the\nsecond half.\" Then",
+        STOP_AFTER_QUOTE,
+    );
+    fixed(
+        "She wrote 'the ferry\r\nleaves at ten.'.\r\n",
+        "She wrote 'the ferry\r\nleaves at ten.'\r\n",
+        STOP_AFTER_QUOTE,
+    );
+    // A blank line ends the paragraph: nothing is carried.
+    unchanged("The coach said \"we gave everything\n\nin the end.\". Then");
+}
+
+#[test]
+fn a_later_edit_on_the_line_before_rechecks_with_its_context() {
+    // The `..` on the first line is fixed in round one; the quote rule on the
+    // second line needs the first line's open `"` in every round.
+    let (got, ids) = clean("Done.. He said \"we will\nrebuild it.\". Then.. Yes");
+    assert_eq!(got, "Done. He said \"we will\nrebuild it.\" Then. Yes");
+    assert_eq!(ids, [DOUBLE_PERIOD, DOUBLE_PERIOD, STOP_AFTER_QUOTE]);
+}
+
+#[test]
+fn two_dots_after_cjk_text_are_an_ellipsis() {
+    unchanged("‘우아한 가’ 배종옥, 여태껏 이..\n설리, 무엇이 이 스물다섯 청춘의..");
+    unchanged("东京的天气..");
+    unchanged("모두가 기대한다는 ‘청춘시대3’..\n다음");
+    // Latin text on the same line is still fixed.
+    fixed(
+        "東京 trip.. Then home",
+        "東京 trip. Then home",
+        DOUBLE_PERIOD,
     );
 }
