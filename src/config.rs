@@ -210,26 +210,11 @@ impl RuleSet {
     /// user's.
     pub fn load_with(names: &NamesMap, extra: &[PathBuf]) -> Result<RuleSet, ConfigError> {
         let mut files = RuleFile::builtins();
-        let slot = files.iter().position(|f| f.path == BUILTIN_NAMES_FILE);
-        match (names, slot) {
-            (NamesMap::Builtin, _) | (_, None) => {}
-            (NamesMap::None, Some(i)) => {
-                // The rule stays known (so `--disable variants.name` still
-                // works), off and with an empty map.
-                files[i].data.variants.clear();
-                for rule in &mut files[i].data.rule {
-                    rule.default = false;
-                }
-            }
-            (NamesMap::File(path), Some(i)) => {
-                let file = read_rule_file(path)?;
-                if file.data.pass != "variants" {
-                    return Err(ConfigError::Value(format!(
-                        "{}: a names map has pass = \"variants\" (see `redline names --format toml`)",
-                        path.display()
-                    )));
-                }
-                files[i] = file;
+        match names {
+            NamesMap::Builtin => {}
+            NamesMap::None => RuleSet::use_names_map(&mut files, None)?,
+            NamesMap::File(path) => {
+                RuleSet::use_names_map(&mut files, Some(read_rule_file(path)?))?
             }
         }
         for path in extra {
@@ -256,6 +241,38 @@ impl RuleSet {
             }
         }
         Ok(RuleSet { files })
+    }
+
+    /// Puts a names map in place of the built-in one in `files` (the built-in
+    /// rule files): `None` switches the map off (the rule stays known, so
+    /// `--disable variants.name` still works, off and with an empty map), a
+    /// rule file replaces it. The command line's `--names` and the library's
+    /// `Options::names` both come here, so they mean and fail the same.
+    pub fn use_names_map(
+        files: &mut [RuleFile],
+        names: Option<RuleFile>,
+    ) -> Result<(), ConfigError> {
+        let Some(slot) = files.iter().position(|f| f.path == BUILTIN_NAMES_FILE) else {
+            return Ok(());
+        };
+        match names {
+            None => {
+                files[slot].data.variants.clear();
+                for rule in &mut files[slot].data.rule {
+                    rule.default = false;
+                }
+            }
+            Some(file) => {
+                if file.data.pass != "variants" {
+                    return Err(ConfigError::Value(format!(
+                        "{}: a names map has pass = \"variants\" (see `redline names --format toml`)",
+                        file.path
+                    )));
+                }
+                files[slot] = file;
+            }
+        }
+        Ok(())
     }
 
     /// Every rule, in pass order.

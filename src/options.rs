@@ -144,6 +144,85 @@ pub enum RuleSource {
     },
 }
 
+impl RuleSource {
+    /// The rule file, read (for a path) and parsed; errors as for a rule file
+    /// named in `redline.toml`.
+    fn load(&self) -> Result<RuleFile, ConfigError> {
+        let (name, source) = match self {
+            RuleSource::Path(path) => {
+                let source = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                    path: path.clone(),
+                    source,
+                })?;
+                (path.display().to_string(), Cow::Owned(source))
+            }
+            RuleSource::Toml { name, source } => (name.clone(), Cow::Borrowed(source.as_str())),
+        };
+        Ok(RuleFile::parse(&name, &source)?)
+    }
+}
+
+/// Which names map the `variants` pass uses: the command line's `--names`.
+///
+/// A map ([`Names::Map`], such as one written by `redline names --format
+/// toml`) *replaces* the built-in map, it does not extend it (extra rule files
+/// do that); [`Names::None`] switches the map off but keeps its rule known, so
+/// selecting `variants.name` is still not an error.
+///
+/// ```
+/// use redline::options::{Names, Options, RuleSource};
+/// use redline::Engine;
+///
+/// let ours = Names::Map(RuleSource::Toml {
+///     name: "our-names.toml".into(),
+///     source: r#"
+///         pass = "variants"
+///         [[rule]]
+///         id = "variants.name"
+///         description = "our spelling of names"
+///         applicability = "safe"
+///         [variants]
+///         "Jon Smyth" = "John Smith"
+///     "#
+///     .into(),
+/// });
+/// let text = "Jon Smyth met Dimitri Peskov.";
+/// let built_in = Engine::from_options(&Options::default()).unwrap();
+/// assert_eq!(built_in.clean(text), "Jon Smyth met Dmitry Peskov.");
+/// let replaced = Engine::from_options(&Options { names: ours, ..Options::default() }).unwrap();
+/// assert_eq!(replaced.clean(text), "John Smith met Dimitri Peskov.");
+/// let off = Options { names: "none".parse().unwrap(), ..Options::default() };
+/// assert_eq!(Engine::from_options(&off).unwrap().clean(text), text);
+///
+/// let missing = Options { names: "/no/such/names.toml".parse().unwrap(), ..Options::default() };
+/// let e = Engine::from_options(&missing).err().unwrap();
+/// assert_eq!(e.option, "names");
+/// assert!(e.to_string().starts_with("names: cannot read /no/such/names.toml"), "{e}");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub enum Names {
+    /// The built-in map, `rules/variants/names.toml` (the default).
+    #[default]
+    Builtin,
+    /// No names map: `variants.name` is off and empty.
+    None,
+    /// This rule file instead of the built-in map.
+    Map(RuleSource),
+}
+
+impl FromStr for Names {
+    type Err = std::convert::Infallible;
+
+    /// The command line's words: `builtin`, `none`, else a path.
+    fn from_str(s: &str) -> Result<Names, Self::Err> {
+        Ok(match s {
+            "builtin" => Names::Builtin,
+            "none" => Names::None,
+            path => Names::Map(RuleSource::Path(PathBuf::from(path))),
+        })
+    }
+}
+
 /// What an engine does: the command line's pipeline options.
 ///
 /// ```
@@ -186,6 +265,8 @@ pub struct Options {
     pub spelling: Spelling,
     /// Extra rule files, after the built-in ones (`rule-files` in `redline.toml`).
     pub rule_files: Vec<RuleSource>,
+    /// The names map (`--names`).
+    pub names: Names,
     /// Decode bytes with this encoding label instead of detecting it
     /// (`--encoding`); only [`Engine::clean_bytes`] uses it.
     pub encoding: Option<String>,
@@ -196,15 +277,16 @@ pub struct Options {
 #[error("{option}: {source}")]
 pub struct OptionError {
     /// The option's name as the command line spells it without dashes
-    /// (`only`, `enable`, `disable`, `rule-files`, `encoding`).
+    /// (`only`, `enable`, `disable`, `rule-files`, `names`, `encoding`).
     pub option: &'static str,
     /// What is wrong with it.
     pub source: ConfigError,
 }
 
 impl Options {
-    /// The same options as configuration-file settings (rule files as paths
-    /// only: text sources have none).
+    /// The same options as configuration-file settings (rule files and a
+    /// names map as paths only: text sources have none, and a names map given
+    /// as text is left out).
     // `..Settings::default()` keeps this compiling when settings that are not
     // pipeline options are added.
     #[allow(clippy::needless_update)]
@@ -227,47 +309,50 @@ impl Options {
                     RuleSource::Toml { .. } => None,
                 })
                 .collect(),
+            names: match &self.names {
+                Names::Builtin | Names::Map(RuleSource::Toml { .. }) => None,
+                Names::None => Some("none".to_string()),
+                Names::Map(RuleSource::Path(p)) => Some(p.display().to_string()),
+            },
             ..Settings::default()
         }
     }
 
-    /// The built-in rules plus [`rule_files`](Self::rule_files), validated as
-    /// [`RuleSet::load`] validates files (same checks, same messages; the
-    /// `tests/library.rs` parity test keeps the two in step).
+    /// The built-in rules with the [`names`](Self::names) map in place, plus
+    /// [`rule_files`](Self::rule_files), validated as [`RuleSet::for_settings`]
+    /// validates files named in settings (same checks, same messages; the
+    /// `tests/library.rs` parity tests keep the two in step).
     pub fn rule_set(&self) -> Result<RuleSet, OptionError> {
-        let wrap = |source| OptionError {
-            option: "rule-files",
-            source,
-        };
+        let wrap = |option| move |source| OptionError { option, source };
         let mut files = RuleFile::builtins();
+        match &self.names {
+            Names::Builtin => {}
+            Names::None => RuleSet::use_names_map(&mut files, None).map_err(wrap("names"))?,
+            Names::Map(source) => {
+                let map = source.load().map_err(wrap("names"))?;
+                RuleSet::use_names_map(&mut files, Some(map)).map_err(wrap("names"))?;
+            }
+        }
+        let builtins = files.len();
         for file in &self.rule_files {
-            let (name, source) = match file {
-                RuleSource::Path(path) => {
-                    let source = std::fs::read_to_string(path).map_err(|source| {
-                        wrap(ConfigError::Read {
-                            path: path.clone(),
-                            source,
-                        })
-                    })?;
-                    (path.display().to_string(), Cow::Owned(source))
-                }
-                RuleSource::Toml { name, source } => (name.clone(), Cow::Borrowed(source.as_str())),
-            };
-            let file = RuleFile::parse(&name, &source).map_err(|e| wrap(e.into()))?;
+            let file = file.load().map_err(wrap("rule-files"))?;
             if file.data.pass != "variants" {
-                return Err(wrap(ConfigError::Value(format!(
-                    "{name}: user rule files extend the variants pass (pass = \"variants\"); \
+                return Err(wrap("rule-files")(ConfigError::Value(format!(
+                    "{}: user rule files extend the variants pass (pass = \"variants\"); \
                      `{}` rules are built in",
-                    file.data.pass
+                    file.path, file.data.pass
                 ))));
             }
             files.push(file);
         }
         let mut seen = HashSet::new();
-        for file in &files {
+        for (i, file) in files.iter().enumerate() {
             for rule in &file.data.rule {
                 if !seen.insert(rule.id.as_str()) {
-                    return Err(wrap(ConfigError::Value(format!(
+                    // The later file is at fault: a user rule file, else the
+                    // names map (the only built-in slot that is not ours).
+                    let option = if i >= builtins { "rule-files" } else { "names" };
+                    return Err(wrap(option)(ConfigError::Value(format!(
                         "{}: rule id `{}` is already defined; give this file's rule another id",
                         file.path, rule.id
                     ))));

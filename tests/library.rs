@@ -6,7 +6,7 @@ use std::path::Path;
 
 use redline::config::Settings;
 use redline::located::LocatedFinding;
-use redline::options::{Apply, Options, RuleSource, Spelling};
+use redline::options::{Apply, Names, Options, RuleSource, Spelling};
 use redline::render::statistics::Statistics;
 use redline::Engine;
 
@@ -209,6 +209,136 @@ fn bad_rule_files_fail_as_in_a_configuration_file() {
             let e = Engine::from_options(&options).err().unwrap();
             assert_eq!(e.option, "rule-files");
             assert_eq!(e.source.to_string(), from_config, "{name}");
+        }
+    }
+}
+
+/// `redline --no-config ARGS clean` on `text` (stdin): exit code, stdout, stderr.
+fn cli_clean(args: &[&str], text: &str) -> (Option<i32>, String, String) {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_redline"))
+        .arg("--no-config")
+        .args(args)
+        .arg("clean")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let input = text.to_string();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()).unwrap());
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+const OUR_NAMES: &str = "pass = \"variants\"\nmin-words = 1\n[[rule]]\nid = \"variants.name\"\n\
+                         description = \"our names\"\napplicability = \"safe\"\n[variants]\n\
+                         \"Jon Smyth\" = \"John Smith\"\n";
+
+#[test]
+fn names_option_cleans_as_the_cli_names_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("our-names.toml");
+    std::fs::write(&path, OUR_NAMES).unwrap();
+    let mut text = documents().join("\n\n");
+    text.push_str("\n\nJon Smyth met Dimitri Peskov in Nagorno Karabakh.\n");
+    let flag = path.to_str().unwrap();
+    let cases = [
+        ("builtin", Names::Builtin),
+        ("none", Names::None),
+        (flag, Names::Map(RuleSource::Path(path.clone()))),
+        (
+            flag,
+            Names::Map(RuleSource::Toml {
+                name: flag.into(),
+                source: OUR_NAMES.into(),
+            }),
+        ),
+        (flag, flag.parse().unwrap()),
+    ];
+    let mut outputs = Vec::new();
+    for (word, names) in cases {
+        let engine = Engine::from_options(&Options {
+            names: names.clone(),
+            ..Options::default()
+        })
+        .unwrap();
+        let (code, cli, stderr) = cli_clean(&["--names", word], &text);
+        assert_eq!(code, Some(0), "{stderr}");
+        assert_eq!(engine.clean(&text), cli, "--names {word} / {names:?}");
+        outputs.push(cli);
+    }
+    // The three maps clean differently: the file replaces the built-in map
+    // (Peskov stays), `none` changes no name.
+    let tail = |s: &str| s.lines().last().unwrap().to_string();
+    assert_eq!(
+        tail(&outputs[0]),
+        "Jon Smyth met Dmitry Peskov in Nagorno-Karabakh."
+    );
+    assert_eq!(
+        tail(&outputs[1]),
+        "Jon Smyth met Dimitri Peskov in Nagorno Karabakh."
+    );
+    assert_eq!(
+        tail(&outputs[2]),
+        "John Smith met Dimitri Peskov in Nagorno Karabakh."
+    );
+    // `none` keeps the rule known: selecting it is not an error.
+    let off = Options {
+        names: Names::None,
+        enable: vec!["variants.name".into()],
+        ..Options::default()
+    };
+    assert!(Engine::from_options(&off).is_ok());
+}
+
+#[test]
+fn bad_names_maps_fail_as_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        ("missing.toml", None),
+        ("quotes.toml", Some("pass = \"quotes\"\n")),
+        ("bad.toml", Some("pass = \"variants\"\nbogus = 1\n")),
+        (
+            "dup.toml",
+            Some(
+                "pass = \"variants\"\n[[rule]]\nid = \"variants.en-gb\"\ndescription = \"d\"\n\
+                 applicability = \"safe\"\n",
+            ),
+        ),
+    ];
+    for (name, source) in cases {
+        let path = dir.path().join(name);
+        if let Some(source) = source {
+            std::fs::write(&path, source).unwrap();
+        }
+        let (code, _, stderr) = cli_clean(&["--names", path.to_str().unwrap()], "x");
+        assert_eq!(code, Some(2), "{name}: {stderr}");
+        let mut sources = vec![RuleSource::Path(path.clone())];
+        if let Some(source) = source {
+            sources.push(RuleSource::Toml {
+                name: path.display().to_string(),
+                source: source.into(),
+            });
+        }
+        for source in sources {
+            let options = Options {
+                names: Names::Map(source),
+                ..Options::default()
+            };
+            let e = Engine::from_options(&options).err().unwrap();
+            assert_eq!(e.option, "names", "{name}");
+            let message = e.source.to_string();
+            assert!(
+                stderr.contains(&message),
+                "{name}: {message:?} not in {stderr:?}"
+            );
         }
     }
 }

@@ -6,6 +6,7 @@ The cleaning runs in Rust; this package is a thin layer over it::
 
     redline.clean("It ended.. “Quote”")            # default options, cached engine
     cleaner = redline.Cleaner(disable=["quotes"], apply="review")
+    redline.Cleaner(names="our-names.toml")        # a names map instead of the built-in one
     cleaner.clean(text)                            # -> str
     for f in cleaner.check(text):                  # -> list[Finding]
         print(f.rule, f.start, f.end, f.before, f.after, f.applied)
@@ -25,7 +26,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from typing import Any, Dict, Iterable, Mapping, Tuple, Union
+from typing import Any, Dict, Iterable, Literal, Mapping, Tuple, Union
 
 from redline._redline import Cleaner, Finding, __version__
 from redline._redline import check as _check
@@ -40,6 +41,13 @@ Selector = Union[str, Iterable[str]]
 #: pair. Paths are read when the ``Cleaner`` is built, so a pickled ``Cleaner``
 #: carries the rules' text, not a path the worker may not have.
 RuleFile = Union[str, "os.PathLike[str]", Tuple[str, str]]
+
+#: The names map (``--names``): ``"builtin"`` (the default), ``"none"`` (the
+#: ``variants.name`` rule stays known but is off and empty), or a names map given
+#: the way a ``RuleFile`` is (e.g. one written by ``redline names --format toml``),
+#: which *replaces* the built-in map. A path is read when the ``Cleaner`` is
+#: built, so a pickled ``Cleaner`` carries the map's text.
+NamesMap = Union[Literal["builtin", "none"], RuleFile]
 
 __all__ = [
     "Cleaner",

@@ -17,6 +17,12 @@ RuleFile = Union[str, "os.PathLike[str]", Tuple[str, str]]
 rule file's TOML text (a ``str`` with a newline), or a ``(name, toml_text)``
 pair. Paths are read when the ``Cleaner`` is built."""
 
+NamesMap = Union[Literal["builtin", "none"], RuleFile]
+"""The names map (``--names``): ``"builtin"`` (the default), ``"none"`` (no
+names map: the ``variants.name`` rule stays known but is off and empty), or a
+names map given the way a ``RuleFile`` is (e.g. one written by ``redline names
+--format toml``), which *replaces* the built-in map."""
+
 @final
 class Finding:
     """One finding, placed in the original text.
@@ -108,6 +114,9 @@ class Cleaner:
     :param apply: ``"safe"`` (default) or ``"review"``: how far fixes apply (``--apply``).
     :param spelling: ``None``/``"none"`` or ``"en-GB"``: house spelling (``--spelling``).
     :param rule_files: extra rule files (``rule-files`` in ``redline.toml``), see ``RuleFile``.
+    :param names: the names map (``--names``), see ``NamesMap``: ``"builtin"``,
+        ``"none"``, or a names map (path, TOML text or ``(name, toml_text)``)
+        used *instead of* the built-in map.
     :param encoding: decode ``clean_bytes`` input with this WHATWG label instead of
         detecting it (``--encoding``).
     """
@@ -121,6 +130,7 @@ class Cleaner:
         apply: Literal["safe", "review"] = "safe",
         spelling: Optional[Literal["en-GB", "none"]] = None,
         rule_files: Optional[Union[RuleFile, Sequence[RuleFile]]] = None,
+        names: NamesMap = "builtin",
         encoding: Optional[str] = None,
     ) -> "Cleaner": ...
     def clean(self, text: str) -> str:
@@ -169,6 +179,10 @@ class Cleaner:
     @property
     def rule_files(self) -> List[Tuple[str, str]]:
         """The extra rule files as ``(name, toml_text)`` pairs."""
+    @property
+    def names(self) -> Union[Literal["builtin", "none"], Tuple[str, str]]:
+        """The names map: ``"builtin"``, ``"none"`` or ``(name, toml_text)``
+        (a path is read when the ``Cleaner`` is built)."""
     def options(self) -> Dict[str, Any]:
         """Keyword arguments that build an equal ``Cleaner`` (what it pickles as)."""
     def __reduce__(self) -> Tuple[Any, ...]: ...

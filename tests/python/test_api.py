@@ -3,7 +3,7 @@ agreement with the `redline` command line.
 
 Run with `pytest tests/python` after `maturin develop` (see README). The tests
 that compare with the command line need the `redline` binary: $REDLINE_BIN,
-else target/{release,debug}/redline, else `redline` on PATH.
+else the newer of target/{release,debug}/redline, else `redline` on PATH.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ import redline
 from redline import Cleaner, Finding
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared"
+# The peer cases vendored in the repository (a copy of ../shared/peer-cases).
+PEER_CASES = ROOT / "tests" / "data" / "peer-cases"
 
 # Text that every pass has something to say about, with characters of every
 # UTF-8 length: mojibake, astral emoji and math letters, curly quotes, a BOM.
@@ -43,9 +44,9 @@ def seed_texts() -> list[str]:
 
 
 def peer_files() -> list[Path]:
-    folder = SHARED / "peer-cases"
-    assert folder.is_dir(), f"{folder} is missing: these tests need ../shared beside the repository"
-    return sorted(folder.glob("*.jsonl"))
+    files = sorted(PEER_CASES.glob("*.jsonl"))
+    assert files, f"no peer cases in {PEER_CASES}"
+    return files
 
 
 def peer_inputs() -> list[str]:
@@ -209,6 +210,52 @@ def test_rule_files_from_text_path_and_pair(tmp_path):
     assert Cleaner(rule_files=path, disable="desk.names").clean(text) == "Jon Smyth said it."
 
 
+# A names map (as `redline names --format toml` writes one): it replaces the
+# built-in map, so Dimitri Peskov and Nagorno Karabakh are left alone with it.
+OUR_NAMES = """
+pass = "variants"
+
+[[rule]]
+id = "variants.name"
+description = "our spelling of names"
+applicability = "safe"
+
+[variants]
+"Jon Smyth" = "John Smith"
+"""
+
+NAMES_TEXT = "Jon Smyth met Dimitri Peskov in Nagorno Karabakh."
+
+
+def test_a_names_map_replaces_the_built_in_map(tmp_path):
+    path = tmp_path / "our-names.toml"
+    path.write_text(OUR_NAMES, encoding="utf-8")
+    assert Cleaner().clean(NAMES_TEXT) == "Jon Smyth met Dmitry Peskov in Nagorno-Karabakh."
+    assert Cleaner(names="builtin") == Cleaner()
+    for names in (path, str(path), OUR_NAMES, ("our-names.toml", OUR_NAMES)):
+        cleaner = Cleaner(names=names)
+        assert cleaner.clean(NAMES_TEXT) == "John Smith met Dimitri Peskov in Nagorno Karabakh.", names
+        (f,) = cleaner.check(NAMES_TEXT)
+        assert (f.rule, f.before, f.after, f.start, f.end) == ("variants.name", "Jon Smyth", "John Smith", 0, 9)
+    assert Cleaner(names=path).names == (str(path), OUR_NAMES)
+    assert Cleaner(names=path) == Cleaner(names=(str(path), OUR_NAMES))
+    assert Cleaner(names=path).names != Cleaner().names == "builtin"
+    # Extra rule files still extend whichever map is in place.
+    both = Cleaner(names=path, rule_files=RULES)
+    assert both.clean("Jon Smyth and Dimitri Peskov..") == "John Smith and Dimitri Peskov."
+
+
+def test_names_none_turns_the_map_off_and_keeps_the_rule_known():
+    off = Cleaner(names="none")
+    assert off.names == "none"
+    assert off.clean(NAMES_TEXT) == NAMES_TEXT
+    assert not any(f.rule == "variants.name" for t in corpus() + [NAMES_TEXT] for f in off.check(t))
+    # Selecting the rule is still not an error, and finds nothing to do.
+    assert Cleaner(names="none", enable="variants.name").clean(NAMES_TEXT) == NAMES_TEXT
+    assert Cleaner(names="none", disable="variants.name").clean(NAMES_TEXT) == NAMES_TEXT
+    assert "names=\"none\"" in repr(off)
+
+
 # --- errors -------------------------------------------------------------------
 
 
@@ -225,6 +272,10 @@ def test_rule_files_from_text_path_and_pair(tmp_path):
         ({"rule_files": "pass = \"variants\"\nbogus = 1\n"}, "rule_files", "bogus"),
         ({"rule_files": "pass = \"quotes\"\n"}, "rule_files", "user rule files extend the variants pass"),
         ({"rule_files": [RULES, ("again.toml", RULES)]}, "rule_files", "`desk.names` is already defined"),
+        ({"names": "/nonexistent/names.toml"}, "names", "cannot read /nonexistent/names.toml"),
+        ({"names": "pass = \"quotes\"\n"}, "names", 'a names map has pass = "variants"'),
+        ({"names": "pass = \"variants\"\nbogus = 1\n"}, "names", "bogus"),
+        ({"names": OUR_NAMES.replace("variants.name", "variants.en-gb")}, "names", "`variants.en-gb` is already defined"),
     ],
 )
 def test_bad_values_raise_value_error_naming_the_option(kwargs, option, words):
@@ -249,6 +300,22 @@ def test_the_cli_gives_the_same_error_for_a_bad_pass():
     assert str(info.value).split(": ", 1)[1] in run.stderr
 
 
+def test_the_cli_gives_the_same_errors_for_a_bad_names_map(tmp_path):
+    binary = redline_binary()
+    quotes = tmp_path / "quotes.toml"
+    quotes.write_text('pass = "quotes"\n', encoding="utf-8")
+    for path in (tmp_path / "missing.toml", quotes):
+        run = subprocess.run(
+            [binary, "--no-config", "--names", str(path), "clean"], input="x", capture_output=True, text=True
+        )
+        assert run.returncode == 2, run.stderr
+        with pytest.raises(ValueError) as info:
+            Cleaner(names=path)
+        message = str(info.value)
+        assert message.startswith("names: "), message
+        assert message.split(": ", 1)[1] in run.stderr, (message, run.stderr)
+
+
 def test_wrong_types_raise_type_error():
     with pytest.raises(TypeError):
         Cleaner(disable=3)
@@ -264,6 +331,10 @@ def test_wrong_types_raise_type_error():
         Cleaner().clean_batch(["ok", None])
     with pytest.raises(TypeError):
         Cleaner().clean_bytes("text")
+    with pytest.raises(TypeError, match="^names:"):
+        Cleaner(names=3)
+    with pytest.raises(TypeError, match="^names:"):
+        Cleaner(names=("name", 3))
 
 
 def test_threads_must_be_positive():
@@ -294,6 +365,25 @@ def test_pickle_round_trip_keeps_options_and_rules(tmp_path):
     # A process builds one engine per options, however often it unpickles.
     assert pickle.loads(data) is copy
     assert pickle.loads(pickle.dumps(Cleaner())) is not copy
+
+
+def test_pickle_round_trip_keeps_the_names_map(tmp_path):
+    path = tmp_path / "our-names.toml"
+    path.write_text(OUR_NAMES, encoding="utf-8")
+    cleaner = Cleaner(names=path, rule_files=RULES)
+    data = pickle.dumps(cleaner)
+    path.unlink()  # the pickle carries the map's text, not its path
+    copy = pickle.loads(data)
+    assert copy == cleaner and copy.names == (str(path), OUR_NAMES)
+    assert copy.options()["names"] == (str(path), OUR_NAMES)
+    assert copy.clean(NAMES_TEXT) == "John Smith met Dimitri Peskov in Nagorno Karabakh."
+    off = pickle.loads(pickle.dumps(Cleaner(names="none")))
+    assert off.names == "none" and off.clean(NAMES_TEXT) == NAMES_TEXT
+    assert pickle.loads(pickle.dumps(Cleaner())).names == "builtin"
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        ((pid, clean),) = pool.map(_clean_in_worker, [(cleaner, NAMES_TEXT)])
+    assert pid != os.getpid()
+    assert clean == "John Smith met Dimitri Peskov in Nagorno Karabakh."
 
 
 def test_findings_pickle_and_compare():
@@ -414,7 +504,10 @@ def test_clean_bytes_refuses_what_the_cli_refuses():
 
 def redline_binary() -> str:
     candidates = [os.environ.get("REDLINE_BIN")]
-    candidates += [str(ROOT / "target" / p / "redline") for p in ("release", "debug")]
+    # The newer of the release and debug builds: a stale one lacks new options.
+    built = [ROOT / "target" / p / "redline" for p in ("release", "debug")]
+    built = sorted((b for b in built if b.is_file()), key=lambda b: b.stat().st_mtime, reverse=True)
+    candidates += [str(b) for b in built]
     candidates.append(shutil.which("redline"))
     for c in candidates:
         if c and os.access(c, os.X_OK):
@@ -461,6 +554,27 @@ def test_clean_and_counts_equal_the_cli_on_peer_cases(options):
         for findings in cleaner.check_batch(inputs):
             from_findings.update(redline.count_rules(findings))
         assert dict(from_findings) == cli_counts, path
+
+
+@pytest.mark.parametrize("names", ["none", "file"])
+def test_names_equal_the_cli_names_option(names, tmp_path):
+    binary = redline_binary()
+    path = tmp_path / "our-names.toml"
+    path.write_text(OUR_NAMES, encoding="utf-8")
+    flag = "none" if names == "none" else str(path)
+    texts = corpus() + [NAMES_TEXT, "Dmitri Peskov and Jon Smyth, in Nagorno Karabakh.."]
+    corpus_file = tmp_path / "docs.jsonl"
+    corpus_file.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts), encoding="utf-8")
+    out = subprocess.run(
+        [binary, "--no-config", "--names", flag, "clean", "--jsonl", "-q", str(corpus_file)],
+        capture_output=True,
+        check=True,
+    )
+    cli_clean = [json.loads(l)["text"] for l in out.stdout.decode("utf-8").split("\n") if l]
+    cleaner = Cleaner(names=flag)
+    assert cleaner.clean_batch(texts, threads=2) == cli_clean
+    # The option changed something: the default map cleans these differently.
+    assert Cleaner().clean_batch(texts) != cli_clean
 
 
 # --- type stubs ---------------------------------------------------------------

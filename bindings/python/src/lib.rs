@@ -18,7 +18,7 @@ use rayon::prelude::*;
 
 use redline::io::decode::DecodeError;
 use redline::located::LocatedFinding;
-use redline::options::{Apply, OptionError, Options, RuleSource, Spelling};
+use redline::options::{Apply, Names, OptionError, Options, RuleSource, Spelling};
 use redline::Engine;
 
 /// One finding, placed in the original text.
@@ -170,7 +170,7 @@ impl Finding {
     }
 }
 
-/// Cleaner(*, only=None, enable=None, disable=None, apply="safe", spelling=None, rule_files=None, encoding=None)
+/// Cleaner(*, only=None, enable=None, disable=None, apply="safe", spelling=None, rule_files=None, names="builtin", encoding=None)
 ///
 /// A cleaning engine, built once from options and used for many texts, from
 /// many threads. The options mean what the command line's options of the same
@@ -179,6 +179,8 @@ impl Finding {
 /// or one comma-separated string); `apply` is `"safe"` or `"review"`;
 /// `spelling` is `None`, `"none"` or `"en-GB"`; `rule_files` are paths,
 /// rule-file TOML texts (a `str` with a newline) or `(name, toml_text)` pairs;
+/// `names` is `"builtin"`, `"none"` or a names map given the way a rule file is
+/// (it replaces the built-in map, as `--names FILE` does);
 /// `encoding` forces the encoding `clean_bytes` decodes with.
 #[pyclass(module = "redline", frozen)]
 struct Cleaner {
@@ -231,30 +233,31 @@ fn type_name(value: &Bound<'_, PyAny>) -> String {
         .map_or_else(|_| "?".to_string(), |n| n.to_string())
 }
 
-/// A rule file: a path (`str` without a newline, or `os.PathLike`), a rule
-/// file's TOML text (`str` with a newline), or a `(name, toml_text)` pair.
-/// Paths are read here, so that a pickled `Cleaner` carries the rules' text.
-fn rule_source(item: &Bound<'_, PyAny>) -> PyResult<RuleSource> {
+/// A rule file for `option`: a path (`str` without a newline, or
+/// `os.PathLike`), a rule file's TOML text (`str` with a newline), or a
+/// `(name, toml_text)` pair. Paths are read here, so that a pickled `Cleaner`
+/// carries the rules' text.
+fn rule_source(option: &str, item: &Bound<'_, PyAny>) -> PyResult<RuleSource> {
     if let Ok(pair) = item.downcast::<PyTuple>() {
         if let Ok((name, source)) = pair.extract::<(String, String)>() {
             return Ok(RuleSource::Toml { name, source });
         }
-        return Err(PyTypeError::new_err(
-            "rule_files: a pair must be (name, toml_text), both str",
-        ));
+        return Err(PyTypeError::new_err(format!(
+            "{option}: a pair must be (name, toml_text), both str"
+        )));
     }
     if let Ok(s) = item.downcast::<PyString>() {
         let s = s.to_str()?;
         if s.contains('\n') {
             return Ok(RuleSource::Toml {
-                name: "<rule_files text>".to_string(),
+                name: format!("<{option} text>"),
                 source: s.to_string(),
             });
         }
     }
     let path: PathBuf = item.extract().map_err(|_| {
         PyTypeError::new_err(format!(
-            "rule_files: expected a path, a rule file's TOML text or a (name, text) pair, got {}",
+            "{option}: expected a path, a rule file's TOML text or a (name, text) pair, got {}",
             type_name(item)
         ))
     })?;
@@ -264,10 +267,28 @@ fn rule_source(item: &Bound<'_, PyAny>) -> PyResult<RuleSource> {
             source,
         }),
         Err(e) => Err(PyValueError::new_err(format!(
-            "rule_files: cannot read {}: {e}",
+            "{option}: cannot read {}: {e}",
             path.display()
         ))),
     }
+}
+
+/// The names map: `"builtin"`, `"none"`, or a names map as [`rule_source`]
+/// takes a rule file (`--names FILE`: a file named `builtin` or `none` is
+/// `./builtin`, as on the command line). Python's `None` (which PyO3 passes as
+/// Rust's) is the default, the built-in map.
+fn names_source(value: Option<&Bound<'_, PyAny>>) -> PyResult<Names> {
+    let Some(value) = value else {
+        return Ok(Names::Builtin);
+    };
+    if let Ok(s) = value.downcast::<PyString>() {
+        match s.to_str()? {
+            "builtin" => return Ok(Names::Builtin),
+            "none" => return Ok(Names::None),
+            _ => {}
+        }
+    }
+    Ok(Names::Map(rule_source("names", value)?))
 }
 
 /// Bytes invalid in their encoding as Python's `UnicodeDecodeError` (a
@@ -391,7 +412,10 @@ fn counts_dict<'py>(
 #[pymethods]
 impl Cleaner {
     #[new]
-    #[pyo3(signature = (*, only=None, enable=None, disable=None, apply="safe", spelling=None, rule_files=None, encoding=None))]
+    #[pyo3(signature = (*, only=None, enable=None, disable=None, apply="safe", spelling=None, rule_files=None, names=None, encoding=None))]
+    #[pyo3(
+        text_signature = "(*, only=None, enable=None, disable=None, apply=\"safe\", spelling=None, rule_files=None, names=\"builtin\", encoding=None)"
+    )]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -401,6 +425,7 @@ impl Cleaner {
         apply: &str,
         spelling: Option<&str>,
         rule_files: Option<&Bound<'_, PyAny>>,
+        names: Option<&Bound<'_, PyAny>>,
         encoding: Option<String>,
     ) -> PyResult<Self> {
         let apply: Apply = apply
@@ -418,10 +443,10 @@ impl Cleaner {
                 || files.is_instance_of::<PyTuple>()
                 || files.hasattr("__fspath__")?;
             if one {
-                sources.push(rule_source(files)?);
+                sources.push(rule_source("rule_files", files)?);
             } else {
                 for item in files.try_iter()? {
-                    sources.push(rule_source(&item?)?);
+                    sources.push(rule_source("rule_files", &item?)?);
                 }
             }
         }
@@ -432,6 +457,7 @@ impl Cleaner {
             apply,
             spelling,
             rule_files: sources,
+            names: names_source(names)?,
             encoding,
         };
         let engine = py
@@ -578,6 +604,20 @@ impl Cleaner {
             .collect()
     }
 
+    /// The names map: `"builtin"`, `"none"` or `(name, toml_text)`.
+    #[getter]
+    fn names<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        match &self.options.names {
+            Names::Builtin => "builtin".into_bound_py_any(py),
+            Names::None => "none".into_bound_py_any(py),
+            Names::Map(RuleSource::Toml { name, source }) => {
+                (name.as_str(), source.as_str()).into_bound_py_any(py)
+            }
+            // Paths are read when the `Cleaner` is built; kept for completeness.
+            Names::Map(RuleSource::Path(p)) => p.as_path().into_bound_py_any(py),
+        }
+    }
+
     /// The options as keyword arguments that rebuild an equal `Cleaner`.
     fn options<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
@@ -587,6 +627,7 @@ impl Cleaner {
         d.set_item("apply", self.apply())?;
         d.set_item("spelling", self.spelling())?;
         d.set_item("rule_files", PyList::new(py, self.rule_files())?)?;
+        d.set_item("names", self.names(py)?)?;
         d.set_item("encoding", self.encoding())?;
         Ok(d)
     }
@@ -610,7 +651,7 @@ impl Cleaner {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         let o = &self.options;
         (&o.only, &o.enable, &o.disable, o.apply, o.spelling).hash(&mut h);
-        (&o.rule_files, &o.encoding).hash(&mut h);
+        (&o.rule_files, &o.names, &o.encoding).hash(&mut h);
         h.finish()
     }
 
@@ -637,6 +678,12 @@ impl Cleaner {
         if !o.rule_files.is_empty() {
             let names: Vec<String> = self.rule_files().into_iter().map(|(n, _)| n).collect();
             parts.push(format!("rule_files={}", list(&names)));
+        }
+        match &o.names {
+            Names::Builtin => {}
+            Names::None => parts.push("names=\"none\"".to_string()),
+            Names::Map(RuleSource::Toml { name, .. }) => parts.push(format!("names={name:?}")),
+            Names::Map(RuleSource::Path(p)) => parts.push(format!("names={:?}", p.display())),
         }
         if let Some(e) = &o.encoding {
             parts.push(format!("encoding={e:?}"));
