@@ -121,7 +121,7 @@ impl Engine {
     /// ```
     /// use redline::finding::Applicability;
     /// let engine = redline::Engine::default_config();
-    /// let text = "Über “x”.. y";
+    /// let text = "Über “x”.. Yes";
     /// let findings = engine.check(text);
     /// let f = &findings[0];
     /// assert_eq!((f.rule.as_str(), f.pass, f.applied), ("punct.double-period", "punctuation", true));
@@ -152,8 +152,8 @@ impl Engine {
     ///
     /// ```
     /// let engine = redline::Engine::default_config();
-    /// let (clean, counts) = engine.clean_with_counts("a.. b.. c");
-    /// assert_eq!(clean, "a. b. c");
+    /// let (clean, counts) = engine.clean_with_counts("One.. Two.. Three");
+    /// assert_eq!(clean, "One. Two. Three");
     /// assert_eq!(counts["punct.double-period"], 2);
     /// ```
     pub fn clean_with_counts(&self, text: &str) -> (String, BTreeMap<String, usize>) {
