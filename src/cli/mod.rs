@@ -7,3 +7,4 @@ pub mod jsonl;
 pub mod progress;
 pub mod report;
 pub mod review;
+pub mod safety;

@@ -2,5 +2,6 @@
 
 pub mod decode;
 pub mod jsonl;
+pub mod leftovers;
 pub mod walk;
 pub mod write;
