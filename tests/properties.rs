@@ -171,6 +171,24 @@ const TRIGGERS: &[&str] = &[
     "&amp;",
     "&#8217;",
     "&rsquo;",
+    // triggers split or joined by invisible characters, marks and line breaks
+    "Dimitri\u{200b} Peskov",
+    "Dimitri  Peskov",
+    "Dimitri\u{a0}Peskov",
+    "Dimitri\r\nPeskov",
+    "Nagorno\u{ad}Karabakh",
+    "Nagorno Karabakh\u{301}",
+    "â€\u{200b}™",
+    "Ã\u{301}",
+    "..\u{200b}.",
+    ".\u{ad}.",
+    ",\u{200b},",
+    "“\u{200b}“",
+    "”\u{feff}”",
+    "e\u{301}\u{301}",
+    "\u{301}..",
+    "ﬁ..",
+    "”.\u{200b}",
     // line structure
     "\r\n",
     "\n",
@@ -220,7 +238,7 @@ fn document() -> impl Strategy<Value = String> {
             fragment(),
             proptest::sample::select(&["", " ", "", "\n", "\r\n"][..]),
         ),
-        0..40,
+        0..60,
     )
     .prop_map(|parts| {
         parts
