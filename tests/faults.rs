@@ -109,6 +109,10 @@ fn assert_disk_full(out: &std::process::Output, file: &str, mount: &Path) {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains(file), "the message names {file}: {err}");
     assert!(err.contains("disk is full"), "{err}");
+    assert!(
+        !err.contains(".redline-"),
+        "names a removed temporary file: {err}"
+    );
     assert_eq!(temps(mount), Vec::<PathBuf>::new(), "temporary file left");
 }
 

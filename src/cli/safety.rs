@@ -123,8 +123,20 @@ pub fn write_failed(target: &Path, e: &io::Error) -> String {
         _ => "check the path and run again",
     };
     format!(
-        "{}: cannot write: {e}; {hint} (nothing was replaced: the original and any \
+        "{}: cannot write: {}; {hint} (nothing was replaced: the original and any \
          earlier output are untouched, no temporary file is left)",
-        target.display()
+        target.display(),
+        without_temp_path(e)
     )
+}
+
+/// The error's message without the temporary file's path that the
+/// temporary-file layer appends (` at path "…"`): that file is already removed,
+/// and the user needs the target's name, which the message starts with.
+fn without_temp_path(e: &io::Error) -> String {
+    let message = e.to_string();
+    match message.find(" at path \"") {
+        Some(i) => message[..i].to_string(),
+        None => message,
+    }
 }
