@@ -248,6 +248,12 @@ struct Opened {
     closed_children: u32,
     /// The first of them: (start, end) of its opener.
     first_child: (usize, usize),
+    /// Its opener re-opens a quotation continued from an earlier paragraph.
+    reopened: bool,
+    /// The first closed child's opener was such a re-opening mark: then the
+    /// two are not a keying double (dropping one would change which levels
+    /// continue, and the next run would judge the paragraph above anew).
+    first_child_reopened: bool,
 }
 
 /// Why an open quotation is being reported.
@@ -419,6 +425,7 @@ impl<'a> Pairing<'a> {
             o.start = mark.start;
             o.end = mark.end;
             o.closed_children = 0;
+            o.reopened = true;
         }
         self.rebuild_index();
         self.report_unclosed(reopened, Ending::Paragraph);
@@ -509,6 +516,7 @@ impl<'a> Pairing<'a> {
                 top.start = mark.start;
                 top.end = mark.end;
                 top.closed_children = 0;
+                top.reopened = true;
             }
             return;
         }
@@ -526,6 +534,8 @@ impl<'a> Pairing<'a> {
             direct_same_kind: direct,
             closed_children: 0,
             first_child: (0, 0),
+            reopened: false,
+            first_child_reopened: false,
         });
         self.last_of_kind[k] = Some(self.stack.len() - 1);
     }
@@ -565,6 +575,7 @@ impl<'a> Pairing<'a> {
             if let Some(parent) = self.stack.last_mut() {
                 if parent.closed_children == 0 {
                     parent.first_child = (closed.start, closed.end);
+                    parent.first_child_reopened = closed.reopened;
                 }
                 parent.closed_children += 1;
             }
@@ -640,7 +651,11 @@ impl<'a> Pairing<'a> {
                 )
             } else if o.closed_children == 1 {
                 let (cs, ce) = o.first_child;
-                if o.glyph == '“' && o.end == cs && &self.text[cs..ce] == "“" {
+                if o.glyph == '“'
+                    && o.end == cs
+                    && &self.text[cs..ce] == "“"
+                    && !o.first_child_reopened
+                {
                     Finding::fixed(
                         KEYING_DOUBLE,
                         cs,
@@ -1179,6 +1194,23 @@ mod tests {
         let out = fixed("The sign said “Keep out”” in red.");
         assert_eq!(out, "The sign said “Keep out” in red.");
         assert_clean(&out);
+    }
+
+    #[test]
+    fn re_opening_marks_of_a_continued_paragraph_are_not_a_keying_double() {
+        // Found by the property soak: line 2 leaves two levels open, line 3
+        // re-opens both (`““`) and closes the inner one with `"`. Collapsing
+        // that `““` made line 3 re-open one level only, so the next run
+        // collapsed a double in line 2: not idempotent.
+        for text in ["““““””\n““x\"", ".\n\n““““””\n““™\""] {
+            assert!(
+                check(text).iter().all(|(rule, _)| rule != KEYING_DOUBLE),
+                "{text:?}: {:?}",
+                check(text)
+            );
+        }
+        // A fresh double after a re-opening mark is still one.
+        assert_eq!(fixed("“Go.\n““x” he said."), "“Go.\n“x” he said.");
     }
 
     #[test]
