@@ -399,6 +399,12 @@ fn clean(args: &CleanArgs, cli: &Cli) -> Result<ExitCode> {
                 args.backup.as_deref(),
             )
         };
+        let targets: Vec<PathBuf> = match &args.output {
+            _ if args.in_place => args.paths.iter().map(PathBuf::from).collect(),
+            Some(out) if out != Path::new("-") => vec![out.clone()],
+            _ => Vec::new(),
+        };
+        totals.notes.extend(cli::safety::sweep(&targets, &[]));
         if run_jsonl_inputs(&job, cli, &args.paths, &options, &sink, &mut totals).is_err() {
             return Ok(ExitCode::SUCCESS); // closed pipe
         }
@@ -412,9 +418,12 @@ fn clean(args: &CleanArgs, cli: &Cli) -> Result<ExitCode> {
                  or --in-place"
             );
         }
-        let (inputs, walk_errors) = collect(&args.paths, &walk);
+        let walked = collect(&args.paths, &walk);
+        let inputs = walked.inputs;
+        totals.notes.extend(walked.notes);
         totals.errors.extend(
-            walk_errors
+            walked
+                .errors
                 .into_iter()
                 .map(|e| format!("{}: {}", e.path, e.message)),
         );
@@ -430,6 +439,31 @@ fn clean(args: &CleanArgs, cli: &Cli) -> Result<ExitCode> {
         } else {
             Destination::Stdout
         };
+        // Never clean into an input folder; name (and remove when stale) the
+        // temporary files of killed runs where this run writes.
+        let (targets, trees) = match &dest {
+            Destination::Folder(out) => {
+                cli::safety::check_output_folder(&args.paths, out)?;
+                (Vec::new(), vec![out.clone()])
+            }
+            Destination::File(out) => (vec![out.clone()], Vec::new()),
+            Destination::InPlace(_) => (
+                inputs
+                    .iter()
+                    .filter_map(|i| match i {
+                        Input::File {
+                            path,
+                            walked: false,
+                            ..
+                        } => Some(path.clone()),
+                        _ => None,
+                    })
+                    .collect(),
+                Vec::new(),
+            ),
+            _ => (Vec::new(), Vec::new()),
+        };
+        totals.notes.extend(cli::safety::sweep(&targets, &trees));
         if !run_file_inputs(&job, cli, &inputs, &dest, &mut totals)? {
             return Ok(ExitCode::SUCCESS); // closed pipe
         }
@@ -531,9 +565,12 @@ fn report(args: &ReportArgs, cli: &Cli, mode: Mode) -> Result<ExitCode> {
         }
     } else {
         let walk = walk_options(cli);
-        let (inputs, walk_errors) = collect(&args.paths, &walk);
+        let walked = collect(&args.paths, &walk);
+        let inputs = walked.inputs;
+        totals.notes.extend(walked.notes);
         totals.errors.extend(
-            walk_errors
+            walked
+                .errors
                 .into_iter()
                 .map(|e| format!("{}: {}", e.path, e.message)),
         );

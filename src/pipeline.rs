@@ -227,7 +227,7 @@ impl Pipeline {
                     Scope::Lines(std::mem::take(&mut state.dirty[index]))
                 };
                 state.dirty[index].clear();
-                self.run_pass(index, pass.as_ref(), round, scope, &mut state, accept);
+                self.run_pass(pass.as_ref(), round, scope, &mut state, accept);
             }
             if state.texts.len() == before {
                 settled = true;
@@ -251,7 +251,6 @@ impl Pipeline {
 
     fn run_pass(
         &self,
-        index: usize,
         pass: &dyn Pass,
         round: usize,
         mut scope: Scope,
@@ -397,26 +396,25 @@ impl Pipeline {
                     };
                     state.map = state.map.apply(&edits);
                     let moved = EditShift::new(&edits);
-                    // Every other pass must look again where this one edited. A
-                    // line pass also re-checks its own edits (cheap, and it may
-                    // find more there); a document pass must settle in one run.
-                    let own_lines = pass.locality() != Locality::Document;
+                    // Every other pass must look again where this one edited,
+                    // and so must this one: a line pass re-checks its own edits
+                    // (cheap, and it may find more there), a document pass runs
+                    // once more over its output, since one fix can change how
+                    // the rest of the document reads (a collapsed `““` changes
+                    // the quotation pairing after it; found by the property
+                    // soak). Fixes are rare, so this rarely costs a run.
                     for (q, ranges) in state.dirty.iter_mut().enumerate() {
                         // Both lists are sorted (the shift is monotone): merge them
                         // in one linear walk rather than sorting.
                         let shifted = ranges.iter().map(|r| moved.range(r));
                         let other = &self.passes[q];
                         let (words, ascii) = (other.sees_word_edits(), other.sees_ascii_edits());
-                        let added: Vec<Range<usize>> = if q != index || own_lines {
-                            moved
-                                .replacements()
-                                .zip(&kinds)
-                                .filter(|(_, (word, asc))| (words || !word) && (ascii || !asc))
-                                .map(|(r, _)| r)
-                                .collect()
-                        } else {
-                            Vec::new()
-                        };
+                        let added: Vec<Range<usize>> = moved
+                            .replacements()
+                            .zip(&kinds)
+                            .filter(|(_, (word, asc))| (words || !word) && (ascii || !asc))
+                            .map(|(r, _)| r)
+                            .collect();
                         *ranges = merge_sorted(shifted, added.into_iter());
                     }
                     state.texts.push(new_text);

@@ -21,6 +21,11 @@ fn mixed_defects_settle_in_one_clean() {
         "He said: “No..”. Then,, nothing!.",
         "Cafe\u{301}.. \u{200B}Nagorno Karabakh..",
         "donâ€™t stop.. â€œquotedâ€.",
+        // Found by the property soak: collapsing `““` in line 3 changes how the
+        // quotation marks of line 4 pair, so `quotes` must look again.
+        ".\n\n.‚“\u{200b}“”.Â’‹The minister said.\n.â€\u{200b}™““A\n\"",
+        // and a re-opening `““` of a continued paragraph is no keying double
+        ".\n\n“““\u{200b}“””\n““™\"",
     ] {
         let once = engine.pipeline.clean(text);
         assert_eq!(engine.pipeline.clean(&once), once, "{text:?}");

@@ -173,10 +173,7 @@ fn process_one(job: &Job, input: &Input, dest: &Destination) -> Item {
                         };
                         let target = dir.join(out_rel);
                         if let Err(e) = write_to(&target, &bytes) {
-                            return Item::Failed(format!(
-                                "{}: cannot write: {e}",
-                                target.display()
-                            ));
+                            return Item::Failed(super::safety::write_failed(&target, &e));
                         }
                         format!("{label}: binary file, copied unchanged")
                     }
@@ -201,33 +198,55 @@ fn process_one(job: &Job, input: &Input, dest: &Destination) -> Item {
     let outcome = job.process(&place, decoded.text, encoding, detected);
     let mut stream = None;
     if let Some(cleaned) = outcome.cleaned {
-        let result = match (dest, input) {
+        let (target, result) = match (dest, input) {
             (Destination::Stdout | Destination::Straight(_), _) => {
                 stream = Some(cleaned);
-                Ok(())
+                (None, Ok(()))
             }
-            (Destination::File(out), _) => {
-                redline::io::write::write_output(out, cleaned.as_bytes())
+            // `-o` naming the input itself: replaced atomically and durably,
+            // like --in-place, since the original is at stake.
+            (Destination::File(out), Input::File { path, .. })
+                if super::safety::same_file(out, path) =>
+            {
+                (
+                    Some(out.clone()),
+                    write_atomic(out, cleaned.as_bytes(), None),
+                )
             }
+            (Destination::File(out), _) => (
+                Some(out.clone()),
+                redline::io::write::write_output(out, cleaned.as_bytes()),
+            ),
             (Destination::Folder(dir), Input::File { out_rel, .. }) => {
-                write_to(&dir.join(out_rel), cleaned.as_bytes())
+                let target = dir.join(out_rel);
+                let result = write_to(&target, cleaned.as_bytes());
+                (Some(target), result)
             }
             (Destination::Folder(dir), Input::Stdin) => {
-                write_to(&dir.join("stdin.txt"), cleaned.as_bytes())
+                let target = dir.join("stdin.txt");
+                let result = write_to(&target, cleaned.as_bytes());
+                (Some(target), result)
             }
             (Destination::InPlace(backup), Input::File { path, .. }) => {
                 if outcome.changed || encoding != "UTF-8" {
-                    write_atomic(path, cleaned.as_bytes(), backup.as_deref())
+                    (
+                        Some(path.clone()),
+                        write_atomic(path, cleaned.as_bytes(), backup.as_deref()),
+                    )
                 } else {
-                    Ok(())
+                    (None, Ok(()))
                 }
             }
-            (Destination::InPlace(_), Input::Stdin) => {
-                Err(io::Error::other("--in-place needs file paths, not `-`"))
-            }
+            (Destination::InPlace(_), Input::Stdin) => (
+                None,
+                Err(io::Error::other("--in-place needs file paths, not `-`")),
+            ),
         };
         if let Err(e) = result {
-            return Item::Failed(format!("{label}: cannot write the cleaned text: {e}"));
+            return Item::Failed(match target {
+                Some(target) => super::safety::write_failed(&target, &e),
+                None => format!("{label}: cannot write the cleaned text: {e}"),
+            });
         }
     }
     Item::Done {

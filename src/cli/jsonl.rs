@@ -265,25 +265,38 @@ pub fn run(
             .expect("the writer thread does not panic");
         match failed {
             Some(e) => Err(e),
-            None => written,
+            None => written.map_err(|e| write_failed(&sink, e)),
         }
     })?;
     if let Some(w) = writer.take() {
-        w.finish()?;
+        w.finish().map_err(|e| write_failed(&sink, e))?;
     }
     if let Some((temp, target)) = atomic {
         let original = std::fs::metadata(&target.path).ok();
         if let (Some(suffix), Some(_)) = (&target.backup, &original) {
-            write::copy_to_backup(&target.path, suffix, target.durable)?;
+            write::copy_to_backup(&target.path, suffix, target.durable)
+                .map_err(|e| write_failed(&sink, e))?;
         }
         write::persist(
             temp,
             &target.path,
             original.map(|m| m.permissions()),
             target.durable,
-        )?;
+        )
+        .map_err(|e| write_failed(&sink, e))?;
     }
     Ok(())
+}
+
+/// A failed write of the cleaned stream, naming the output file (the temporary
+/// file is removed when it is dropped; the target is untouched).
+fn write_failed(sink: &Sink, e: io::Error) -> io::Error {
+    match sink {
+        Sink::Atomic(target) if e.kind() != io::ErrorKind::BrokenPipe => {
+            io::Error::new(e.kind(), super::safety::write_failed(&target.path, &e))
+        }
+        _ => e,
+    }
 }
 
 fn process_line(
@@ -380,7 +393,8 @@ pub fn sink_for(path: &str, output: Option<&Path>, in_place: bool, backup: Optio
             Ok(m) if !m.is_file() && !m.is_dir() => Sink::Straight(p.to_path_buf()),
             _ => Sink::Atomic(AtomicTarget {
                 path: p.to_path_buf(),
-                durable: false,
+                // `-o` naming the input itself: the original is at stake.
+                durable: super::safety::same_file(p, Path::new(path)),
                 backup: None,
             }),
         },

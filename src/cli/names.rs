@@ -80,12 +80,15 @@ pub fn run(args: &NamesArgs, inputs: &Inputs) -> Result<ExitCode> {
             index
         }
         None => {
-            let (files, walk_errors) = collect(inputs.paths, &inputs.walk);
+            let walked = collect(inputs.paths, &inputs.walk);
+            let files = walked.inputs;
             errors.extend(
-                walk_errors
+                walked
+                    .errors
                     .into_iter()
                     .map(|e| format!("{}: {}", e.path, e.message)),
             );
+            notes.extend(walked.notes);
             let total = files
                 .iter()
                 .map(|i| match i {

@@ -45,8 +45,13 @@ pub fn run(
              decisions and `redline apply` it"
         );
     }
-    let (inputs, walk_errors) = collect(paths, walk);
-    let mut errors: Vec<String> = walk_errors
+    let walked = collect(paths, walk);
+    let inputs = walked.inputs;
+    for note in &walked.notes {
+        eprintln!("redline: {note}");
+    }
+    let mut errors: Vec<String> = walked
+        .errors
         .into_iter()
         .map(|e| format!("{}: {}", e.path, e.message))
         .collect();

@@ -8,6 +8,8 @@ pub mod decode;
 #[cfg(feature = "cli")]
 pub mod jsonl;
 #[cfg(feature = "cli")]
+pub mod leftovers;
+#[cfg(feature = "cli")]
 pub mod walk;
 #[cfg(feature = "cli")]
 pub mod write;

@@ -53,11 +53,30 @@ pub struct WalkError {
     pub message: String,
 }
 
+/// What walking the paths found.
+#[derive(Debug, Default)]
+pub struct Walked {
+    /// The documents, sorted.
+    pub inputs: Vec<Input>,
+    /// Paths that could not be walked (errors: exit 2).
+    pub errors: Vec<WalkError>,
+    /// Things met and skipped that a user should hear about: redline's own
+    /// temporary files (see [`leftovers`](super::leftovers)) and symbolic links.
+    pub notes: Vec<String>,
+}
+
 /// Expands `paths` into inputs. Missing paths are errors for the caller to list;
 /// they never stop the others.
-pub fn collect(paths: &[String], options: &WalkOptions) -> (Vec<Input>, Vec<WalkError>) {
+///
+/// Symbolic links inside a folder are not followed (a link can lead out of the
+/// folder, or back into it: a loop); each is named in [`Walked::notes`], a loop as
+/// a loop. A link named on the command line is read like a file. Every hidden
+/// `.redline-*.tmp` met is never an input: it is examined (and removed when
+/// stale) by [`leftovers::examine`](super::leftovers::examine) and named in the notes.
+pub fn collect(paths: &[String], options: &WalkOptions) -> Walked {
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
+    let mut notes = Vec::new();
     let dir_count = paths.iter().filter(|p| Path::new(p).is_dir()).count();
     for arg in paths {
         if arg == "-" {
@@ -83,8 +102,10 @@ pub fn collect(paths: &[String], options: &WalkOptions) -> (Vec<Input>, Vec<Walk
             PathBuf::new()
         };
         let mut builder = ignore::WalkBuilder::new(path);
+        // Hidden files are filtered below, so that redline's own temporary
+        // files (hidden) are still seen.
         builder
-            .hidden(!options.no_ignore)
+            .hidden(false)
             .ignore(!options.no_ignore)
             .git_ignore(!options.no_ignore)
             .git_global(!options.no_ignore)
@@ -92,12 +113,22 @@ pub fn collect(paths: &[String], options: &WalkOptions) -> (Vec<Input>, Vec<Walk
             .parents(!options.no_ignore)
             .require_git(false)
             .sort_by_file_path(|a, b| a.cmp(b));
-        if !options.no_ignore {
-            // A --glob whitelist would otherwise bring hidden files back in.
-            builder.filter_entry(|e| {
-                e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
-            });
-        }
+        let temps = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = std::sync::Arc::clone(&temps);
+        let skip_hidden = !options.no_ignore;
+        builder.filter_entry(move |e| {
+            if e.depth() == 0 {
+                return true;
+            }
+            let name = e.file_name().to_string_lossy();
+            if super::leftovers::is_temp_name(&name) && e.file_type().is_some_and(|t| t.is_file()) {
+                seen.lock().unwrap().push(e.path().to_path_buf());
+                return false;
+            }
+            // Hidden files are skipped (also when a --glob whitelist would
+            // bring them back in).
+            !(skip_hidden && name.starts_with('.'))
+        });
         if !options.globs.is_empty() {
             let mut overrides = ignore::overrides::OverrideBuilder::new(path);
             for glob in &options.globs {
@@ -130,6 +161,7 @@ pub fn collect(paths: &[String], options: &WalkOptions) -> (Vec<Input>, Vec<Walk
                         walked: true,
                     });
                 }
+                Ok(entry) if entry.path_is_symlink() => notes.push(link_note(path, entry.path())),
                 Ok(_) => {}
                 Err(e) => errors.push(WalkError {
                     path: arg.clone(),
@@ -139,8 +171,56 @@ pub fn collect(paths: &[String], options: &WalkOptions) -> (Vec<Input>, Vec<Walk
         }
         found.sort_by_key(Input::label);
         inputs.extend(found);
+        let mut temps = std::mem::take(&mut *temps.lock().unwrap());
+        temps.sort();
+        notes.extend(
+            temps
+                .iter()
+                .map(|t| super::leftovers::examine(t).to_string()),
+        );
     }
-    (inputs, errors)
+    Walked {
+        inputs,
+        errors,
+        notes,
+    }
+}
+
+/// What to tell the user about a symbolic link met while walking `root`.
+fn link_note(root: &Path, link: &Path) -> String {
+    let shown = link.display();
+    let target = std::fs::read_link(link)
+        .map(|t| t.display().to_string())
+        .unwrap_or_default();
+    match link.canonicalize() {
+        Err(e) if e.raw_os_error() == Some(40) /* ELOOP */ => format!(
+            "{shown}: symbolic link loop (-> {target}), not followed; remove or fix the link"
+        ),
+        Err(_) => format!("{shown}: broken symbolic link (-> {target}), skipped"),
+        Ok(resolved) => {
+            let inside = link
+                .parent()
+                .and_then(|p| p.canonicalize().ok())
+                .is_some_and(|parent| resolved.is_dir() && parent.starts_with(&resolved));
+            let under_root = root
+                .canonicalize()
+                .is_ok_and(|r| resolved.starts_with(r));
+            if inside {
+                format!(
+                    "{shown}: symbolic link loop (-> {target}, a folder that contains it),                      not followed"
+                )
+            } else if under_root {
+                format!(
+                    "{shown}: symbolic link (-> {target}), not followed; its target is                      already in the folder"
+                )
+            } else {
+                format!(
+                    "{shown}: symbolic link (-> {target}), not followed; name {} to clean it",
+                    resolved.display()
+                )
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -174,10 +254,11 @@ mod tests {
     fn skips_hidden_and_ignored_by_default() {
         let dir = tree();
         let a = dir.path().join("a").display().to_string();
-        let (inputs, errors) = collect(std::slice::from_ref(&a), &WalkOptions::default());
+        let Walked { inputs, errors, .. } =
+            collect(std::slice::from_ref(&a), &WalkOptions::default());
         assert!(errors.is_empty());
         assert_eq!(rels(&inputs), ["one.txt", "sub/two.txt"]);
-        let (inputs, _) = collect(
+        let Walked { inputs, .. } = collect(
             &[a],
             &WalkOptions {
                 no_ignore: true,
@@ -203,7 +284,7 @@ mod tests {
         fs::write(dir.path().join("b/three.txt"), "3").unwrap();
         let a = dir.path().join("a").display().to_string();
         let b = dir.path().join("b").display().to_string();
-        let (inputs, _) = collect(
+        let Walked { inputs, .. } = collect(
             &[a, b],
             &WalkOptions {
                 no_ignore: false,

@@ -12,6 +12,8 @@ use std::path::Path;
 
 use tempfile::NamedTempFile;
 
+use super::leftovers;
+
 /// Replaces `path`'s content with `contents` atomically and durably (see the
 /// module doc): what `--in-place` uses, since the original is at stake.
 ///
@@ -41,13 +43,17 @@ pub fn copy_to_backup(path: &Path, suffix: &str, durable: bool) -> io::Result<()
     persist(temp, backup, Some(permissions), durable)
 }
 
-/// A new temporary file in `path`'s folder (`.redline-*.tmp`, hidden), so that
-/// renaming it over `path` is atomic.
+/// A new temporary file in `path`'s folder, so that renaming it over `path` is
+/// atomic: hidden, named `.redline-<PID>-<random>.tmp` and locked (`flock`) while
+/// this process has it open, so that a later run can tell one left by a killed
+/// run from one still being written (see [`leftovers`](super::leftovers)).
 pub fn temp_beside(path: &Path) -> io::Result<NamedTempFile> {
-    tempfile::Builder::new()
-        .prefix(".redline-")
-        .suffix(".tmp")
-        .tempfile_in(folder_of(path))
+    let temp = tempfile::Builder::new()
+        .prefix(&format!("{}{}-", leftovers::PREFIX, std::process::id()))
+        .suffix(leftovers::SUFFIX)
+        .tempfile_in(folder_of(path))?;
+    leftovers::lock(temp.as_file())?;
+    Ok(temp)
 }
 
 /// Renames a finished temporary file over `path`, with `permissions` (the

@@ -327,6 +327,12 @@ struct Opened {
     line: usize,
     /// Where the first child's line starts.
     first_child_line: usize,
+    /// Its opener re-opens a quotation continued from an earlier paragraph.
+    reopened: bool,
+    /// The first closed child's opener was such a re-opening mark: then the
+    /// two are not a keying double (dropping one would change which levels
+    /// continue, and the next run would judge the paragraph above anew).
+    first_child_reopened: bool,
 }
 
 /// Why an open quotation is being reported.
@@ -544,6 +550,7 @@ impl<'a> Pairing<'a> {
             o.line = self.line;
             o.end = mark.end;
             o.closed_children = 0;
+            o.reopened = true;
         }
         self.rebuild_index();
         self.report_unclosed(reopened, Ending::Paragraph);
@@ -673,6 +680,7 @@ impl<'a> Pairing<'a> {
                 top.line = self.line;
                 top.end = mark.end;
                 top.closed_children = 0;
+                top.reopened = true;
             }
             return;
         }
@@ -692,6 +700,8 @@ impl<'a> Pairing<'a> {
             first_child: (0, 0),
             line: self.line,
             first_child_line: 0,
+            reopened: false,
+            first_child_reopened: false,
         });
         self.last_of_kind[k] = Some(self.stack.len() - 1);
     }
@@ -732,6 +742,7 @@ impl<'a> Pairing<'a> {
                 if parent.closed_children == 0 {
                     parent.first_child = (closed.start, closed.end);
                     parent.first_child_line = closed.line;
+                    parent.first_child_reopened = closed.reopened;
                 }
                 parent.closed_children += 1;
             }
@@ -869,7 +880,11 @@ impl<'a> Pairing<'a> {
                 )
             } else if o.closed_children == 1 {
                 let (cs, ce) = o.first_child;
-                if o.glyph == '“' && o.end == cs && &self.text[cs..ce] == "“" {
+                if o.glyph == '“'
+                    && o.end == cs
+                    && &self.text[cs..ce] == "“"
+                    && !o.first_child_reopened
+                {
                     Finding::fixed(
                         KEYING_DOUBLE,
                         cs,
@@ -1596,6 +1611,23 @@ mod tests {
         let out = fixed("The sign said “Keep out”” in red.");
         assert_eq!(out, "The sign said “Keep out” in red.");
         assert_clean(&out);
+    }
+
+    #[test]
+    fn re_opening_marks_of_a_continued_paragraph_are_not_a_keying_double() {
+        // Found by the property soak: line 2 leaves two levels open, line 3
+        // re-opens both (`““`) and closes the inner one with `"`. Collapsing
+        // that `““` made line 3 re-open one level only, so the next run
+        // collapsed a double in line 2: not idempotent.
+        for text in ["““““””\n““x\"", ".\n\n““““””\n““™\""] {
+            assert!(
+                check(text).iter().all(|(rule, _)| rule != KEYING_DOUBLE),
+                "{text:?}: {:?}",
+                check(text)
+            );
+        }
+        // A fresh double after a re-opening mark is still one.
+        assert_eq!(fixed("“Go.\n““x” he said."), "“Go.\n“x” he said.");
     }
 
     #[test]

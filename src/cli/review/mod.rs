@@ -65,12 +65,14 @@ pub fn run(
              then `redline apply changes.jsonl`"
         );
     }
-    let (inputs, walk_errors) = collect(paths, walk);
-    let mut problems: Vec<String> = walk_errors
+    let walked = collect(paths, walk);
+    let inputs = walked.inputs;
+    let mut problems: Vec<String> = walked
+        .errors
         .into_iter()
         .map(|e| format!("{}: {}", e.path, e.message))
         .collect();
-    let mut notes = Vec::new();
+    let mut notes = walked.notes;
     let mut docs = Vec::new();
     for input in &inputs {
         match input {

@@ -4,7 +4,9 @@
 //! The terminal is always given back as it was (raw mode off, cursor shown,
 //! normal screen): when [`Terminal`] is dropped, on an error, and on a panic
 //! (a panic hook restores it before the message is printed, so the message is
-//! readable).
+//! readable), and on SIGTERM and SIGHUP (a thread restores it, then the process
+//! dies of the signal as it would have; nothing undecided is written). Ctrl-C
+//! arrives as a key in raw mode and quits like `q`.
 
 use std::io::{self, Stdout, Write};
 use std::sync::Once;
@@ -40,6 +42,7 @@ impl Terminal {
                 restore();
                 previous(info);
             }));
+            restore_on_signals();
         });
         terminal::enable_raw_mode()?;
         // Start crossterm's event source (and its SIGWINCH handler) before the
@@ -109,6 +112,26 @@ impl Drop for Terminal {
     fn drop(&mut self) {
         restore();
     }
+}
+
+/// Gives the terminal back when the review is told to stop (`kill`, a closed
+/// terminal or SSH session) instead of leaving it in raw mode on the alternate
+/// screen: a thread waits for SIGTERM or SIGHUP, restores the terminal, then
+/// ends the process with the signal's default action (exit status as if
+/// unhandled). Files are only written when a file's review is complete, so
+/// stopping here writes nothing half-decided.
+fn restore_on_signals() {
+    use signal_hook::consts::{SIGHUP, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP]) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            restore();
+            let _ = signal_hook::low_level::emulate_default_handler(signal);
+            std::process::exit(128 + signal);
+        }
+    });
 }
 
 /// Raw mode off, cursor shown, normal screen. Safe to call more than once.
