@@ -403,13 +403,23 @@ impl<'a> Source<'a> {
         match self {
             // ASCII is UTF-8 as it is; other one-byte texts are Latin-1.
             Source::Ucs1(b) if b.is_ascii() => std::str::from_utf8(b).ok().map(Cow::Borrowed),
-            Source::Ucs1(b) => Some(Cow::Owned(b.iter().map(|&b| char::from(b)).collect())),
+            Source::Ucs1(b) => utf8(b.iter().map(|&c| c.into()), b.len() * 2),
             // One code point per unit (surrogates are lone code points here,
             // never pairs), so no UTF-16 decoding.
-            Source::Ucs2(u) => u.iter().map(|&c| char::from_u32(c.into())).collect(),
-            Source::Ucs4(u) => u.iter().map(|&c| char::from_u32(c)).collect(),
+            Source::Ucs2(u) => utf8(u.iter().map(|&c| c.into()), u.len() * 3),
+            Source::Ucs4(u) => utf8(u.iter().copied(), u.len() * 4),
         }
     }
+}
+
+/// Code points as UTF-8 into a buffer of the largest size they can take (no
+/// reallocation); `None` at a surrogate.
+fn utf8(code_points: impl Iterator<Item = u32>, capacity: usize) -> Option<Cow<'static, str>> {
+    let mut out = String::with_capacity(capacity);
+    for c in code_points {
+        out.push(char::from_u32(c)?);
+    }
+    Some(Cow::Owned(out))
 }
 
 /// The error for a text that has no UTF-8 form (a lone surrogate), as
