@@ -134,7 +134,8 @@ class Cleaner:
         encoding: Optional[str] = None,
     ) -> "Cleaner": ...
     def clean(self, text: str) -> str:
-        """The cleaned text: what ``redline clean`` writes for it."""
+        """The cleaned text: what ``redline clean`` writes for it (``text``
+        itself, the same object, when nothing changed)."""
     def check(self, text: str) -> List[Finding]:
         """Every finding (applied fixes, fixes held back, flags) in the order
         ``redline check`` lists them."""
@@ -152,7 +153,7 @@ class Cleaner:
     def clean_batch(self, texts: Iterable[str], threads: Optional[int] = None) -> List[str]:
         """``[clean(t) for t in texts]``, in parallel without the GIL on
         ``threads`` threads (``None``: all cores). Same result for every
-        ``threads``."""
+        ``threads``; a text left unchanged is returned as the same object."""
     def check_batch(
         self, texts: Iterable[str], threads: Optional[int] = None
     ) -> List[List[Finding]]:

@@ -577,6 +577,59 @@ def test_names_equal_the_cli_names_option(names, tmp_path):
     assert Cleaner().clean_batch(texts) != cli_clean
 
 
+def test_unchanged_texts_come_back_as_the_same_object(tmp_path):
+    # A text cleaning leaves alone is returned as the caller's own `str`
+    # object (no copy); a changed one is a new `str` equal to the CLI's output.
+    binary = redline_binary()
+    texts = corpus() + [
+        "A plain ASCII paragraph, long enough not to be cached by Python. " * 20,
+        "Zürich, café and £5 (one byte per character, not ASCII), nothing to do.",
+        "Nothing to do here either: — “fine” ‘quotes’ and €10.",
+        "And astral ones: 𝒳 and 😀 in a clean sentence.",
+    ]
+    # Copies made at run time: a test cannot pass by Python's interning.
+    texts = ["".join(list(t)) for t in texts]
+    path = tmp_path / "docs.jsonl"
+    path.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts), encoding="utf-8")
+    out = subprocess.run([binary, "--no-config", "clean", "--jsonl", "-q", str(path)], capture_output=True, check=True)
+    cli = [json.loads(l)["text"] for l in out.stdout.decode("utf-8").split("\n") if l]
+    assert len(cli) == len(texts)
+    unchanged = [i for i, (t, c) in enumerate(zip(texts, cli)) if t == c and len(t) > 1]
+    changed = [i for i, (t, c) in enumerate(zip(texts, cli)) if t != c]
+    assert len(unchanged) >= 4 and len(changed) >= 4, (unchanged, changed)
+    cleaner = Cleaner()
+    batches = [cleaner.clean_batch(texts, threads=n) for n in (1, 2)]
+    with_counts = [c for c, _ in cleaner.clean_batch_with_counts(texts, threads=2)]
+    for i, text in enumerate(texts):
+        results = [
+            cleaner.clean(text),
+            redline.clean(text),
+            cleaner.clean_and_check(text)[0],
+            cleaner.clean_with_counts(text)[0],
+            batches[0][i],
+            batches[1][i],
+            with_counts[i],
+        ]
+        for r in results:
+            assert type(r) is str
+            assert r == cli[i], (i, text)
+            if i in unchanged:
+                assert r is text, (i, text)
+            elif i in changed:
+                assert r is not text
+
+
+def test_a_lone_surrogate_raises_unicode_encode_error():
+    # UTF-8 cannot hold it: the error `str.encode` raises, as before.
+    bad = "fine \ud800 text"
+    cleaner = Cleaner()
+    for call in (cleaner.clean, cleaner.check, redline.clean, lambda t: cleaner.clean_batch(["ok", t], threads=2)):
+        with pytest.raises(UnicodeEncodeError):
+            call(bad)
+    with pytest.raises(UnicodeEncodeError):
+        cleaner.check_batch(["\U0001f600 \udfff"])
+
+
 # --- type stubs ---------------------------------------------------------------
 
 

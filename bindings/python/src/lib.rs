@@ -5,6 +5,7 @@
 //! ([`redline::options`]) so that they mean, and fail, exactly as on the command
 //! line. The Python-side docs and type stubs live in `python/redline/`.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::ffi::CString;
 use std::path::PathBuf;
@@ -12,7 +13,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use pyo3::exceptions::{PyTypeError, PyUnicodeDecodeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+use pyo3::types::{PyDict, PyList, PyString, PyStringData, PyTuple};
 use pyo3::IntoPyObjectExt;
 use rayon::prelude::*;
 
@@ -369,20 +370,110 @@ fn pool(threads: Option<usize>) -> PyResult<Arc<rayon::ThreadPool>> {
     Ok(p)
 }
 
-/// Runs `f` over `texts` in parallel on the pool for `threads`, without the GIL.
-fn batch<T: Send>(
+/// A Python `str`'s text as the object stores it, borrowed (PEP 393: one, two
+/// or four bytes per code point). Taking it costs nothing under the GIL; the
+/// conversion to UTF-8, where one is needed, happens in [`Source::text`] on
+/// the worker threads. (`PyString::to_str` would instead encode every
+/// non-ASCII text on the calling thread, serially, and cache the UTF-8 copy on
+/// the object for as long as it lives.) Only CPython exposes this layout.
+#[derive(Clone, Copy)]
+enum Source<'a> {
+    Ucs1(&'a [u8]),
+    Ucs2(&'a [u16]),
+    Ucs4(&'a [u32]),
+}
+
+impl<'a> Source<'a> {
+    /// The string's storage; valid while `s` is alive (a `str` never changes).
+    fn of(s: &'a Bound<'_, PyString>) -> PyResult<Self> {
+        // SAFETY: `data` reads the object's canonical storage, which CPython
+        // never changes after creation; the slices live as long as the borrow
+        // of `s`, which the callers keep alive until the text is no longer used.
+        Ok(match unsafe { s.data()? } {
+            PyStringData::Ucs1(b) => Source::Ucs1(b),
+            PyStringData::Ucs2(u) => Source::Ucs2(u),
+            PyStringData::Ucs4(u) => Source::Ucs4(u),
+        })
+    }
+
+    /// The text as UTF-8: borrowed for ASCII (most news documents), else
+    /// converted. `None` for a lone surrogate, which UTF-8 cannot hold (the
+    /// caller raises the `UnicodeEncodeError` that `str.encode` would).
+    fn text(self) -> Option<Cow<'a, str>> {
+        match self {
+            // ASCII is UTF-8 as it is; other one-byte texts are Latin-1.
+            Source::Ucs1(b) if b.is_ascii() => std::str::from_utf8(b).ok().map(Cow::Borrowed),
+            Source::Ucs1(b) => utf8(b.iter().map(|&c| c.into()), b.len() * 2),
+            // One code point per unit (surrogates are lone code points here,
+            // never pairs), so no UTF-16 decoding.
+            Source::Ucs2(u) => utf8(u.iter().map(|&c| c.into()), u.len() * 3),
+            Source::Ucs4(u) => utf8(u.iter().copied(), u.len() * 4),
+        }
+    }
+}
+
+/// Code points as UTF-8 into a buffer of the largest size they can take (no
+/// reallocation); `None` at a surrogate.
+fn utf8(code_points: impl Iterator<Item = u32>, capacity: usize) -> Option<Cow<'static, str>> {
+    let mut out = String::with_capacity(capacity);
+    for c in code_points {
+        out.push(char::from_u32(c)?);
+    }
+    Some(Cow::Owned(out))
+}
+
+/// The error for a text that has no UTF-8 form (a lone surrogate), as
+/// `to_str` raises it.
+fn not_utf8(s: &Bound<'_, PyString>) -> PyErr {
+    match s.to_str() {
+        Err(e) => e,
+        Ok(_) => PyValueError::new_err("text: cannot be read as UTF-8"),
+    }
+}
+
+/// `original` itself when the cleaned text equals it (most documents of a clean
+/// corpus; a `str` is immutable, so sharing it is safe), else a new `str`.
+fn text_out<'py>(original: &Bound<'py, PyString>, cleaned: Option<String>) -> Bound<'py, PyString> {
+    match cleaned {
+        None => original.clone(),
+        Some(c) => PyString::new(original.py(), &c),
+    }
+}
+
+/// `Some(cleaned)` if cleaning changed `text`, `None` if not: compared on the
+/// worker thread, so that the calling thread only converts changed texts.
+fn changed(text: &str, cleaned: String) -> Option<String> {
+    (cleaned != text).then_some(cleaned)
+}
+
+/// Runs `f` on `text` without the GIL (the conversion to UTF-8 included).
+fn one<T: Send>(
     py: Python<'_>,
-    texts: &Bound<'_, PyAny>,
+    text: &Bound<'_, PyString>,
+    f: impl FnOnce(&str) -> T + Send,
+) -> PyResult<T> {
+    let source = Source::of(text)?;
+    py.allow_threads(|| source.text().map(|t| f(&t)))
+        .ok_or_else(|| not_utf8(text))
+}
+
+/// Runs `f` over `texts` in parallel on the pool for `threads`, without the
+/// GIL, and returns the texts (as `str` objects, kept alive) with the results.
+/// The calling thread only takes a pointer to each text; reading it as UTF-8
+/// and cleaning are done by the pool.
+fn batch<'py, T: Send>(
+    py: Python<'py>,
+    texts: &Bound<'py, PyAny>,
     threads: Option<usize>,
     f: impl Fn(&str) -> T + Sync + Send,
-) -> PyResult<Vec<T>> {
+) -> PyResult<(Vec<Bound<'py, PyString>>, Vec<T>)> {
     let pool = pool(threads)?;
     if texts.is_instance_of::<PyString>() {
         return Err(PyTypeError::new_err(
             "texts: expected an iterable of str, got one str (use clean() for one text)",
         ));
     }
-    let items: Vec<Bound<'_, PyString>> = texts
+    let items: Vec<Bound<'py, PyString>> = texts
         .try_iter()?
         .map(|item| {
             let item = item?;
@@ -394,8 +485,21 @@ fn batch<T: Send>(
             })
         })
         .collect::<PyResult<_>>()?;
-    let strs: Vec<&str> = items.iter().map(|s| s.to_str()).collect::<PyResult<_>>()?;
-    Ok(py.allow_threads(|| pool.install(|| strs.par_iter().map(|s| f(s)).collect::<Vec<T>>())))
+    let sources: Vec<Source<'_>> = items.iter().map(Source::of).collect::<PyResult<_>>()?;
+    let results: Vec<Option<T>> = py.allow_threads(|| {
+        pool.install(|| {
+            sources
+                .par_iter()
+                .map(|s| s.text().map(|t| f(&t)))
+                .collect()
+        })
+    });
+    let results = results
+        .into_iter()
+        .zip(&items)
+        .map(|(r, s)| r.ok_or_else(|| not_utf8(s)))
+        .collect::<PyResult<Vec<T>>>()?;
+    Ok((items, results))
 }
 
 fn counts_dict<'py>(
@@ -469,22 +573,38 @@ impl Cleaner {
         })
     }
 
-    /// The cleaned text: what `redline clean` writes for it.
-    fn clean(&self, py: Python<'_>, text: &str) -> String {
-        py.allow_threads(|| self.engine.clean(text))
+    /// The cleaned text: what `redline clean` writes for it (`text` itself,
+    /// the same object, when nothing changed).
+    fn clean<'py>(
+        &self,
+        py: Python<'py>,
+        text: &Bound<'py, PyString>,
+    ) -> PyResult<Bound<'py, PyString>> {
+        let cleaned = one(py, text, |t| changed(t, self.engine.clean(t)))?;
+        Ok(text_out(text, cleaned))
     }
 
     /// Every finding (applied fixes, fixes held back, flags) in the order
     /// `redline check` lists them.
-    fn check(&self, py: Python<'_>, text: &str) -> Vec<Finding> {
-        let found = py.allow_threads(|| self.engine.check(text));
-        found.into_iter().map(Finding::from).collect()
+    fn check(&self, py: Python<'_>, text: &Bound<'_, PyString>) -> PyResult<Vec<Finding>> {
+        let found = one(py, text, |t| self.engine.check(t))?;
+        Ok(found.into_iter().map(Finding::from).collect())
     }
 
     /// The cleaned text and the findings, from one run.
-    fn clean_and_check(&self, py: Python<'_>, text: &str) -> (String, Vec<Finding>) {
-        let (clean, found) = py.allow_threads(|| self.engine.clean_and_check(text));
-        (clean, found.into_iter().map(Finding::from).collect())
+    fn clean_and_check<'py>(
+        &self,
+        py: Python<'py>,
+        text: &Bound<'py, PyString>,
+    ) -> PyResult<(Bound<'py, PyString>, Vec<Finding>)> {
+        let (cleaned, found) = one(py, text, |t| {
+            let (c, found) = self.engine.clean_and_check(t);
+            (changed(t, c), found)
+        })?;
+        Ok((
+            text_out(text, cleaned),
+            found.into_iter().map(Finding::from).collect(),
+        ))
     }
 
     /// The cleaned text and the number of findings per rule id: summed over
@@ -492,10 +612,13 @@ impl Cleaner {
     fn clean_with_counts<'py>(
         &self,
         py: Python<'py>,
-        text: &str,
-    ) -> PyResult<(String, Bound<'py, PyDict>)> {
-        let (clean, counts) = py.allow_threads(|| self.engine.clean_with_counts(text));
-        Ok((clean, counts_dict(py, &counts)?))
+        text: &Bound<'py, PyString>,
+    ) -> PyResult<(Bound<'py, PyString>, Bound<'py, PyDict>)> {
+        let (cleaned, counts) = one(py, text, |t| {
+            let (c, counts) = self.engine.clean_with_counts(t);
+            (changed(t, c), counts)
+        })?;
+        Ok((text_out(text, cleaned), counts_dict(py, &counts)?))
     }
 
     /// Decodes `data` as the command line does (byte-order mark, UTF-8, else the
@@ -509,16 +632,22 @@ impl Cleaner {
     }
 
     /// `[clean(t) for t in texts]`, in parallel without the GIL on `threads`
-    /// threads (`None`: all cores). The result is the same for every `threads`.
+    /// threads (`None`: all cores). The result is the same for every `threads`;
+    /// an unchanged text is returned as the same object.
     #[pyo3(signature = (texts, threads=None))]
-    fn clean_batch(
+    fn clean_batch<'py>(
         &self,
-        py: Python<'_>,
-        texts: &Bound<'_, PyAny>,
+        py: Python<'py>,
+        texts: &Bound<'py, PyAny>,
         threads: Option<usize>,
-    ) -> PyResult<Vec<String>> {
+    ) -> PyResult<Vec<Bound<'py, PyString>>> {
         let engine = &self.engine;
-        batch(py, texts, threads, |t| engine.clean(t))
+        let (items, cleaned) = batch(py, texts, threads, |t| changed(t, engine.clean(t)))?;
+        Ok(items
+            .iter()
+            .zip(cleaned)
+            .map(|(s, c)| text_out(s, c))
+            .collect())
     }
 
     /// `[check(t) for t in texts]`, in parallel (see `clean_batch`).
@@ -530,7 +659,7 @@ impl Cleaner {
         threads: Option<usize>,
     ) -> PyResult<Vec<Vec<Finding>>> {
         let engine = &self.engine;
-        let found = batch(py, texts, threads, |t| engine.check(t))?;
+        let (_, found) = batch(py, texts, threads, |t| engine.check(t))?;
         Ok(found
             .into_iter()
             .map(|v| v.into_iter().map(Finding::from).collect())
@@ -544,11 +673,16 @@ impl Cleaner {
         py: Python<'py>,
         texts: &Bound<'py, PyAny>,
         threads: Option<usize>,
-    ) -> PyResult<Vec<(String, Bound<'py, PyDict>)>> {
+    ) -> PyResult<Vec<(Bound<'py, PyString>, Bound<'py, PyDict>)>> {
         let engine = &self.engine;
-        batch(py, texts, threads, |t| engine.clean_with_counts(t))?
-            .into_iter()
-            .map(|(clean, counts)| Ok((clean, counts_dict(py, &counts)?)))
+        let (items, results) = batch(py, texts, threads, |t| {
+            let (c, counts) = engine.clean_with_counts(t);
+            (changed(t, c), counts)
+        })?;
+        items
+            .iter()
+            .zip(results)
+            .map(|(s, (c, counts))| Ok((text_out(s, c), counts_dict(py, &counts)?)))
             .collect()
     }
 
@@ -698,17 +832,18 @@ fn default_engine() -> &'static Engine {
     ENGINE.get_or_init(Engine::default_config)
 }
 
-/// Cleans `text` with the default options.
+/// Cleans `text` with the default options (`text` itself when unchanged).
 #[pyfunction]
-fn clean(py: Python<'_>, text: &str) -> String {
-    py.allow_threads(|| default_engine().clean(text))
+fn clean<'py>(py: Python<'py>, text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyString>> {
+    let cleaned = one(py, text, |t| changed(t, default_engine().clean(t)))?;
+    Ok(text_out(text, cleaned))
 }
 
 /// Every finding in `text` with the default options.
 #[pyfunction]
-fn check(py: Python<'_>, text: &str) -> Vec<Finding> {
-    let found = py.allow_threads(|| default_engine().check(text));
-    found.into_iter().map(Finding::from).collect()
+fn check(py: Python<'_>, text: &Bound<'_, PyString>) -> PyResult<Vec<Finding>> {
+    let found = one(py, text, |t| default_engine().check(t))?;
+    Ok(found.into_iter().map(Finding::from).collect())
 }
 
 #[pymodule]
