@@ -72,14 +72,7 @@ impl Engine {
     /// Builds the engine from resolved settings.
     pub fn new(settings: Settings) -> Result<Engine, ConfigError> {
         let rules = RuleSet::for_settings(&settings)?;
-        let active = rules.active_rules(&settings)?;
-        let threshold = RuleSet::threshold(&settings)?;
-        let passes = passes::build(&rules, &active);
-        Ok(Engine {
-            rules,
-            pipeline: Pipeline::new(passes, active, threshold),
-            settings,
-        })
+        Engine::with_rules(settings, rules)
     }
 
     /// The engine with the default configuration.
