@@ -2,7 +2,7 @@
 //! from typed options, owned findings placed in the original text, counts that
 //! agree with the command line's statistics.
 
-use std::path::Path;
+mod common;
 
 use redline::config::Settings;
 use redline::located::LocatedFinding;
@@ -10,34 +10,28 @@ use redline::options::{Apply, Names, Options, RuleSource, Spelling};
 use redline::render::statistics::Statistics;
 use redline::Engine;
 
-/// The seeds, a sample of the shared news corpus (every 10th file) and the
-/// peer cases.
+/// The seeds and the peer cases (the repository's own copy, so that a clone
+/// with nothing beside it runs this).
 fn documents() -> Vec<String> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut paths: Vec<_> = std::fs::read_dir(root.join("seeds"))
+    let mut paths: Vec<_> = std::fs::read_dir(common::root().join("seeds"))
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();
-    let news = root.join("../shared/corpus/bbc-news/business");
-    assert!(news.is_dir(), "{} is missing", news.display());
-    let mut corpus: Vec<_> = std::fs::read_dir(news)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    corpus.sort();
-    paths.extend(corpus.into_iter().step_by(10));
+    paths.sort();
     let mut docs: Vec<String> = paths
         .iter()
         .map(|p| redline::io::decode::decode(&std::fs::read(p).unwrap(), None).unwrap())
         .map(|d| d.text)
         .collect();
     // The peer cases: short texts with something to fix in each.
-    let peers = root.join("../shared/peer-cases");
-    for entry in std::fs::read_dir(peers).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "jsonl") {
-            continue;
-        }
+    let mut peers: Vec<_> = std::fs::read_dir(common::peer_cases_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
+        .collect();
+    peers.sort();
+    assert!(peers.len() >= 9, "the vendored peer cases are missing");
+    for path in peers {
         let text = std::fs::read_to_string(path).unwrap();
         for line in text.split('\n').filter(|l| !l.trim().is_empty()) {
             let case: serde_json::Value = serde_json::from_str(line).unwrap();
