@@ -36,7 +36,7 @@ from datatrove.data import DocumentsPipeline  # type: ignore
 from datatrove.pipeline.formatters.base import BaseFormatter  # type: ignore
 from datatrove.utils.typeshelper import StatHints  # type: ignore
 
-from . import Cleaner
+from . import Cleaner, NamesMap
 from ._counts import document_counts
 
 __all__ = ["RedlineFormatter"]
@@ -63,6 +63,7 @@ class RedlineFormatter(BaseFormatter):
         apply: Literal["safe", "review"] = "safe",
         spelling: Literal["en-GB", "none"] | None = None,
         rule_files: Sequence[str] | None = None,
+        names: NamesMap = "builtin",
         metadata_key: str | None = "redline",
         cleaner: Cleaner | None = None,
     ):
@@ -75,6 +76,7 @@ class RedlineFormatter(BaseFormatter):
                 apply=apply,
                 spelling=spelling,
                 rule_files=rule_files,
+                names=names,
             )
         self.cleaner = cleaner
         self.metadata_key = metadata_key

@@ -30,23 +30,14 @@ try:
 except ImportError:  # NeMo Curator before 1.0 (Dask)
     from nemo_curator.modifiers import DocumentModifier  # type: ignore
 
-from . import Cleaner
+from . import Cleaner, NamesMap
 from ._counts import document_counts
 
 __all__ = ["RedlineModifier", "RedlineCounts"]
 
 
-def _build(cleaner, only, enable, disable, apply, spelling, rule_files) -> Cleaner:
-    if cleaner is not None:
-        return cleaner
-    return Cleaner(
-        only=only,
-        enable=enable,
-        disable=disable,
-        apply=apply,
-        spelling=spelling,
-        rule_files=rule_files,
-    )
+def _build(cleaner: Cleaner | None, **options) -> Cleaner:
+    return cleaner if cleaner is not None else Cleaner(**options)
 
 
 class RedlineModifier(DocumentModifier):
@@ -65,10 +56,20 @@ class RedlineModifier(DocumentModifier):
         apply: Literal["safe", "review"] = "safe",
         spelling: Literal["en-GB", "none"] | None = None,
         rule_files: Sequence[str] | None = None,
+        names: NamesMap = "builtin",
         cleaner: Cleaner | None = None,
     ):
         super().__init__()
-        self.cleaner = _build(cleaner, only, enable, disable, apply, spelling, rule_files)
+        self.cleaner = _build(
+            cleaner,
+            only=only,
+            enable=enable,
+            disable=disable,
+            apply=apply,
+            spelling=spelling,
+            rule_files=rule_files,
+            names=names,
+        )
 
     def modify_document(self, text: str) -> str:
         return self.cleaner.clean(text)
@@ -91,10 +92,20 @@ class RedlineCounts(DocumentModifier):
         apply: Literal["safe", "review"] = "safe",
         spelling: Literal["en-GB", "none"] | None = None,
         rule_files: Sequence[str] | None = None,
+        names: NamesMap = "builtin",
         cleaner: Cleaner | None = None,
     ):
         super().__init__()
-        self.cleaner = _build(cleaner, only, enable, disable, apply, spelling, rule_files)
+        self.cleaner = _build(
+            cleaner,
+            only=only,
+            enable=enable,
+            disable=disable,
+            apply=apply,
+            spelling=spelling,
+            rule_files=rule_files,
+            names=names,
+        )
 
     def modify_document(self, text: str) -> str:
         return json.dumps(document_counts(self.cleaner.check(text)), sort_keys=True)

@@ -200,6 +200,12 @@ def test_datatrove_formatter_defaults_and_bad_options():
     json.dumps(docs[0].metadata)
     with pytest.raises(ValueError, match="disable"):
         RedlineFormatter(disable=["no-such-pass"])
+    # The names map is an option like the CLI's --names: "none" switches it off.
+    named = "Dimitri Peskov said so."
+    assert RedlineFormatter().format(named) == "Dmitry Peskov said so."
+    assert RedlineFormatter(names="none").format(named) == named
+    with pytest.raises(ValueError, match="names"):
+        RedlineFormatter(names="/no/such/names.toml")
 
 
 def test_ray_clean_batch_takes_every_batch_format():
