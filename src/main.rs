@@ -266,7 +266,8 @@ fn settings(args: &PipelineArgs) -> Result<Settings> {
     Ok(base.merge(flags))
 }
 
-fn job(cli: &Cli, mode: Mode, format: Format, style: Style) -> Result<Job> {
+/// Sizes the global thread pool from `-j N` (default: every core).
+fn set_threads(cli: &Cli) -> Result<()> {
     if let Some(n) = cli.batch.threads {
         if n == 0 {
             bail!("-j takes a number of threads of at least 1");
@@ -276,6 +277,11 @@ fn job(cli: &Cli, mode: Mode, format: Format, style: Style) -> Result<Job> {
             .num_threads(n)
             .build_global();
     }
+    Ok(())
+}
+
+fn job(cli: &Cli, mode: Mode, format: Format, style: Style) -> Result<Job> {
+    set_threads(cli)?;
     let engine = Engine::new(settings(&cli.pipeline)?)?;
     if let Some(label) = &engine.settings.encoding {
         if encoding_rs::Encoding::for_label(label.as_bytes()).is_none() {
@@ -598,14 +604,7 @@ fn report(args: &ReportArgs, cli: &Cli, mode: Mode) -> Result<ExitCode> {
 
 fn names(args: &cli::names::NamesArgs, cli: &Cli) -> Result<ExitCode> {
     let settings = settings(&cli.pipeline)?;
-    if let Some(n) = cli.batch.threads {
-        if n == 0 {
-            bail!("-j takes a number of threads of at least 1");
-        }
-        let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build_global();
-    }
+    set_threads(cli)?;
     let jsonl = is_jsonl(cli, &args.paths)
         .then(|| jsonl_options(cli))
         .transpose()?;
