@@ -82,6 +82,7 @@ use memchr::memchr;
 
 use crate::finding::{Edit, Finding, Fix};
 use crate::pass::Pass;
+use crate::passes::punctuation::is_cjk;
 
 /// `quotes.unbalanced` (an opener never closed)
 ///
@@ -172,12 +173,49 @@ pub const APOSTROPHE_AS_QUOTE: &str = "quotes.apostrophe-as-quote";
 /// quotation for pairing, so nothing else is reported for it.
 pub const OPENER_AS_CLOSER: &str = "quotes.opener-as-closer";
 
+/// `quotes.closer-as-opener` (flag)
+///
+/// **What it does**: flags a closing `”` typed where the opener belongs:
+/// glued to the word it opens (`slaughter.”What are you protecting
+/// anyway?” asked`, `images”Tower of Perestroika”`) while no `“` quotation
+/// is open and a closer follows on the line.
+///
+/// **Why is this bad?** Read as a closer it has nothing to close, and the
+/// real closer after the quoted words then looks stray: the reviewer is sent
+/// to a correct mark.
+///
+/// **Example**: `he wrote.”Why now?” she asked.`
+///
+/// **Fix safety**: no fix (never rewritten); the mark opens the quotation for
+/// pairing, so its closer is not reported. A `”` after a space (`”…”`, the
+/// Swedish and Finnish style) or after CJK text is not flagged.
+pub const CLOSER_AS_OPENER: &str = "quotes.closer-as-opener";
+
+/// `quotes.mismatched-pair` (flag)
+///
+/// **What it does**: flags a straight `'` that closes a straight `"`
+/// quotation (`the "free', citizen`, `"You Don't Know Me' at the piano`):
+/// no `'` quotation is open, and the next `"` on the line opens another
+/// quotation rather than closing this one.
+///
+/// **Why is this bad?** One of the two marks is the wrong kind; read as an
+/// apostrophe, the `"` stays open and the next, correct quotation looks
+/// nested in it.
+///
+/// **Example**: `the "free', citizen`
+///
+/// **Fix safety**: no fix (which mark is wrong is not known); the `'` closes
+/// the `"` quotation for pairing. Not after `s` (`the boys'`) or `in`
+/// (`goin'`), where `'` is an apostrophe.
+pub const MISMATCHED_PAIR: &str = "quotes.mismatched-pair";
+
 /// `quotes.wordpress-prime`
 ///
 /// **What it does**: repairs what WordPress's `wptexturize` does to quotes
 /// after a number: a prime for an apostrophe (`the 1970′s` → `the 1970’s`),
 /// and a double prime that closes a `“` quotation (`the “250″ series` →
-/// `the “250” series`).
+/// `the “250” series`), or a prime that closes a `‘` one (`‘World War 2′` →
+/// `‘World War 2’`).
 ///
 /// **Why is this bad?** A prime is a measurement mark (`6′2″`); here it is a
 /// mis-converted apostrophe or closing quote.
@@ -279,9 +317,14 @@ enum Class {
     /// `′` after a digit and before `s` + non-letter (`1970′s`): a prime
     /// keyed by WordPress for an apostrophe; repaired, not paired.
     PrimeApostrophe,
-    /// `″` after a digit: closes the innermost open `“` quotation when that
-    /// has no other closer (then it is repaired to `”`); otherwise a
-    /// measurement mark.
+    /// `”` glued after a word or punctuation and before a word (`.”What`):
+    /// closes an open quotation; with none open and a closer following on
+    /// the line it is an opener typed as a closer (flagged, then paired as an
+    /// opener); otherwise a stray closer.
+    CloserBeforeWord,
+    /// `″` (`′`) after a digit: closes the innermost open `“` (`‘`) quotation
+    /// when that has no other closer (then it is repaired to `”`, `’`);
+    /// otherwise a measurement mark.
     DoublePrime,
     /// `« » ‹ ›`: the direction depends on the open quotation (French `« »`,
     /// German `» «`, Swedish `» »`).
@@ -304,6 +347,9 @@ struct Mark {
     /// Another closer of the same kind follows in the line before any opener of
     /// the kind (decides [`Class::WeakClose`]).
     closer_follows: bool,
+    /// The next double-quote mark on the line opens a quotation (decides
+    /// whether a `'` closes a `"` quotation, [`MISMATCHED_PAIR`]).
+    double_opener_follows: bool,
 }
 
 /// An open quotation.
@@ -364,6 +410,9 @@ struct Pairing<'a> {
     line: usize,
     /// Where the last non-blank line ends.
     prev_line_end: usize,
+    /// The last line was script or data and ended with a `\` continuation,
+    /// so this line is code too.
+    code_continues: bool,
 }
 
 impl<'a> Pairing<'a> {
@@ -379,6 +428,7 @@ impl<'a> Pairing<'a> {
             skip_until: 0,
             line: 0,
             prev_line_end: 0,
+            code_continues: false,
         }
     }
 
@@ -421,7 +471,9 @@ impl<'a> Pairing<'a> {
         let bytes = self.text.as_bytes();
         // A tag that began on an earlier line may still be open.
         let mut i = start.max(self.skip_until);
-        if looks_like_code(&bytes[start..end]) {
+        let code = self.code_continues || looks_like_code(&bytes[start..end]);
+        self.code_continues = code && bytes[start..end].trim_ascii_end().ends_with(b"\\");
+        if code {
             return; // script or JSON left in scraped text: its quotes are code
         }
         let escaped = escaped_tags(bytes, start, end);
@@ -450,6 +502,7 @@ impl<'a> Pairing<'a> {
                         kind: Kind::Double,
                         class: Class::Open,
                         closer_follows: false,
+                        double_opener_follows: false,
                     });
                     i += 2;
                     continue;
@@ -496,16 +549,25 @@ impl<'a> Pairing<'a> {
                 kind,
                 class,
                 closer_follows: false,
+                double_opener_follows: false,
             });
             i += len;
         }
         // Backwards: for each mark, is the next mark of its kind a closer?
         let mut next_is_closer = [false; 4];
+        let mut next_double_opens = false;
         for mark in self.marks.iter_mut().rev() {
             let k = mark.kind.index();
             mark.closer_follows = next_is_closer[k];
+            mark.double_opener_follows = next_double_opens;
+            if mark.kind == Kind::Double && mark.class != Class::Ignore {
+                next_double_opens = matches!(mark.class, Class::Open | Class::HighDouble);
+            }
             match mark.class {
-                Class::Close | Class::WeakClose | Class::OpenerAsCloser => next_is_closer[k] = true,
+                Class::Close
+                | Class::WeakClose
+                | Class::OpenerAsCloser
+                | Class::CloserBeforeWord => next_is_closer[k] = true,
                 Class::Ignore
                 | Class::ApostropheAsQuote
                 | Class::PrimeApostrophe
@@ -537,7 +599,9 @@ impl<'a> Pairing<'a> {
         }
         if reopened == 0
             && !saw_blank
-            && (self.blank_line_paragraphs() || self.looks_wrapped(content))
+            && (self.blank_line_paragraphs()
+                || self.looks_wrapped(content)
+                || self.closes_in_short_lines(content))
         {
             return 0; // a hard-wrapped line inside one paragraph
         }
@@ -560,19 +624,85 @@ impl<'a> Pairing<'a> {
     /// Whether the line starting at `content` continues the line before it
     /// (hard-wrapped text in a file without blank lines, such as a mailing
     /// list or an RFC kept in `<pre>`): that line ends mid-sentence (a letter,
-    /// digit, comma, colon, semicolon or hyphen, not a sentence end) and this
-    /// one starts with a letter or digit.
+    /// digit, comma, colon, semicolon or hyphen, not a sentence end; also
+    /// behind a closing quote, `THOSE ‘IN CHARGE’`) and this one starts with a
+    /// letter or digit; or this one starts with a lower-case letter and that
+    /// one did not end a sentence (`Revolution …` / `or you’re Toast.”`); or
+    /// that one ends with a `\` line continuation (JSON wrapped in an RFC).
     fn looks_wrapped(&self, content: usize) -> bool {
         let before = self.text[..self.prev_line_end].trim_end();
-        let ends_mid_sentence = before
+        if before.ends_with('\\') {
+            return true;
+        }
+        let last = before
+            .trim_end_matches(['’', '”', '\'', '"', '»', '›'])
             .chars()
-            .next_back()
-            .is_some_and(|c| c.is_alphanumeric() || matches!(c, ',' | '-' | ';' | ':'));
-        let starts_word = self.text[content..]
-            .chars()
-            .next()
-            .is_some_and(char::is_alphanumeric);
-        ends_mid_sentence && starts_word
+            .next_back();
+        let ends_mid_sentence =
+            last.is_some_and(|c| c.is_alphanumeric() || matches!(c, ',' | '-' | ';' | ':'));
+        let first = self.text[content..].chars().next();
+        let ends_sentence = last.is_some_and(|c| matches!(c, '.' | '!' | '?'));
+        (ends_mid_sentence && first.is_some_and(|c| c.is_alphanumeric() || matches!(c, '[' | '(')))
+            || (!ends_sentence && first.is_some_and(char::is_lowercase))
+    }
+
+    /// Whether the innermost open quotation goes on over a run of short lines
+    /// and closes in them (verse, a hard-wrapped list or letter in a file
+    /// without blank lines: `"We will not have great questions decided…` /
+    /// `For caresses and applause.` / `Our sons shall not…theirs."`): the
+    /// line that ended inside it and the next lines, up to the one with its
+    /// closer, are at most [`SHORT_LINE`] characters, no blank line comes
+    /// between, the first mark of its kind in them closes it, and it spans
+    /// three lines or more (two lines are judged as two paragraphs). Looks at
+    /// most [`SHORT_RUN`] lines ahead.
+    fn closes_in_short_lines(&self, content: usize) -> bool {
+        let Some(open) = self.stack.iter().rev().find(|o| !o.weak).copied() else {
+            return false;
+        };
+        let bytes = self.text.as_bytes();
+        let prev_start = memchr::memrchr(b'\n', &bytes[..self.prev_line_end]).map_or(0, |p| p + 1);
+        if !is_short(&self.text[prev_start..self.prev_line_end]) {
+            return false;
+        }
+        let mut start = content;
+        for n in 0..SHORT_RUN {
+            let end = memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |p| start + p);
+            let from = content_start(bytes, start, end);
+            if from == end || !is_short(&self.text[from..end]) {
+                return false;
+            }
+            let mut next = from;
+            for at in Triggers::new(&bytes[from..end]).map(|p| from + p) {
+                if at < next {
+                    continue;
+                }
+                let Some((glyph, len)) = decode_mark(bytes, at) else {
+                    continue;
+                };
+                next = at + len;
+                let (kind, class) = classify(self.text, at, at + len, glyph);
+                if kind != open.kind || matches!(class, Class::Ignore | Class::ApostropheAsQuote) {
+                    continue;
+                }
+                let closes = matches!(
+                    class,
+                    Class::Close
+                        | Class::Either
+                        | Class::CloserBeforeWord
+                        | Class::OpenerAsCloser
+                        | Class::Guillemet {
+                            right_flanking: true,
+                            ..
+                        }
+                );
+                return closes && (n > 0 || open.line < prev_start);
+            }
+            if end == bytes.len() {
+                return false;
+            }
+            start = end + 1;
+        }
+        false
     }
 
     fn blank_line_paragraphs(&mut self) -> bool {
@@ -608,9 +738,10 @@ impl<'a> Pairing<'a> {
             },
             Class::DoublePrime => {
                 let top = self.stack.len().checked_sub(1);
+                let opener = if mark.glyph == '′' { '‘' } else { '“' };
                 if top.is_some()
                     && top == nearest
-                    && self.stack[top.unwrap_or(0)].glyph == '“'
+                    && self.stack[top.unwrap_or(0)].glyph == opener
                     && !mark.closer_follows
                 {
                     self.report_misused(mark);
@@ -619,11 +750,31 @@ impl<'a> Pairing<'a> {
             }
             Class::Open => self.push(mark, false),
             Class::WeakOpen => self.push(mark, true),
+            Class::Close if nearest.is_none() && self.closes_double_quotation(mark) => {
+                self.report_mismatched(mark)
+            }
             Class::Close => self.close(mark),
+            Class::CloserBeforeWord => match nearest {
+                Some(k) => self.pop_to(k, mark),
+                None if mark.closer_follows => {
+                    self.findings.push(Finding::flag(
+                        CLOSER_AS_OPENER,
+                        mark.start,
+                        mark.end,
+                        "`”` stands where the opening mark belongs (before the quoted words, \
+                         with nothing open): it probably should be `“`",
+                    ));
+                    self.push(mark, false);
+                }
+                None => self.stray(mark),
+            },
             Class::SwedishOpen => match nearest {
                 Some(k) => self.pop_to(k, mark),
                 None => self.push(mark, false),
             },
+            Class::WeakClose if nearest.is_none() && self.closes_double_quotation(mark) => {
+                self.report_mismatched(mark)
+            }
             Class::WeakClose => {
                 let top = self.stack.len().checked_sub(1);
                 if top.is_some() && top == nearest && !mark.closer_follows {
@@ -640,6 +791,16 @@ impl<'a> Pairing<'a> {
             },
             Class::HighSingle { after_word } => match nearest {
                 Some(k) if self.stack[k].glyph == '‚' => self.pop_to(k, mark),
+                Some(k) if after_word && self.closes_single_quotation(k, mark) => {
+                    self.findings.push(Finding::flag(
+                        OPENER_AS_CLOSER,
+                        mark.start,
+                        mark.end,
+                        "`‘` stands where the closing mark belongs (after the quoted words): \
+                         it probably should be `’`",
+                    ));
+                    self.pop_to(k, mark);
+                }
                 _ if after_word => {}
                 _ => self.push(mark, false),
             },
@@ -663,6 +824,67 @@ impl<'a> Pairing<'a> {
                 None => self.push(mark, false),
             },
         }
+    }
+
+    /// Whether a straight `'` in closing position closes the innermost open
+    /// quotation although that one was opened with a straight `"` on this
+    /// line ([`MISMATCHED_PAIR`]): no `'` quotation is open (the caller
+    /// checks), the next `"` on the line opens another quotation, no
+    /// backtick stands between (`` `Erebus' `` is a quotation of its own),
+    /// and the `'` does not end a plural possessive (`boys'`) or a dropped g
+    /// (`goin'`).
+    fn closes_double_quotation(&self, mark: Mark) -> bool {
+        let Some(top) = self.stack.last() else {
+            return false;
+        };
+        let word = self.text[..mark.start]
+            .rsplit(|c: char| !c.is_alphabetic())
+            .next()
+            .unwrap_or("");
+        mark.glyph == '\''
+            && top.glyph == '"'
+            && !top.weak
+            && top.line == self.line
+            && mark.double_opener_follows
+            && memchr(b'`', &self.text.as_bytes()[top.end..mark.start]).is_none()
+            && !word.ends_with(['s', 'S'])
+            && !word.to_lowercase().ends_with("in")
+    }
+
+    /// Whether the opener at `start` follows a colon (`…stern judgment: "They
+    /// that…"`): a colon introduces a complete quotation.
+    fn introduced_by_colon(&self, start: usize) -> bool {
+        self.text[..start]
+            .trim_end_matches([' ', '\u{a0}'])
+            .ends_with(':')
+    }
+
+    /// Whether a `‘` typed after a word closes the `‘` quotation at `k`
+    /// (`‘The Medium is the Message‘, the famous`): that quotation is the
+    /// innermost, the mark follows a letter and stands before a space,
+    /// punctuation or the end, and no other closer of the kind follows on
+    /// the line before the next opener.
+    fn closes_single_quotation(&self, k: usize, mark: Mark) -> bool {
+        let prev = self.text[..mark.start].chars().next_back();
+        let next = self.text[mark.end..].chars().next();
+        k + 1 == self.stack.len()
+            && self.stack[k].glyph == '‘'
+            && is_alnum(prev)
+            && closes_before(next)
+            && !is_alnum(next)
+            && !mark.closer_follows
+    }
+
+    /// Reports a `'` that closes a `"` quotation and closes it.
+    fn report_mismatched(&mut self, mark: Mark) {
+        self.findings.push(Finding::flag(
+            MISMATCHED_PAIR,
+            mark.start,
+            mark.end,
+            "`'` closes a quotation opened with `\"`: one of the two marks is the wrong kind",
+        ));
+        let top = self.stack.len() - 1;
+        self.pop_to(top, mark);
     }
 
     fn only_weak_above(&self, k: usize) -> bool {
@@ -726,7 +948,32 @@ impl<'a> Pairing<'a> {
     fn close(&mut self, mark: Mark) {
         match self.last_of_kind[mark.kind.index()] {
             Some(k) => self.pop_to(k, mark),
-            None => self.stray(mark),
+            None => {
+                let flagged = self.findings.len();
+                self.stray(mark);
+                // `…concessions." Excluding … accepted," Erekat said`: a stray
+                // straight `"` before a space, followed by another closer on
+                // the line, is an opener with its space on the wrong side
+                // (a straight quote's direction is read from its spacing). It
+                // is reported here, and opens for pairing so the later,
+                // correct closer is not reported too. A curly `”` says its
+                // direction itself: each stray one is reported.
+                let reported = self
+                    .findings
+                    .get(flagged)
+                    .is_some_and(|f| f.rule == UNOPENED && f.fix.is_none());
+                let prev = self.text[..mark.start].chars().next_back();
+                let next = self.text[mark.end..].chars().next();
+                if reported
+                    && mark.glyph == '"'
+                    && mark.end - mark.start == 1
+                    && !prev.is_some_and(is_quote)
+                    && next.is_some_and(char::is_whitespace)
+                    && mark.closer_follows
+                {
+                    self.push(mark, false);
+                }
+            }
         }
     }
 
@@ -786,6 +1033,14 @@ impl<'a> Pairing<'a> {
                  texturize damage): `′` → `’`",
                 Fix::safe(vec![Edit::replace(mark.start, mark.end, "’")]),
             ),
+            _ if mark.glyph == '′' => Finding::fixed(
+                WORDPRESS_PRIME,
+                mark.start,
+                mark.end,
+                "prime `′` after a number closes a `‘` quotation (WordPress texturize \
+                 damage): `′` → `’`",
+                Fix::safe(vec![Edit::replace(mark.start, mark.end, "’")]),
+            ),
             _ => Finding::fixed(
                 WORDPRESS_PRIME,
                 mark.start,
@@ -806,6 +1061,8 @@ impl<'a> Pairing<'a> {
         // `””` right after a close: the second has no partner. Not in a longer
         // run (`”””` has two extras; collapsing one would not restore balance).
         if mark.glyph == '”'
+            && mark.end - mark.start == 3
+            && self.text[..mark.start].ends_with('”')
             && self.last_close == Some((mark.start, '”'))
             && !self.text[mark.end..].starts_with('”')
         {
@@ -865,22 +1122,30 @@ impl<'a> Pairing<'a> {
                         o.glyph
                     ),
                 )
-            } else if o.closed_children == 1 && o.first_child_line != o.line {
-                // The one closer closed a quotation opened on a later line:
+            } else if o.closed_children == 1
+                && (o.first_child_line != o.line || self.introduced_by_colon(o.first_child.0))
+            {
+                // The one closer closed a quotation opened on a later line, or
+                // one a colon introduced (`Franklin's judgment: "They that…"`):
                 // that one is complete, the outer one is the unclosed one.
                 Finding::flag(
                     UNCLOSED,
                     o.start,
                     o.end,
                     format!(
-                        "`{}` is never closed: the one closer that follows closes a \
-                         quotation opened on a later line",
-                        o.glyph
+                        "`{}` is never closed: the one closer that follows closes {}",
+                        o.glyph,
+                        if o.first_child_line != o.line {
+                            "a quotation opened on a later line"
+                        } else {
+                            "the quotation a colon introduces after it"
+                        }
                     ),
                 )
             } else if o.closed_children == 1 {
                 let (cs, ce) = o.first_child;
                 if o.glyph == '“'
+                    && o.end - o.start == 3
                     && o.end == cs
                     && &self.text[cs..ce] == "“"
                     && !o.first_child_reopened
@@ -1001,8 +1266,13 @@ fn looks_like_code(line: &[u8]) -> bool {
         b"\"\"\"",
         b">>> ",
     ];
-    memchr::memchr2(b'"', b'\'', line).is_some()
-        && CODE.iter().any(|p| memchr::memmem::find(line, p).is_some())
+    // Shortcode and tag attributes with curled quotes (`[button link=”…”]`).
+    const CURLED: &[&str] = &["=”", "=“"];
+    (memchr::memchr2(b'"', b'\'', line).is_some()
+        && CODE.iter().any(|p| memchr::memmem::find(line, p).is_some()))
+        || CURLED
+            .iter()
+            .any(|p| memchr::memmem::find(line, p.as_bytes()).is_some())
 }
 
 /// Whether a guillemet between `prev` and `next` is a navigation arrow
@@ -1033,17 +1303,42 @@ fn is_arrow(glyph: char, prev: Option<char>, next: Option<char>) -> bool {
 }
 
 /// Whether the backtick at `i` starts ``…'' (two backticks, not three)
-/// and the line holds a `''` after it (within [`TAG_LIMIT`] bytes, so a line
-/// of many backticks costs linear time), rather than a Markdown code span.
+/// and a `''` follows on its line, or on the next lines before a blank line
+/// (a quotation of several lines), within [`TAG_LIMIT`] bytes (so a line of
+/// many backticks costs linear time), rather than a Markdown code span.
 fn is_double_backtick_quote(bytes: &[u8], i: usize, end: usize) -> bool {
-    bytes.get(i + 1) == Some(&b'`')
-        && bytes.get(i + 2).is_some_and(|b| *b != b'`')
-        && (i == 0 || bytes[i - 1] != b'`')
-        && memchr::memmem::find(&bytes[i + 2..end.min(i + 2 + TAG_LIMIT)], b"''").is_some()
+    if bytes.get(i + 1) != Some(&b'`')
+        || bytes.get(i + 2).is_none_or(|b| *b == b'`')
+        || (i > 0 && bytes[i - 1] == b'`')
+    {
+        return false;
+    }
+    let limit = bytes.len().min(i + 2 + TAG_LIMIT);
+    if memchr::memmem::find(&bytes[i + 2..end.min(limit)], b"''").is_some() {
+        return true;
+    }
+    let window = &bytes[end.min(limit)..limit];
+    memchr::memmem::find(window, b"''").is_some_and(|q| {
+        let lines = &window[..q];
+        memchr::memmem::find(lines, b"\n\n").is_none()
+            && memchr::memmem::find(lines, b"\n\r\n").is_none()
+    })
 }
 
 /// How far (in bytes) a tag may run past its first line.
 const TAG_LIMIT: usize = 4096;
+
+/// The longest line (in characters) of verse or hard-wrapped text that a
+/// quotation may run over ([`Pairing::closes_in_short_lines`]).
+const SHORT_LINE: usize = 120;
+
+/// How many lines ahead a quotation running over short lines may close.
+const SHORT_RUN: usize = 12;
+
+/// Whether `line` has at most [`SHORT_LINE`] characters.
+fn is_short(line: &str) -> bool {
+    line.trim_end().chars().nth(SHORT_LINE).is_none()
+}
 
 /// The `>` that ends the HTML tag whose `<` is at `lt` (the line ends at
 /// `line_end`): the first `>` before any other `<`. A tag may go on over
@@ -1130,6 +1425,17 @@ fn decode_mark(bytes: &[u8], i: usize) -> Option<(char, usize)> {
                 0xB3 => '″',
                 _ => return None,
             };
+            // `‘‘…’’`: two curly single quotes for a double one (`‘‘Miami
+            // Vice’’`, `“uncalled for’’`), as some newspapers set them.
+            // Not before another mark (`‘…‘…’’”` closes two single quotations).
+            let next_is_mark = bytes.get(i + 6).is_some_and(|b| matches!(b, b'"' | b'\''))
+                || (bytes.get(i + 6) == Some(&0xE2) && decode_mark(bytes, i + 6).is_some());
+            if matches!(c, '‘' | '’')
+                && bytes.get(i + 3..i + 6) == bytes.get(i..i + 3)
+                && !next_is_mark
+            {
+                return Some((if c == '‘' { '“' } else { '”' }, 6));
+            }
             Some((c, 3))
         }
         _ => None,
@@ -1219,6 +1525,7 @@ fn closes_before(c: Option<char>) -> bool {
                 || matches!(
                     c,
                     '.' | ','
+                        | '['
                         | ';'
                         | ':'
                         | '!'
@@ -1258,10 +1565,13 @@ fn is_elision(rest: &str) -> bool {
 fn classify(text: &str, start: usize, end: usize, glyph: char) -> (Kind, Class) {
     let prev = text[..start].chars().next_back();
     let next = text[end..].chars().next();
-    if end - start == 2 && is_alnum(prev) && is_alnum(next) {
+    if matches!(end - start, 2 | 6) && is_alnum(prev) && is_alnum(next) {
         return (Kind::Single, Class::Ignore); // `'Musical''s`: a quote and an apostrophe
     }
     match glyph {
+        // `â€"`: a dash (`—`, `–`) garbled by an encoding error whose last
+        // byte became a straight quote; not a quotation mark.
+        '"' if text[..start].ends_with("â€") => (Kind::Double, Class::Ignore),
         '"' => {
             let class = if is_inch_mark(prev, next) || is_inch_before_dimension(text, start, end) {
                 Class::WeakClose // 6.1", 20" wide: an inch mark unless it must close
@@ -1289,6 +1599,9 @@ fn classify(text: &str, start: usize, end: usize, glyph: char) -> (Kind, Class) 
             };
             (Kind::Single, class)
         }
+        // Korean particles and Chinese text follow a closing quote with no
+        // space (`‘데이트 폭력’이라고`): there `’` closes, it is no apostrophe.
+        '’' if !is_space(prev) && next.is_some_and(is_cjk) => (Kind::Single, Class::WeakClose),
         '’' => {
             let class = match (is_alnum(prev), is_alnum(next)) {
                 (true, true) | (false, true) => Class::Ignore,
@@ -1326,13 +1639,20 @@ fn classify(text: &str, start: usize, end: usize, glyph: char) -> (Kind, Class) 
         '”' if is_inch_mark(prev, next) || is_inch_before_dimension(text, start, end) => {
             (Kind::Double, Class::WeakClose)
         }
-        '”' if opens_after(prev) && is_alnum(next) => (Kind::Double, Class::SwedishOpen),
+        // `”…”` in Swedish and Finnish, and in Chinese text (`的”恐山症”竟然`,
+        // where no space separates words).
+        '”' if (opens_after(prev) || prev.is_some_and(is_cjk)) && is_alnum(next) => {
+            (Kind::Double, Class::SwedishOpen)
+        }
+        '”' if is_alnum(next) => (Kind::Double, Class::CloserBeforeWord),
         '”' => (Kind::Double, Class::Close),
         '„' => (Kind::Double, Class::Open),
         '′' if is_digit(prev) && is_plural_s(&text[end..]) => {
             (Kind::Single, Class::PrimeApostrophe)
         }
         '″' if is_digit(prev) && !is_alnum(next) => (Kind::Double, Class::DoublePrime),
+        // `‘Anything Past World War 2′ –`: the single prime may close a `‘`.
+        '′' if is_digit(prev) && !is_alnum(next) => (Kind::Single, Class::DoublePrime),
         '′' | '″' => (Kind::Double, Class::Ignore),
         '«' | '»' | '‹' | '›' => {
             let kind = if matches!(glyph, '«' | '»') {

@@ -10,6 +10,13 @@
 //! own dot (`Ltd.. shares`) is a doubled stop whatever follows, and such a
 //! `..` does not make its paragraph informal; the caller checks that first.
 //! A paragraph is a line, like everything else in the `punctuation` pass.
+//!
+//! The same holds for `..` that marks text cut short or trailing off where
+//! no sentence was finished ([`ends_unfinished_text`]): a truncated
+//! headline (`Wedding Dresses & Brida..`), a word cut inside a bracket
+//! (`Another Day [Su..`), an "and so on" inside a parenthesis
+//! (`(Konversation, Akregator..)`). A doubled full stop needs a full stop to
+//! double, and there is none at the end of a heading or inside a sentence.
 
 use memchr::{memchr, memmem, memrchr};
 
@@ -19,7 +26,7 @@ use super::context::{char_at, char_before, word_ending_at};
 /// Japanese pages use `..` after a word as an ellipsis and to cut headlines
 /// short (`‘청춘시대3’..`, `얼마나..`): a doubled stop there cannot be told
 /// from either, so it is left alone.
-pub(super) fn is_cjk(c: char) -> bool {
+pub(crate) fn is_cjk(c: char) -> bool {
     matches!(c,
         '\u{1100}'..='\u{11FF}'
         | '\u{3040}'..='\u{30FF}'
@@ -111,6 +118,136 @@ fn followed_by_lowercase_word(text: &str, i: usize, end: usize) -> bool {
     word.len() < rest.len() && char_at(word, 0).is_some_and(char::is_lowercase)
 }
 
+/// How far back (in bytes) [`ends_unfinished_text`] looks on the line.
+const LOOK_BACK: usize = 1024;
+
+/// Words a title keeps in lower case (`Pride and Prejudice`, `Day of the
+/// Dead`, `Ludwig van Beethoven`).
+const TITLE_SMALL_WORDS: &[&str] = &[
+    "a", "an", "the", "and", "or", "but", "nor", "for", "of", "in", "on", "at", "to", "by", "with",
+    "from", "as", "vs", "via", "per", "into", "onto", "de", "la", "le", "du", "des", "del", "der",
+    "van", "von", "y", "e", "et", "und",
+];
+
+/// Whether the `..` at byte `p` (not after an abbreviation's own dot: the
+/// caller checks that) closes text that is not a finished sentence, so the
+/// two dots are an ellipsis marking a cut, not a doubled full stop:
+///
+/// - before a closing bracket whose parenthesis opened inside a sentence
+///   (after a word or comma, not at the line's start or after a sentence
+///   end): `hosts other projects (Konversation, Akregator..) for free`. A
+///   full stop cannot end a parenthesis in the middle of a sentence;
+/// - at the end of a line (or the text), when the line still has a bracket
+///   open before a word (`Another Day [Su..`: a finished sentence would
+///   have closed it), when the last word is a single letter other than `a`,
+///   `i`, `o` (`told his fellow c..`), or when the line's last sentence is a
+///   title-case fragment of two or more capitalised words (`Wedding Dresses
+///   & Brida..`, `Top Software Sales For 2..`): headings, menu entries and
+///   cut titles take no full stop.
+///
+/// Looks at most [`LOOK_BACK`] bytes back on the current line.
+pub(super) fn ends_unfinished_text(text: &str, p: usize) -> bool {
+    let bytes = text.as_bytes();
+    let floor = p.saturating_sub(LOOK_BACK);
+    let mut start = memrchr(b'\n', &bytes[floor..p]).map_or(floor, |i| floor + i + 1);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    let line = &text[start..p];
+    match char_at(text, p + 2) {
+        Some(')' | ']' | '}') => opened_inside_sentence(line),
+        next if line_ends_at(text, p + 2, next) => {
+            unclosed_bracket_before_word(line) || ends_with_cut_letter(line) || is_title(line)
+        }
+        _ => false,
+    }
+}
+
+/// Whether only spaces or tabs follow byte `i` up to the line's end.
+fn line_ends_at(text: &str, i: usize, next: Option<char>) -> bool {
+    match next {
+        None | Some('\n' | '\r') => true,
+        Some(' ' | '\t' | '\u{a0}') => text[i..]
+            .chars()
+            .find(|c| !matches!(c, ' ' | '\t' | '\u{a0}'))
+            .is_none_or(|c| c == '\n' || c == '\r'),
+        _ => false,
+    }
+}
+
+/// Whether the innermost bracket still open at the end of `line` was opened
+/// inside a sentence: after a word, digit or comma rather than at the
+/// line's start or after a sentence end.
+fn opened_inside_sentence(line: &str) -> bool {
+    let Some(open) = last_unclosed_bracket(line) else {
+        return false;
+    };
+    let before = line[..open].trim_end_matches([' ', '\t', '\u{a0}']);
+    let sentence_end = before
+        .trim_end_matches(['"', '\'', '”', '’', '»'])
+        .ends_with(['.', '!', '?', '…', ':']);
+    !before.is_empty() && !sentence_end
+}
+
+/// Whether `line` has a bracket still open that is followed by a letter
+/// (`[Su`), not a smiley or list marker (`:(`, `1)`).
+fn unclosed_bracket_before_word(line: &str) -> bool {
+    last_unclosed_bracket(line)
+        .is_some_and(|open| char_at(line, open + 1).is_some_and(char::is_alphabetic))
+}
+
+/// The byte of the last opening bracket of `line` that no closing bracket
+/// after it matches.
+fn last_unclosed_bracket(line: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, c) in line.char_indices().rev() {
+        match c {
+            ')' | ']' | '}' => depth += 1,
+            '(' | '[' | '{' if depth == 0 => return Some(i),
+            '(' | '[' | '{' => depth -= 1,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Whether `line` ends with a one-letter word other than `a`, `i`, `o`: a
+/// word cut after its first letter (`his fellow c..`).
+fn ends_with_cut_letter(line: &str) -> bool {
+    let mut rev = line.chars().rev();
+    let last = rev.next();
+    let before = rev.next();
+    last.is_some_and(|c| c.is_lowercase() && !matches!(c, 'a' | 'i' | 'o'))
+        && before.is_some_and(char::is_whitespace)
+}
+
+/// Whether the last sentence of `line` is a title-case fragment: at least two
+/// words start with a capital, and every other word with letters starts
+/// with a digit or is a small word titles keep in lower case.
+fn is_title(line: &str) -> bool {
+    let sentence_start = [". ", "! ", "? "]
+        .iter()
+        .filter_map(|end| line.rfind(end).map(|i| i + 2))
+        .max()
+        .unwrap_or(0);
+    let mut capitals = 0;
+    for word in line[sentence_start..].split([' ', '\t', '\u{a0}']) {
+        let word = word.trim_start_matches(|c: char| !c.is_alphanumeric());
+        let Some(first) = word.chars().next() else {
+            continue;
+        };
+        if first.is_uppercase() {
+            capitals += 1;
+        } else if first.is_lowercase() {
+            let bare = word.trim_end_matches(|c: char| !c.is_alphanumeric());
+            if !TITLE_SMALL_WORDS.contains(&bare) {
+                return false;
+            }
+        }
+    }
+    capitals >= 2
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,6 +282,57 @@ mod tests {
         assert!(!informal("He works for Acme Ltd.. shares fell"));
         assert!(!informal("at 9 a.m.. and then"));
         assert!(informal("at 9 a.m.. and then.. who knows"));
+    }
+
+    /// Whether the (only) `..` of `line` ends unfinished text.
+    fn unfinished(line: &str) -> bool {
+        ends_unfinished_text(line, line.find("..").unwrap())
+    }
+
+    #[test]
+    fn two_dots_ending_a_title_or_cut_word_end_unfinished_text() {
+        assert!(unfinished("Garden Furniture & Outdo.."));
+        assert!(unfinished("Stocks\nBest Budget Laptops For 20..\nNews"));
+        assert!(unfinished("Ten Things To Do in Lisbon..  \r\nMore"));
+        assert!(unfinished("Why I Left The Band [Exclusi.."));
+        assert!(unfinished("the mayor said his rival had lied to the b.."));
+        assert!(unfinished(
+            "we support several editors (Vim, Emacs..) out of the box"
+        ));
+        assert!(unfinished(
+            "bring snacks, drinks [crisps, juice..] and a coat"
+        ));
+        assert!(unfinished("We went home (it was late..) and slept"));
+    }
+
+    #[test]
+    fn two_dots_ending_a_sentence_do_not() {
+        assert!(!unfinished("The end.."));
+        assert!(!unfinished("I think we should leave now.."));
+        assert!(!unfinished("It rained all day in Leeds.."));
+        assert!(!unfinished("Everton beat Hull 3-1..\nNext"));
+        assert!(!unfinished("Thanks for the recipe.."));
+        assert!(!unfinished("Done.."), "one word is no title");
+        assert!(
+            !unfinished("It was late. (We went home..) Then"),
+            "a parenthesis after a stop"
+        );
+        assert!(
+            !unfinished("(We went home..)"),
+            "a parenthesis at the line's start"
+        );
+        assert!(
+            !unfinished("I was sad :( and went home.."),
+            "a smiley is no bracket"
+        );
+        assert!(!unfinished("He chose plan a.."), "`a` is a word");
+        assert!(!unfinished("The vote.. The result"), "not at a line end");
+    }
+
+    #[test]
+    fn only_the_last_sentence_of_the_line_counts_as_a_title() {
+        assert!(!unfinished("Read The Latest News. it was grim.."));
+        assert!(unfinished("it was grim. Read The Latest News.."));
     }
 
     #[test]

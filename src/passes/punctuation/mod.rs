@@ -44,6 +44,7 @@ use context::{
     in_stop_after_quote_language, in_tag, in_url, is_boundary_at, is_closing_bracket,
     is_closing_quote, is_initialism, word_ending_at,
 };
+pub(crate) use informal::is_cjk;
 use informal::TwoDotEllipsis;
 use quotation::Tracker;
 
@@ -54,6 +55,10 @@ use quotation::Tracker;
 /// (`1..10`) or an ellipsis (`...`) is not, so the dots must follow a letter,
 /// digit, closing quote, bracket or tag and precede whitespace, the end, or a
 /// closing quote or bracket (only whitespace or the end inside a URL).
+/// Not where the dots mark text cut short rather than a finished sentence
+/// (`Wedding Dresses & Brida..` ending a title line, `Another Day [Su..`,
+/// `(Vim, Emacs..) out of the box`): that is an ellipsis, with no full stop
+/// to double.
 /// **Example**: `U.S.. Allies` → `U.S. Allies`; `D.C..”` → `D.C.”`.
 /// **Fix safety**: safe; one `.` is deleted.
 pub const DOUBLE_PERIOD: &str = "punct.double-period";
@@ -169,7 +174,8 @@ impl Punctuation {
         // any other `..` in a paragraph that uses `..` as an ellipsis is the
         // author's (`ok.. see you there..`).
         if !after_abbreviation
-            && informal.in_paragraph_of(text, p, |word| self.is_abbreviation(word))
+            && (informal.in_paragraph_of(text, p, |word| self.is_abbreviation(word))
+                || informal::ends_unfinished_text(text, p))
         {
             return;
         }
