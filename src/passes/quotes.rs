@@ -2188,6 +2188,137 @@ mod tests {
     }
 
     #[test]
+    fn a_closer_typed_for_an_opener_is_flagged_where_it_stands() {
+        let text = "The crowd went quiet.”Where is the bus?” shouted a man at the back.";
+        assert_one(text, CLOSER_AS_OPENER, "”", 0);
+        let glued = "the posters”Come Home Soon” hung in every window";
+        assert_one(glued, CLOSER_AS_OPENER, "”", 0);
+        // A closer glued to the next sentence closes the open quotation.
+        assert_clean("“We are ready.”Then the doors opened.");
+        // With no later closer it is a stray closer, reported as before.
+        assert_one("It rained all night.”Nobody slept.", UNOPENED, "”", 0);
+        // Spaced Swedish `”…”` and Chinese `”…”` are conventions, not defects.
+        assert_clean("Han sa ”hej” och gick.");
+        assert_clean("我最喜歡的”牛肉麵”真的很好吃");
+    }
+
+    #[test]
+    fn a_single_quote_closing_a_double_quotation_is_flagged_there() {
+        let text = "She sang \"Moon River' twice, then \"Blue Moon\" once.";
+        assert_one(text, MISMATCHED_PAIR, "'", 0);
+        // Plural possessives, dropped g's and backtick quotations are not
+        // closers of the `"`; nor is a `'` when the next `"` closes.
+        let possessive = "He said \"the players' kit\" was new, and \"fine\" too.";
+        assert_clean(possessive);
+        assert_clean("\"It's the boys' turn,\" he said.");
+        let g = "\"We were goin' home and \"singing\" loud.";
+        assert!(check(g).iter().all(|(r, _)| r != MISMATCHED_PAIR), "{g:?}");
+        let tick = "\"They said `no way' and \"left\" early.";
+        assert!(
+            check(tick).iter().all(|(r, _)| r != MISMATCHED_PAIR),
+            "{tick:?}"
+        );
+    }
+
+    #[test]
+    fn a_single_opener_typed_for_a_closer_is_flagged_there() {
+        let text = "The show, called ‘Light and Shadow‘, opens in May.";
+        assert_one(text, OPENER_AS_CLOSER, "‘", 1);
+        // A mis-curled apostrophe with the real closer later is not.
+        assert_clean("‘We were runnin‘ late,’ she said.");
+    }
+
+    #[test]
+    fn korean_and_chinese_quotes_close_before_a_particle() {
+        assert_clean("그는 ‘소확행’이라는 말을 자주 쓴다.");
+        assert_clean("他说‘不忘初心’很重要。");
+    }
+
+    #[test]
+    fn a_dash_garbled_into_a_quote_is_not_a_quotation_mark() {
+        assert_clean("She was late\u{e2}\u{20ac}\"again\u{e2}\u{20ac}\"and nobody minded.");
+        assert_clean("He said \"stop\u{e2}\u{20ac}\"now\" and left.");
+    }
+
+    #[test]
+    fn curled_attribute_quotes_of_shortcodes_are_markup() {
+        assert_clean("[gallery ids=”12,13” size=”large”] Photos from the day");
+    }
+
+    #[test]
+    fn two_curly_single_quotes_are_a_double_quote() {
+        assert_clean("The minister called it ‘‘a disgrace’’ and left.");
+        assert_clean("It was “unfortunate’’, he said.");
+        // Before another mark they close two single quotations: nothing is
+        // collapsed as a keying double.
+        let nested = "“He wrote ‘a ‘small’’”";
+        assert_eq!(fixed(nested), nested);
+        assert!(check(nested).iter().all(|(r, _)| r != KEYING_DOUBLE));
+    }
+
+    #[test]
+    fn a_colon_introduces_a_complete_quotation_inside_an_unclosed_one() {
+        let text = "\"We listened. Then she said: \"Enough.\"";
+        assert_one(text, UNCLOSED, "\"", 0);
+        // Without a colon the inner opener is the one reported (POLICY).
+        let inner = "“We urge everyone, taking into account “new realities.”";
+        assert_one(inner, NESTED, "“", 1);
+    }
+
+    #[test]
+    fn a_straight_closer_with_its_space_on_the_wrong_side_is_reported_once() {
+        let text = "No deal was made.\" We will not sign it,\" the minister said.";
+        assert_one(text, UNOPENED, "\"", 0);
+        // Curly closers say their direction: both are reported.
+        let curly = "No deal was made.” We will not sign it,” the minister said.";
+        assert_eq!(check(curly).len(), 2);
+    }
+
+    #[test]
+    fn a_closing_quote_before_a_footnote_closes() {
+        assert_clean("\"He called it 'a step forward.'\"[3] Then he left.");
+        assert_clean("Her words were \"never again\"[12] and the hall fell silent.");
+    }
+
+    #[test]
+    fn a_prime_closing_a_single_quotation_after_a_number_is_repaired() {
+        let text = "He wrote a book, ‘Lessons of 1968′ – and it sold.";
+        assert_eq!(
+            fixed(text),
+            "He wrote a book, ‘Lessons of 1968’ – and it sold."
+        );
+        let feet = "‘The wall is 6′ high,’ he said.";
+        assert_eq!(fixed(feet), feet, "another closer follows: a measurement");
+    }
+
+    #[test]
+    fn quotations_over_verse_and_wrapped_lines_continue() {
+        let verse = "She read aloud:\n\"The wind was cold.\nThe sea was grey.\nWe sailed at dawn.\"\nThen she closed the book.";
+        assert_clean(verse);
+        // Two one-line paragraphs are two paragraphs.
+        let two = "He said: \"We will win.\nThen the crowd went home.\"";
+        assert_eq!(check(two).len(), 2);
+        // A long line is a paragraph, not verse.
+        let long = format!(
+            "\"{}.\nNext paragraph.\nEnd of it.\"",
+            "a very long sentence that goes on ".repeat(5)
+        );
+        assert_eq!(check(&long).len(), 2);
+        // A line ending behind a closing quote, a line continuing in lower
+        // case, a `\` continuation.
+        assert_clean("I say “THEY TOLD THOSE ‘IN CHARGE’\nTO STOP.”\nDone.");
+        assert_clean("He wrote “the end is near …\nor so we hope.”\nDone.");
+        assert_clean("\"url\": \"https\\\n://example.org/a\",\nDone.");
+        assert_clean("{\"a\":\"b\",\"c\":\"http://example.org/x\\\n/y\"}\nDone.");
+    }
+
+    #[test]
+    fn a_double_backtick_quotation_may_run_over_lines() {
+        let text = "`` The rules are:\nfirst, be kind.\nSecond, be brief.'' [Author]\nNext.";
+        assert_clean(text);
+    }
+
+    #[test]
     fn pairing_is_linear_on_pathological_input() {
         // 50,000 unclosed openers on one line (reported once, through the
         // innermost), then 50,000 stray closers, each reported: one pass.
