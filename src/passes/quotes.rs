@@ -998,13 +998,23 @@ impl<'a> Pairing<'a> {
     }
 
     /// Whether the guillemet at `start..end` is a navigation arrow.
+    ///
+    /// A spaced `«` or `‹` after a colon glued to its word (`Previous Post: «
+    /// Almond Cookies`) is an arrow too: French, whose quotations are spaced
+    /// inside the guillemets, also spaces the colon (`dit : « Je…`).
     fn is_arrow_at(&self, start: usize, end: usize, glyph: char) -> bool {
+        let prev = self.text[..start].chars().next_back();
+        let next = self.text[end..].chars().next();
+        let after_english_colon = || {
+            let before = self.text[..start].trim_end_matches([' ', '\u{a0}', '\u{202f}']);
+            before.len() < start
+                && before
+                    .strip_suffix(':')
+                    .is_some_and(|b| b.chars().next_back().is_some_and(char::is_alphanumeric))
+        };
         matches!(glyph, '«' | '»' | '‹' | '›')
-            && is_arrow(
-                glyph,
-                self.text[..start].chars().next_back(),
-                self.text[end..].chars().next(),
-            )
+            && (is_arrow(glyph, prev, next)
+                || (matches!(glyph, '«' | '‹') && is_space(next) && after_english_colon()))
     }
 
     /// A mark whose kind of use is wrong where it stands: an apostrophe keyed
@@ -2310,6 +2320,14 @@ mod tests {
         assert_clean("He wrote “the end is near …\nor so we hope.”\nDone.");
         assert_clean("\"url\": \"https\\\n://example.org/a\",\nDone.");
         assert_clean("{\"a\":\"b\",\"c\":\"http://example.org/x\\\n/y\"}\nDone.");
+    }
+
+    #[test]
+    fn a_spaced_guillemet_after_an_english_colon_is_an_arrow() {
+        assert_clean("Share this recipe\nOlder: « Lemon Tart\nComments (3)");
+        // French spaces its colon: an unclosed quotation there is reported.
+        let french = "Elle a répondu : « Nous partirons demain.\nPuis elle est sortie.";
+        assert_one(french, UNCLOSED, "«", 0);
     }
 
     #[test]

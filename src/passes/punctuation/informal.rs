@@ -157,10 +157,45 @@ pub(super) fn ends_unfinished_text(text: &str, p: usize) -> bool {
     match char_at(text, p + 2) {
         Some(')' | ']' | '}') => opened_inside_sentence(line),
         next if line_ends_at(text, p + 2, next) => {
-            unclosed_bracket_before_word(line) || ends_with_cut_letter(line) || is_title(line)
+            unclosed_bracket_before_word(line)
+                || ends_with_cut_letter(line)
+                || (is_title(line) && in_list(text, start, p + 2))
         }
         _ => false,
     }
+}
+
+/// How long (in characters) a neighbouring line of a list may be.
+const LIST_LINE: usize = 100;
+
+/// Whether the line from `start` (to the `..` ending at `dots_end`) stands in
+/// a list of headlines or menu entries: the line right before or right after
+/// it is short and does not end a sentence (`Coach Operators`, `Feeds.gawker.com
+/// / Jan 17, 2008`). A title-case line on its own may be a sentence of names
+/// (`Held in Nagorno Karabakh..`).
+fn in_list(text: &str, start: usize, dots_end: usize) -> bool {
+    let bytes = text.as_bytes();
+    let entry = |line: &str| {
+        let line = line.trim_end();
+        !line.trim().is_empty()
+            && line.chars().nth(LIST_LINE).is_none()
+            && !line.ends_with(['.', '!', '?', ':', ';'])
+    };
+    let before = start.checked_sub(1).is_some_and(|nl| {
+        let floor = nl.saturating_sub(LOOK_BACK);
+        let mut from = memrchr(b'\n', &bytes[floor..nl]).map_or(floor, |i| floor + i + 1);
+        while !text.is_char_boundary(from) {
+            from += 1;
+        }
+        (from > floor || floor == 0) && entry(&text[from..nl])
+    });
+    let after = memchr(b'\n', &bytes[dots_end..]).is_some_and(|i| {
+        let from = dots_end + i + 1;
+        let end = bytes.len().min(from + LOOK_BACK);
+        memchr(b'\n', &bytes[from..end]).is_some_and(|j| entry(&text[from..from + j]))
+            || (end == bytes.len() && entry(&text[from..end]))
+    });
+    before || after
 }
 
 /// Whether only spaces or tabs follow byte `i` up to the line's end.
@@ -291,9 +326,10 @@ mod tests {
 
     #[test]
     fn two_dots_ending_a_title_or_cut_word_end_unfinished_text() {
-        assert!(unfinished("Garden Furniture & Outdo.."));
+        assert!(unfinished("Home\nGarden Furniture & Outdo..\nKitchens"));
         assert!(unfinished("Stocks\nBest Budget Laptops For 20..\nNews"));
         assert!(unfinished("Ten Things To Do in Lisbon..  \r\nMore"));
+        assert!(unfinished("Latest news\nMinister Visits Flood Zone.."));
         assert!(unfinished("Why I Left The Band [Exclusi.."));
         assert!(unfinished("the mayor said his rival had lied to the b.."));
         assert!(unfinished(
@@ -331,8 +367,19 @@ mod tests {
 
     #[test]
     fn only_the_last_sentence_of_the_line_counts_as_a_title() {
-        assert!(!unfinished("Read The Latest News. it was grim.."));
-        assert!(unfinished("it was grim. Read The Latest News.."));
+        assert!(!unfinished("Read The Latest News. it was grim..\nMore"));
+        assert!(unfinished("it was grim. Read The Latest News..\nMore"));
+    }
+
+    #[test]
+    fn a_title_case_line_counts_as_a_title_only_in_a_list() {
+        assert!(!unfinished("Talks Held in Baku.."), "a line on its own");
+        assert!(!unfinished(
+            "It rained.\nTalks Held in Baku..\nThen it stopped."
+        ));
+        assert!(unfinished("Sport\nTalks Held in Baku..\nThen it stopped."));
+        let long = format!("{}\nTalks Held in Baku..", "word ".repeat(30));
+        assert!(!unfinished(&long), "a paragraph before is no list entry");
     }
 
     #[test]
