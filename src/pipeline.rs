@@ -69,14 +69,29 @@ pub struct Step {
     /// Index into [`Run::texts`] of this step's output (equal to `input` when
     /// nothing was applied).
     pub output: usize,
-    /// Fixes applied, offsets into the input.
+    /// Fixes applied, offsets into the input (empty in a lean run: see
+    /// `counted`).
     pub applied: Vec<Recorded>,
+    /// In a lean run ([`Pipeline::run_lean`]), the fixes applied, grouped by
+    /// rule and applicability: one of each group, without its message and
+    /// edits, and how many there were. Empty in a full run.
+    pub counted: Vec<(Recorded, usize)>,
     /// Fixes not applied (below the threshold, not accepted, or overlapping
     /// another); offsets into the input. A later full check of the same pass
     /// supersedes them, so each is reported once.
     pub held: Vec<Recorded>,
     /// Findings without a fix; offsets into the input. Superseded like `held`.
     pub flags: Vec<Recorded>,
+}
+
+impl Step {
+    /// A lean run's counted fixes, each group's one repeated as many times as
+    /// there were.
+    fn counted_applied(&self) -> impl Iterator<Item = &Recorded> {
+        self.counted
+            .iter()
+            .flat_map(|(r, n)| std::iter::repeat_n(r, *n))
+    }
 }
 
 /// The record of one document going through the pipeline.
@@ -122,6 +137,7 @@ impl Run {
         self.steps.iter().flat_map(|s| {
             s.applied
                 .iter()
+                .chain(s.counted_applied())
                 .map(|f| (&f.finding, true))
                 .chain(s.held.iter().chain(&s.flags).map(|f| (&f.finding, false)))
         })
@@ -133,6 +149,7 @@ impl Run {
         self.steps.iter().flat_map(|s| {
             s.applied
                 .iter()
+                .chain(s.counted_applied())
                 .chain(&s.held)
                 .chain(&s.flags)
                 .map(move |f| (s, &f.finding))
@@ -273,7 +290,12 @@ impl Pipeline {
             }
         }
         let mut steps = state.steps;
-        steps.retain(|s| !(s.applied.is_empty() && s.held.is_empty() && s.flags.is_empty()));
+        steps.retain(|s| {
+            !(s.applied.is_empty()
+                && s.counted.is_empty()
+                && s.held.is_empty()
+                && s.flags.is_empty())
+        });
         Run {
             texts: state.texts,
             steps,
@@ -312,6 +334,10 @@ impl Pipeline {
             findings.sort_by_key(|f| (f.fix.as_ref().map_or(f.start, |x| x.range().0), f.end));
 
             let mut applied = Vec::new();
+            // A lean run keeps applied fixes only as counts and their edits
+            // apart (see `Step::counted`), so memory per fix is an edit.
+            let mut counted: Vec<(Recorded, usize)> = Vec::new();
+            let mut lean_edits: Vec<Edit> = Vec::new();
             let mut held = Vec::new();
             let mut flags = Vec::new();
             let mut last_end = 0usize;
@@ -347,7 +373,11 @@ impl Pipeline {
                 } else {
                     last_end = end;
                     any_applied = true;
-                    applied.push(recorded);
+                    if state.keep_texts {
+                        applied.push(recorded);
+                    } else {
+                        count_applied(recorded, &mut counted, &mut lean_edits);
+                    }
                 }
             }
             // A check of the whole text supersedes what this pass reported
@@ -376,13 +406,17 @@ impl Pipeline {
                     held.retain(is_new);
                 }
             }
-            let output = if applied.is_empty() {
+            let output = if applied.is_empty() && counted.is_empty() {
                 input
             } else {
-                let edits: Vec<&Edit> = applied
-                    .iter()
-                    .flat_map(|f| f.fix.iter().flat_map(|x| x.edits.iter()))
-                    .collect();
+                let edits: Vec<&Edit> = if state.keep_texts {
+                    applied
+                        .iter()
+                        .flat_map(|f| f.fix.iter().flat_map(|x| x.edits.iter()))
+                        .collect()
+                } else {
+                    lean_edits.iter().collect()
+                };
                 let old = &state.texts[input];
                 if edits.iter().all(|e| old[e.start..e.end] == e.replacement) {
                     input
@@ -448,23 +482,13 @@ impl Pipeline {
                     state.texts.len() - 1
                 }
             };
-            if !state.keep_texts {
-                // A lean run's applied fixes are counted, never shown: drop
-                // their messages and edits now, so that memory for a text dense
-                // with fixes is reused step after step instead of piling up.
-                for r in &mut applied {
-                    r.finding.message = std::borrow::Cow::Borrowed("");
-                    if let Some(fix) = &mut r.finding.fix {
-                        fix.edits = Vec::new();
-                    }
-                }
-            }
             state.steps.push(Step {
                 pass: pass.name(),
                 round,
                 input,
                 output,
                 applied,
+                counted,
                 held,
                 flags,
             });
@@ -473,6 +497,31 @@ impl Pipeline {
             }
             // Overlapping fixes wait for a fresh look at the new text.
             scope = Scope::Whole;
+        }
+    }
+}
+
+/// Counts an applied fix of a lean run under its rule and applicability,
+/// keeping its edits in `edits` and the first of each group, stripped of its
+/// message and edits, as the group's record.
+fn count_applied(
+    mut recorded: Recorded,
+    counted: &mut Vec<(Recorded, usize)>,
+    edits: &mut Vec<Edit>,
+) {
+    if let Some(fix) = &mut recorded.finding.fix {
+        edits.append(&mut fix.edits);
+    }
+    let applicability = recorded.applicability();
+    // Few rules fire in one step: a short list beats a map.
+    match counted
+        .iter_mut()
+        .find(|(r, _)| r.rule == recorded.rule && r.applicability() == applicability)
+    {
+        Some((_, n)) => *n += 1,
+        None => {
+            recorded.finding.message = std::borrow::Cow::Borrowed("");
+            counted.push((recorded, 1));
         }
     }
 }
@@ -1152,6 +1201,32 @@ mod tests {
             run.findings().filter(|(_, f)| f.rule == "t.bang").count(),
             1
         );
+    }
+
+    #[test]
+    fn lean_run_counts_what_the_full_run_records() {
+        let p = Pipeline::new(
+            vec![Box::new(Shrink)],
+            rules(&["t.ab", "t.bang"]),
+            Applicability::Safe,
+        );
+        let text = "aab! ab ab!! b aaab!\nab!";
+        let tally = |run: &Run| {
+            let mut t: Vec<(String, Applicability, bool)> = run
+                .findings_applied()
+                .map(|(f, applied)| (f.rule.to_string(), f.applicability(), applied))
+                .collect();
+            t.sort();
+            t
+        };
+        let (full, lean) = (p.run(text), p.run_lean(text.to_string()));
+        assert_eq!(lean.output(), full.output());
+        assert_eq!(tally(&lean), tally(&full));
+        assert!(tally(&full).len() > 4, "several fixes of each rule");
+        // The lean run holds one record per rule, not one per fix.
+        assert!(lean.steps.iter().all(|s| s.applied.is_empty()));
+        let records: usize = lean.steps.iter().map(|s| s.counted.len()).sum();
+        assert!(records < tally(&full).len(), "{records} records");
     }
 
     #[test]
