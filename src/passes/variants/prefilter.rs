@@ -5,9 +5,9 @@
 //! # Why it cannot miss a key
 //!
 //! For every pattern of the automaton (each key and kept phrase in each of its
-//! space / no-break-space forms) [`Prefilter::new`] picks a *fragment*: 2 to 4
-//! bytes taken from inside one of its words, ASCII-lower-cased. Fragments never
-//! contain a separator, so one fragment serves all separator forms of a phrase.
+//! space / no-break-space forms) [`Prefilter::new`] picks a *fragment*: 4
+//! bytes (3 or 2 for short words) taken from inside one of its words,
+//! ASCII-lower-cased. Fragments never contain a separator, so one fragment serves all separator forms of a phrase.
 //! The automaton matches ASCII case-insensitively and nothing else (non-ASCII
 //! bytes match as written), so wherever a pattern occurs in the text, the
 //! ASCII-lower-cased text has that pattern's fragment at the same offset `o`
@@ -35,20 +35,23 @@ use std::collections::{BTreeMap, BTreeSet};
 use aho_corasick::packed::{Config, MatchKind, Searcher};
 use aho_corasick::Span;
 
-/// The most fragments the packed (Teddy) searcher is given; beyond 64 patterns
-/// it declines to build (too many for its buckets to stay selective).
+/// The most fragments searched for: beyond 64 the packed (Teddy) searcher
+/// declines to build (too many for its buckets to stay selective).
 const MAX_FRAGMENTS: usize = 64;
-/// Fragment lengths tried, in bytes.
-const FRAGMENT_LENGTHS: std::ops::RangeInclusive<usize> = 2..=4;
+/// Fragment lengths tried, longest first: four bytes let the searcher test
+/// four bytes before verifying a candidate, which keeps false candidates rare.
+/// A phrase whose words are all shorter gets three- or two-byte fragments.
+const FRAGMENT_LENGTHS: [usize; 3] = [4, 3, 2];
 /// Phrases beyond this many are not worth a fragment search: so many keys need
 /// common fragments (and choosing them would cost more than it saves).
 const MAX_PHRASES: usize = 2_000;
 /// A fragment set expected to hit more often than once per this many bytes of
 /// English text leaves little to skip; the plain scan is then as fast.
 const MIN_BYTES_PER_HIT: f64 = 256.0;
-/// The cost of one more fragment in the search, in expected hits per million
-/// bytes: a small push toward fragments shared by several keys.
-const FRAGMENT_COST: f64 = 1.0;
+/// The costs of one more fragment in the search, in expected hits per million
+/// bytes, tried in turn until the fragments fit in [`MAX_FRAGMENTS`]: the
+/// higher, the more the choice favours fragments shared by several keys.
+const FRAGMENT_COSTS: [f64; 8] = [1.0, 10.0, 30.0, 100.0, 150.0, 300.0, 1e3, 1e5];
 /// Bytes of text lower-cased and searched at a time.
 const CHUNK: usize = 64 * 1024;
 
@@ -109,8 +112,8 @@ impl Prefilter {
     }
 
     /// [`Prefilter::new`], or with `limits` off a prefilter however unselective
-    /// (up to the packed searcher's 128 fragments), so tests can put any map
-    /// behind one.
+    /// (fragments of any length, as long as at most [`MAX_FRAGMENTS`] cover
+    /// the keys), so tests can put other maps behind one.
     pub(super) fn build(patterns: &[String], limits: bool) -> Option<Prefilter> {
         let phrases: BTreeSet<Vec<u8>> = patterns
             .iter()
@@ -120,15 +123,29 @@ impl Prefilter {
             return None;
         }
         let phrases: Vec<Vec<u8>> = phrases.into_iter().collect();
+        // Without limits every length competes, for the fewest fragments.
+        let tiers: &[&[usize]] = if limits {
+            &[
+                &[FRAGMENT_LENGTHS[0]],
+                &[FRAGMENT_LENGTHS[1]],
+                &[FRAGMENT_LENGTHS[2]],
+            ]
+        } else {
+            &[&FRAGMENT_LENGTHS]
+        };
         // Fragment → the phrases that contain it (inside a word).
         let mut holders: BTreeMap<Vec<u8>, Vec<usize>> = BTreeMap::new();
         for (i, phrase) in phrases.iter().enumerate() {
             let mut own = BTreeSet::new();
-            for word in words(phrase) {
-                for len in FRAGMENT_LENGTHS {
-                    for fragment in word.windows(len) {
-                        own.insert(fragment.to_vec());
-                    }
+            for lengths in tiers {
+                for (word, &len) in words(phrase)
+                    .iter()
+                    .flat_map(|w| lengths.iter().map(move |l| (w, l)))
+                {
+                    own.extend(word.windows(len).map(<[u8]>::to_vec));
+                }
+                if !own.is_empty() {
+                    break;
                 }
             }
             if own.is_empty() {
@@ -138,37 +155,10 @@ impl Prefilter {
                 holders.entry(fragment).or_default().push(i);
             }
         }
-        // Greedy weighted set cover: each round takes the fragment with the
-        // fewest expected hits per phrase it newly covers.
-        // Without limits, sharing matters most: at most 128 fragments.
-        let fragment_cost = if limits { FRAGMENT_COST } else { 1e5 };
-        let mut covered = vec![false; phrases.len()];
-        let mut left = phrases.len();
-        let mut chosen: Vec<Vec<u8>> = Vec::new();
-        while left > 0 {
-            if chosen.len() == if limits { MAX_FRAGMENTS } else { 128 } {
-                return None;
-            }
-            let mut best: Option<(f64, &Vec<u8>)> = None;
-            for (fragment, who) in &holders {
-                let new = who.iter().filter(|&&i| !covered[i]).count();
-                if new == 0 {
-                    continue;
-                }
-                let cost = (expected_hits(fragment) + fragment_cost) / new as f64;
-                if best.is_none_or(|(b, _)| cost < b) {
-                    best = Some((cost, fragment));
-                }
-            }
-            let (_, fragment) = best.expect("every phrase has a fragment");
-            for &i in &holders[fragment] {
-                if !covered[i] {
-                    covered[i] = true;
-                    left -= 1;
-                }
-            }
-            chosen.push(fragment.clone());
-        }
+        let limit = MAX_FRAGMENTS;
+        let chosen = FRAGMENT_COSTS
+            .iter()
+            .find_map(|&cost| cover(phrases.len(), &holders, cost, limit))?;
         let per_million: f64 = chosen.iter().map(|f| expected_hits(f)).sum();
         if limits && per_million > 1e6 / MIN_BYTES_PER_HIT {
             return None;
@@ -209,6 +199,45 @@ impl Prefilter {
             merge_gap: 0,
         }
     }
+}
+
+/// A greedy weighted set cover: each round takes the fragment with the fewest
+/// expected hits (plus `fragment_cost`) per phrase it newly covers, until every
+/// one of `phrases` phrases has one; `None` beyond `limit` fragments.
+fn cover(
+    phrases: usize,
+    holders: &BTreeMap<Vec<u8>, Vec<usize>>,
+    fragment_cost: f64,
+    limit: usize,
+) -> Option<Vec<Vec<u8>>> {
+    let mut covered = vec![false; phrases];
+    let mut left = phrases;
+    let mut chosen: Vec<Vec<u8>> = Vec::new();
+    while left > 0 {
+        if chosen.len() == limit {
+            return None;
+        }
+        let mut best: Option<(f64, &Vec<u8>)> = None;
+        for (fragment, who) in holders {
+            let new = who.iter().filter(|&&i| !covered[i]).count();
+            if new == 0 {
+                continue;
+            }
+            let cost = (expected_hits(fragment) + fragment_cost) / new as f64;
+            if best.is_none_or(|(b, _)| cost < b) {
+                best = Some((cost, fragment));
+            }
+        }
+        let (_, fragment) = best.expect("every phrase has a fragment");
+        for &i in &holders[fragment] {
+            if !covered[i] {
+                covered[i] = true;
+                left -= 1;
+            }
+        }
+        chosen.push(fragment.clone());
+    }
+    Some(chosen)
 }
 
 /// The words of a lower-cased phrase: split at spaces and no-break spaces.
