@@ -7,8 +7,8 @@
 //! For every pattern of the automaton (each key and kept phrase in each of its
 //! space / no-break-space forms) [`Prefilter::new`] picks a *fragment*: 4
 //! bytes (3 or 2 for short words) taken from inside one of its words,
-//! ASCII-lower-cased. Fragments never contain a separator, so one fragment serves all separator forms of a phrase.
-//! The automaton matches ASCII case-insensitively and nothing else (non-ASCII
+//! ASCII-lower-cased. Fragments never contain a separator, so one fragment
+//! serves all separator forms of a phrase. The automaton matches ASCII case-insensitively and nothing else (non-ASCII
 //! bytes match as written), so wherever a pattern occurs in the text, the
 //! ASCII-lower-cased text has that pattern's fragment at the same offset `o`
 //! inside the occurrence. The search runs over an ASCII-lower-cased copy of the
@@ -16,9 +16,9 @@
 //! fragment across a chunk edge is still seen) and reports *every* position
 //! where some fragment starts (after each hit it resumes one byte further on,
 //! so overlapping fragments are all seen). An occurrence of a pattern at `s`
-//! therefore yields a hit at `h = s + o`, and `o` is at most
-//! [`Prefilter::back`] for that fragment (the largest first offset of the
-//! fragment in any pattern that contains it): every occurrence starts in
+//! therefore yields a hit at `h = s + o` (`o` the fragment's first offset in
+//! the pattern), and `o` is at most the fragment's `back` (the largest first
+//! offset of the fragment in any pattern that contains it): every occurrence starts in
 //! `[h - back, h]` for some hit `h`. Those ranges, merged, are the *regions*; a
 //! match starting in a region ends at most `longest pattern` bytes after the
 //! region's last start. `Variants::check` uses this to skip text where no
