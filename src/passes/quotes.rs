@@ -1033,10 +1033,25 @@ impl Triggers<'_> {
 
     /// Takes the next trigger if it lies before `end`.
     fn next_before(&mut self, end: usize) -> Option<usize> {
-        if self.peek()? < end {
-            self.next()
-        } else {
-            None
+        #[cfg(test)]
+        if self.every_byte.is_some() {
+            return if self.peek()? < end {
+                self.next()
+            } else {
+                None
+            };
+        }
+        match (self.next_common, self.next_rare) {
+            (Some(c), r) if c < end && r.is_none_or(|r| c < r) => {
+                self.next_common = self.common.next();
+                Some(c)
+            }
+            // The common one is at or after `end`, after this one, or none.
+            (_, Some(r)) if r < end => {
+                self.next_rare = self.rare.next();
+                Some(r)
+            }
+            _ => None,
         }
     }
 
@@ -1093,19 +1108,19 @@ fn looks_like_code(line: &[u8]) -> bool {
 /// of `line`: `":"`, `","`, `":{`, `":[`, `");`, `"""` start there, `="`
 /// and `='` end there.
 fn is_code_at_quote(line: &[u8], q: usize) -> bool {
-    let after = &line[q..];
-    (q > 0 && line[q - 1] == b'=')
-        || (after[0] == b'"'
-            && [
-                &b"\":\""[..],
-                b"\",\"",
-                b"\":{",
-                b"\":[",
-                b"\");",
-                b"\"\"\"",
-            ]
-            .iter()
-            .any(|m| after.starts_with(m)))
+    if q > 0 && line[q - 1] == b'=' {
+        return true;
+    }
+    let (Some(b'"'), Some(second), Some(third)) = (line.get(q), line.get(q + 1), line.get(q + 2))
+    else {
+        return false;
+    };
+    match second {
+        b':' => matches!(third, b'"' | b'{' | b'['),
+        b',' | b'"' => *third == b'"',
+        b')' => *third == b';',
+        _ => false,
+    }
 }
 
 /// Whether `line` holds a code marker without a quote: `=>`, `>>> `,
