@@ -46,6 +46,7 @@ pub mod passes;
 pub mod pipeline;
 pub mod render;
 pub mod rules;
+pub mod triggers;
 // What a program linking redline uses beside `Engine`.
 pub mod located;
 pub mod options;

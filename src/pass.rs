@@ -1,6 +1,7 @@
 //! The [`Pass`] trait: one family of defects, text in, findings out.
 
 use crate::finding::Finding;
+use crate::triggers::Triggers;
 
 /// How much text a pass looks at to decide about one place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +33,18 @@ pub trait Pass: Send + Sync {
     /// overlap each other.
     fn check(&self, text: &str, findings: &mut Vec<Finding>);
 
+    /// Checks a slice of whole lines of a document, as a line-local pass is
+    /// run after the first look (see [`Locality`]); `starts_document` says
+    /// whether the slice begins the document. The default is [`check`]: only
+    /// a pass that treats the start of a document specially (a byte-order
+    /// mark) needs more.
+    ///
+    /// [`check`]: Pass::check
+    fn check_slice(&self, text: &str, starts_document: bool, findings: &mut Vec<Finding>) {
+        let _ = starts_document;
+        self.check(text, findings);
+    }
+
     /// Whether the pass is line-local (see [`Locality`]). A `Line` pass must
     /// report, for any slice of whole lines, what it reports for those lines
     /// inside the whole document. A `Document` pass must find nothing to fix in
@@ -39,6 +52,16 @@ pub trait Pass: Send + Sync {
     /// edits; the idempotence tests catch a pass that breaks this).
     fn locality(&self) -> Locality {
         Locality::Document
+    }
+
+    /// What a line must contain for this pass to find anything on it, for a
+    /// line-local pass ([`Locality::Line`] or [`Locality::LineAndPrevious`]):
+    /// the pipeline then checks only such lines (found by one shared scan,
+    /// see [`crate::triggers`]) plus the lines other passes edit. `None` (the
+    /// default): every line. A pass that declares triggers promises that a
+    /// line without any of them yields no finding, whatever the line before.
+    fn triggers(&self) -> Option<Triggers> {
+        None
     }
 
     /// Whether another pass's *word edit* (letters replaced by letters, with

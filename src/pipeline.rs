@@ -16,6 +16,7 @@ use std::ops::{Deref, Range};
 use crate::finding::{apply_edits_in_place, apply_edits_into, Applicability, Edit, Finding};
 use crate::origin::OffsetMap;
 use crate::pass::{is_ascii_edit, is_word_edit, Locality, Pass};
+use crate::triggers::TriggerScan;
 
 /// How many rounds of all passes run at most before the pipeline gives up on
 /// reaching a fixed point (a bug in a pass, never expected on real text).
@@ -28,6 +29,11 @@ pub struct Pipeline {
     passes: Vec<Box<dyn Pass>>,
     active_rules: HashSet<String>,
     threshold: Applicability,
+    /// The line-local passes' triggers, scanned for once per document.
+    triggers: TriggerScan,
+    /// Whether round 1 checks line-local passes only on their trigger lines
+    /// (always, except in the tests that compare both ways).
+    scan_triggers: bool,
 }
 
 /// A finding as the pipeline recorded it: with the range of the original
@@ -63,14 +69,29 @@ pub struct Step {
     /// Index into [`Run::texts`] of this step's output (equal to `input` when
     /// nothing was applied).
     pub output: usize,
-    /// Fixes applied, offsets into the input.
+    /// Fixes applied, offsets into the input (empty in a lean run: see
+    /// `counted`).
     pub applied: Vec<Recorded>,
+    /// In a lean run ([`Pipeline::run_lean`]), the fixes applied, grouped by
+    /// rule and applicability: one of each group, without its message and
+    /// edits, and how many there were. Empty in a full run.
+    pub counted: Vec<(Recorded, usize)>,
     /// Fixes not applied (below the threshold, not accepted, or overlapping
     /// another); offsets into the input. A later full check of the same pass
     /// supersedes them, so each is reported once.
     pub held: Vec<Recorded>,
     /// Findings without a fix; offsets into the input. Superseded like `held`.
     pub flags: Vec<Recorded>,
+}
+
+impl Step {
+    /// A lean run's counted fixes, each group's one repeated as many times as
+    /// there were.
+    fn counted_applied(&self) -> impl Iterator<Item = &Recorded> {
+        self.counted
+            .iter()
+            .flat_map(|(r, n)| std::iter::repeat_n(r, *n))
+    }
 }
 
 /// The record of one document going through the pipeline.
@@ -116,6 +137,7 @@ impl Run {
         self.steps.iter().flat_map(|s| {
             s.applied
                 .iter()
+                .chain(s.counted_applied())
                 .map(|f| (&f.finding, true))
                 .chain(s.held.iter().chain(&s.flags).map(|f| (&f.finding, false)))
         })
@@ -127,6 +149,7 @@ impl Run {
         self.steps.iter().flat_map(|s| {
             s.applied
                 .iter()
+                .chain(s.counted_applied())
                 .chain(&s.held)
                 .chain(&s.flags)
                 .map(move |f| (s, &f.finding))
@@ -142,11 +165,27 @@ impl Pipeline {
         active_rules: HashSet<String>,
         threshold: Applicability,
     ) -> Self {
+        let triggers = TriggerScan::new(
+            passes
+                .iter()
+                .map(|p| p.triggers().filter(|_| p.locality() != Locality::Document))
+                .collect(),
+        );
         Pipeline {
             passes,
             active_rules,
             threshold,
+            triggers,
+            scan_triggers: true,
         }
+    }
+
+    /// The same pipeline checking every line in round 1 instead of only the
+    /// lines the trigger scan finds: slower, same output. Tests compare the
+    /// two to hold each pass to its [`Pass::triggers`] promise.
+    pub fn check_every_line(mut self) -> Self {
+        self.scan_triggers = false;
+        self
     }
 
     /// The passes' names, in order.
@@ -205,11 +244,20 @@ impl Pipeline {
         accept: &dyn Fn(&Finding, &Range<usize>) -> bool,
         keep_texts: bool,
     ) -> Run {
+        // One scan for every line-local pass's triggers: round 1 checks each
+        // such pass only where its triggers are (plus where earlier passes
+        // edit, added as they do).
+        let scanned = if self.scan_triggers {
+            self.triggers.scan(&text)
+        } else {
+            vec![Vec::new(); self.passes.len()]
+        };
         let mut state = RunState {
             map: OffsetMap::identity(text.len()),
             texts: vec![text],
             steps: Vec::new(),
             dirty: vec![Vec::new(); self.passes.len()],
+            scanned,
             keep_texts,
             spare: String::new(),
         };
@@ -217,14 +265,21 @@ impl Pipeline {
         for round in 1..=MAX_ROUNDS {
             let before = state.texts.len();
             for (index, pass) in self.passes.iter().enumerate() {
-                let scope = if round == 1 {
+                let scanned = self.scan_triggers && self.triggers.covers(index);
+                let scope = if round == 1 && !scanned {
                     Scope::Whole
+                } else if round == 1 {
+                    let lines = std::mem::take(&mut state.scanned[index]);
+                    if lines.is_empty() && state.dirty[index].is_empty() {
+                        continue;
+                    }
+                    Scope::Lines(std::mem::take(&mut state.dirty[index]), lines)
                 } else if state.dirty[index].is_empty() {
                     continue;
                 } else if pass.locality() == Locality::Document {
                     Scope::Whole
                 } else {
-                    Scope::Lines(std::mem::take(&mut state.dirty[index]))
+                    Scope::Lines(std::mem::take(&mut state.dirty[index]), Vec::new())
                 };
                 state.dirty[index].clear();
                 self.run_pass(pass.as_ref(), round, scope, &mut state, accept);
@@ -235,7 +290,12 @@ impl Pipeline {
             }
         }
         let mut steps = state.steps;
-        steps.retain(|s| !(s.applied.is_empty() && s.held.is_empty() && s.flags.is_empty()));
+        steps.retain(|s| {
+            !(s.applied.is_empty()
+                && s.counted.is_empty()
+                && s.held.is_empty()
+                && s.flags.is_empty())
+        });
         Run {
             texts: state.texts,
             steps,
@@ -264,33 +324,20 @@ impl Pipeline {
             let text = &state.texts[input];
             match &scope {
                 Scope::Whole => pass.check(text, &mut findings),
-                Scope::Lines(ranges) => {
+                Scope::Lines(ranges, lines) => {
                     let with_previous = pass.locality() == Locality::LineAndPrevious;
-                    for (context, span) in line_spans(text, ranges, with_previous) {
-                        let first = findings.len();
-                        pass.check(&text[context..span.end], &mut findings);
-                        for f in &mut findings[first..] {
-                            shift_finding(f, context);
-                        }
-                        // The context line was checked without its own line
-                        // before: what it reports there is not the pass's answer.
-                        let mut i = first;
-                        while i < findings.len() {
-                            let f = &findings[i];
-                            let from = f.fix.as_ref().map_or(f.start, |x| x.range().0);
-                            if f.start.min(from) < span.start {
-                                findings.swap_remove(i);
-                            } else {
-                                i += 1;
-                            }
-                        }
-                    }
+                    let spans = spans_to_check(text, ranges, lines, with_previous);
+                    check_spans_parallel(pass, text, &spans, &mut findings);
                 }
             }
             findings.retain(|f| self.active_rules.contains(f.rule.as_ref()));
             findings.sort_by_key(|f| (f.fix.as_ref().map_or(f.start, |x| x.range().0), f.end));
 
             let mut applied = Vec::new();
+            // A lean run keeps applied fixes only as counts and their edits
+            // apart (see `Step::counted`), so memory per fix is an edit.
+            let mut counted: Vec<(Recorded, usize)> = Vec::new();
+            let mut lean_edits: Vec<Edit> = Vec::new();
             let mut held = Vec::new();
             let mut flags = Vec::new();
             let mut last_end = 0usize;
@@ -326,7 +373,11 @@ impl Pipeline {
                 } else {
                     last_end = end;
                     any_applied = true;
-                    applied.push(recorded);
+                    if state.keep_texts {
+                        applied.push(recorded);
+                    } else {
+                        count_applied(recorded, &mut counted, &mut lean_edits);
+                    }
                 }
             }
             // A check of the whole text supersedes what this pass reported
@@ -338,8 +389,8 @@ impl Pipeline {
                         step.held.clear();
                     }
                 }
-                Scope::Lines(_) if flags.is_empty() && held.is_empty() => {}
-                Scope::Lines(_) => {
+                Scope::Lines(..) if flags.is_empty() && held.is_empty() => {}
+                Scope::Lines(..) => {
                     // Keys borrow the rule names: no allocation per earlier finding.
                     let known: HashSet<(&str, usize, usize)> = state
                         .steps
@@ -355,13 +406,17 @@ impl Pipeline {
                     held.retain(is_new);
                 }
             }
-            let output = if applied.is_empty() {
+            let output = if applied.is_empty() && counted.is_empty() {
                 input
             } else {
-                let edits: Vec<&Edit> = applied
-                    .iter()
-                    .flat_map(|f| f.fix.iter().flat_map(|x| x.edits.iter()))
-                    .collect();
+                let edits: Vec<&Edit> = if state.keep_texts {
+                    applied
+                        .iter()
+                        .flat_map(|f| f.fix.iter().flat_map(|x| x.edits.iter()))
+                        .collect()
+                } else {
+                    lean_edits.iter().collect()
+                };
                 let old = &state.texts[input];
                 if edits.iter().all(|e| old[e.start..e.end] == e.replacement) {
                     input
@@ -406,7 +461,8 @@ impl Pipeline {
                     for (q, ranges) in state.dirty.iter_mut().enumerate() {
                         // Both lists are sorted (the shift is monotone): merge them
                         // in one linear walk rather than sorting.
-                        let shifted = ranges.iter().map(|r| moved.range(r));
+                        moved.move_sorted(ranges);
+                        let shifted = ranges.iter().cloned();
                         let other = &self.passes[q];
                         let (words, ascii) = (other.sees_word_edits(), other.sees_ascii_edits());
                         let added: Vec<Range<usize>> = moved
@@ -417,27 +473,22 @@ impl Pipeline {
                             .collect();
                         *ranges = merge_sorted(shifted, added.into_iter());
                     }
+                    // Trigger lines of passes still to run in round 1 move with
+                    // the text.
+                    for lines in state.scanned.iter_mut() {
+                        moved.move_sorted(lines);
+                    }
                     state.texts.push(new_text);
                     state.texts.len() - 1
                 }
             };
-            if !state.keep_texts {
-                // A lean run's applied fixes are counted, never shown: drop
-                // their messages and edits now, so that memory for a text dense
-                // with fixes is reused step after step instead of piling up.
-                for r in &mut applied {
-                    r.finding.message = std::borrow::Cow::Borrowed("");
-                    if let Some(fix) = &mut r.finding.fix {
-                        fix.edits = Vec::new();
-                    }
-                }
-            }
             state.steps.push(Step {
                 pass: pass.name(),
                 round,
                 input,
                 output,
                 applied,
+                counted,
                 held,
                 flags,
             });
@@ -450,12 +501,39 @@ impl Pipeline {
     }
 }
 
+/// Counts an applied fix of a lean run under its rule and applicability,
+/// keeping its edits in `edits` and the first of each group, stripped of its
+/// message and edits, as the group's record.
+fn count_applied(
+    mut recorded: Recorded,
+    counted: &mut Vec<(Recorded, usize)>,
+    edits: &mut Vec<Edit>,
+) {
+    if let Some(fix) = &mut recorded.finding.fix {
+        edits.append(&mut fix.edits);
+    }
+    let applicability = recorded.applicability();
+    // Few rules fire in one step: a short list beats a map.
+    match counted
+        .iter_mut()
+        .find(|(r, _)| r.rule == recorded.rule && r.applicability() == applicability)
+    {
+        Some((_, n)) => *n += 1,
+        None => {
+            recorded.finding.message = std::borrow::Cow::Borrowed("");
+            counted.push((recorded, 1));
+        }
+    }
+}
+
 /// What a pass is run over.
 enum Scope {
     /// The whole text.
     Whole,
-    /// The lines touching these ranges.
-    Lines(Vec<Range<usize>>),
+    /// The lines touching the first list of ranges (edits: for a
+    /// [`Locality::LineAndPrevious`] pass, also the line after each), and
+    /// the lines of the second list (lines the trigger scan found).
+    Lines(Vec<Range<usize>>, Vec<Range<usize>>),
 }
 
 /// The pipeline's working state for one document.
@@ -465,6 +543,8 @@ struct RunState {
     map: OffsetMap,
     /// Per pass: ranges of the current text changed since the pass last looked.
     dirty: Vec<Vec<Range<usize>>>,
+    /// Per line-local pass, until its round 1: the lines holding its triggers.
+    scanned: Vec<Vec<Range<usize>>>,
     keep_texts: bool,
     /// A buffer to write the next text into (the text before last, when texts
     /// are not kept), so that large documents are not re-allocated per step.
@@ -491,8 +571,19 @@ impl EditShift {
         EditShift { edits }
     }
 
+    #[cfg(test)]
     fn position(&self, pos: usize, at_end: bool) -> usize {
-        let i = self.edits.partition_point(|e| e.1 <= pos);
+        self.position_from(pos, at_end, &mut 0)
+    }
+
+    /// Where `pos` ends up; `cursor` is the index of the first edit that may
+    /// end after `pos`, moved forward here: positions asked for in order cost
+    /// one walk over the edits in all.
+    fn position_from(&self, pos: usize, at_end: bool, cursor: &mut usize) -> usize {
+        while *cursor < self.edits.len() && self.edits[*cursor].1 <= pos {
+            *cursor += 1;
+        }
+        let i = *cursor;
         match self.edits.get(i) {
             Some(e) if e.0 < pos => {
                 if at_end {
@@ -508,9 +599,19 @@ impl EditShift {
         }
     }
 
+    #[cfg(test)]
     fn range(&self, r: &Range<usize>) -> Range<usize> {
         let start = self.position(r.start, false);
         start..self.position(r.end, true).max(start)
+    }
+
+    /// Moves sorted, disjoint ranges in one walk.
+    fn move_sorted(&self, ranges: &mut [Range<usize>]) {
+        let (mut starts, mut ends) = (0, 0);
+        for r in ranges {
+            let start = self.position_from(r.start, false, &mut starts);
+            *r = start..self.position_from(r.end, true, &mut ends).max(start);
+        }
     }
 
     fn replacements(&self) -> impl Iterator<Item = Range<usize>> + '_ {
@@ -631,6 +732,129 @@ fn line_spans(
             (context, span)
         })
         .collect()
+}
+
+/// What a line-local pass checks: the [`line_spans`] of `edited`, and the
+/// lines touching `lines` (with the line before as context for a
+/// [`Locality::LineAndPrevious`] pass, but not the line after: a finding on a
+/// line needs a trigger on that line), merged into disjoint spans in order.
+fn spans_to_check(
+    text: &str,
+    edited: &[Range<usize>],
+    lines: &[Range<usize>],
+    with_previous: bool,
+) -> Vec<(usize, Range<usize>)> {
+    let edited = line_spans(text, edited, with_previous);
+    if lines.is_empty() {
+        return edited;
+    }
+    let bytes = text.as_bytes();
+    let scanned = touched_lines(text, lines).into_iter().map(|span| {
+        let context = if with_previous && span.start > 0 {
+            memchr::memrchr(b'\n', &bytes[..span.start - 1]).map_or(0, |j| j + 1)
+        } else {
+            span.start
+        };
+        (context, span)
+    });
+    let mut out: Vec<(usize, Range<usize>)> = Vec::with_capacity(edited.len() + lines.len());
+    let mut edited = edited.into_iter().peekable();
+    let mut scanned = scanned.peekable();
+    loop {
+        let next = match (edited.peek(), scanned.peek()) {
+            (Some(a), Some(b)) if a.1.start <= b.1.start => edited.next(),
+            (Some(_), Some(_)) | (None, Some(_)) => scanned.next(),
+            (Some(_), None) => edited.next(),
+            (None, None) => break,
+        };
+        let (context, span) = next.expect("peeked");
+        match out.last_mut() {
+            // Overlapping or adjacent: one span (its context is the earlier one's).
+            Some(last) if span.start <= last.1.end => last.1.end = last.1.end.max(span.end),
+            _ => out.push((context, span)),
+        }
+    }
+    out
+}
+
+/// Below this many bytes of lines to check, one thread checks them all.
+const PARALLEL_MIN_BYTES: usize = 1 << 20;
+
+/// Checks `spans` (from [`spans_to_check`]) with a line-local pass, on every
+/// thread of the current pool when there is enough text: the spans are cut
+/// into groups of about equal size, each group checked as one thread would
+/// check it, and the findings joined in order, so the result is the same as
+/// [`check_spans`] on one thread.
+fn check_spans_parallel(
+    pass: &dyn Pass,
+    text: &str,
+    spans: &[(usize, Range<usize>)],
+    findings: &mut Vec<Finding>,
+) {
+    use rayon::prelude::*;
+    let threads = rayon::current_num_threads();
+    let total: usize = spans.iter().map(|(c, s)| s.end - c).sum();
+    if threads < 2 || total < PARALLEL_MIN_BYTES {
+        check_spans(pass, text, spans, findings);
+        return;
+    }
+    // A few groups per thread, so that a slow group does not hold the rest.
+    let target = total.div_ceil(threads * 4).max(PARALLEL_MIN_BYTES / 4);
+    let mut groups: Vec<&[(usize, Range<usize>)]> = Vec::new();
+    let (mut from, mut size) = (0, 0);
+    for (i, (context, span)) in spans.iter().enumerate() {
+        size += span.end - context;
+        if size >= target {
+            groups.push(&spans[from..=i]);
+            from = i + 1;
+            size = 0;
+        }
+    }
+    if from < spans.len() {
+        groups.push(&spans[from..]);
+    }
+    let parts: Vec<Vec<Finding>> = groups
+        .par_iter()
+        .map(|group| {
+            let mut part = Vec::new();
+            check_spans(pass, text, group, &mut part);
+            part
+        })
+        .collect();
+    for part in parts {
+        findings.extend(part);
+    }
+}
+
+/// Checks `spans` with a line-local pass: each span's slice from its context
+/// start, findings moved into the whole text, findings on the context line
+/// dropped.
+fn check_spans(
+    pass: &dyn Pass,
+    text: &str,
+    spans: &[(usize, Range<usize>)],
+    findings: &mut Vec<Finding>,
+) {
+    for (context, span) in spans {
+        let (context, span) = (*context, span.clone());
+        let first = findings.len();
+        pass.check_slice(&text[context..span.end], context == 0, findings);
+        for f in &mut findings[first..] {
+            shift_finding(f, context);
+        }
+        // The context line was checked without its own line before: what
+        // it reports there is not the pass's answer.
+        let mut i = first;
+        while i < findings.len() {
+            let f = &findings[i];
+            let from = f.fix.as_ref().map_or(f.start, |x| x.range().0);
+            if f.start.min(from) < span.start {
+                findings.swap_remove(i);
+            } else {
+                i += 1;
+            }
+        }
+    }
 }
 
 /// Moves a finding found in a slice starting at `offset` into the whole text.
@@ -839,6 +1063,39 @@ mod tests {
     }
 
     #[test]
+    fn moving_sorted_ranges_in_one_walk_equals_moving_each() {
+        // Every small set of edits on a 12-byte text against every disjoint
+        // sorted list of ranges drawn from a fixed set.
+        let edit_sets: Vec<Vec<Edit>> = vec![
+            vec![],
+            vec![Edit::delete(3, 4)],
+            vec![Edit::replace(0, 2, "xyz"), Edit::delete(5, 8)],
+            vec![Edit::replace(4, 4, "ab"), Edit::replace(6, 9, "")],
+            vec![
+                Edit::delete(1, 2),
+                Edit::delete(2, 3),
+                Edit::replace(11, 12, "...."),
+            ],
+        ];
+        let range_sets: Vec<Vec<Range<usize>>> = vec![
+            vec![0..1, 2..4, 4..4, 5..12],
+            vec![3..3, 3..5, 8..9, 12..12],
+            vec![0..12],
+            vec![1..2, 6..7, 9..11],
+        ];
+        for edits in &edit_sets {
+            let refs: Vec<&Edit> = edits.iter().collect();
+            let moved = EditShift::new(&refs);
+            for ranges in &range_sets {
+                let expected: Vec<Range<usize>> = ranges.iter().map(|r| moved.range(r)).collect();
+                let mut walked = ranges.clone();
+                moved.move_sorted(&mut walked);
+                assert_eq!(walked, expected, "{edits:?} {ranges:?}");
+            }
+        }
+    }
+
+    #[test]
     fn line_spans_of_many_ranges_match_one_search_per_range() {
         let texts = [
             "",
@@ -944,6 +1201,32 @@ mod tests {
             run.findings().filter(|(_, f)| f.rule == "t.bang").count(),
             1
         );
+    }
+
+    #[test]
+    fn lean_run_counts_what_the_full_run_records() {
+        let p = Pipeline::new(
+            vec![Box::new(Shrink)],
+            rules(&["t.ab", "t.bang"]),
+            Applicability::Safe,
+        );
+        let text = "aab! ab ab!! b aaab!\nab!";
+        let tally = |run: &Run| {
+            let mut t: Vec<(String, Applicability, bool)> = run
+                .findings_applied()
+                .map(|(f, applied)| (f.rule.to_string(), f.applicability(), applied))
+                .collect();
+            t.sort();
+            t
+        };
+        let (full, lean) = (p.run(text), p.run_lean(text.to_string()));
+        assert_eq!(lean.output(), full.output());
+        assert_eq!(tally(&lean), tally(&full));
+        assert!(tally(&full).len() > 4, "several fixes of each rule");
+        // The lean run holds one record per rule, not one per fix.
+        assert!(lean.steps.iter().all(|s| s.applied.is_empty()));
+        let records: usize = lean.steps.iter().map(|s| s.counted.len()).sum();
+        assert!(records < tally(&full).len(), "{records} records");
     }
 
     #[test]

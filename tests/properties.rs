@@ -263,6 +263,43 @@ fn engines() -> &'static (Engine, Engine) {
     })
 }
 
+/// The same two engines checking every line in round 1 instead of only the
+/// lines the trigger scan finds (see `redline::triggers`).
+fn every_line_engines() -> &'static (Engine, Engine) {
+    static ENGINES: std::sync::OnceLock<(Engine, Engine)> = std::sync::OnceLock::new();
+    ENGINES.get_or_init(|| {
+        let every_line = |engine: &Engine| {
+            let settings = engine.settings.clone();
+            let Engine {
+                rules,
+                pipeline,
+                settings,
+            } = Engine::new(settings).expect("valid settings");
+            Engine {
+                rules,
+                pipeline: pipeline.check_every_line(),
+                settings,
+            }
+        };
+        let (default, review) = engines();
+        (every_line(default), every_line(review))
+    })
+}
+
+/// The trigger scan changes nothing: same output and same findings (rule,
+/// place, text, applied) as checking every line.
+fn check_triggers(engine: &Engine, every_line: &Engine, text: &str) -> Result<(), String> {
+    let (out, findings) = engine.clean_and_check(text);
+    let (expected_out, expected) = every_line.clean_and_check(text);
+    if out != expected_out || format!("{findings:?}") != format!("{expected:?}") {
+        return Err(format!(
+            "the trigger scan changed the result:\n  input {text:?}\n  out   {out:?}\n  \
+             every line {expected_out:?}\n  findings {findings:#?}\n  every line {expected:#?}"
+        ));
+    }
+    Ok(())
+}
+
 /// 1-based line and column (characters) of `offset` in `text`, counted naively.
 fn naive_line_column(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset];
@@ -274,8 +311,13 @@ fn naive_line_column(text: &str, offset: usize) -> (usize, usize) {
 /// Every library-level property for one document; `Err` names what broke.
 fn check_document(text: &str) -> Result<(), String> {
     let (default, review) = engines();
-    for (name, engine) in [("default", default), ("review", review)] {
+    let (default_every, review_every) = every_line_engines();
+    for (name, engine, every_line) in [
+        ("default", default, default_every),
+        ("review", review, review_every),
+    ] {
         check_with(engine, text).map_err(|e| format!("[{name} settings] {e}"))?;
+        check_triggers(engine, every_line, text).map_err(|e| format!("[{name} settings] {e}"))?;
     }
     Ok(())
 }

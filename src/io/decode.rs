@@ -214,14 +214,19 @@ fn refuse_binary(bytes: &[u8]) -> Result<(), DecodeError> {
 /// Strict UTF-8: on success the bytes become the `String` (without a copy when
 /// they are owned); on failure the bytes come back with the error.
 fn into_utf8(bytes: Cow<'_, [u8]>) -> Result<String, (Cow<'_, [u8]>, DecodeError)> {
-    let valid_up_to = match std::str::from_utf8(&bytes) {
-        Ok(text) => {
-            return Ok(match bytes {
-                Cow::Borrowed(_) => text.to_owned(),
-                Cow::Owned(vec) => String::from_utf8(vec).expect("validated as UTF-8 just above"),
-            })
-        }
-        Err(e) => e.valid_up_to(),
+    // Owned bytes are validated once, as they become the `String`.
+    let (bytes, valid_up_to) = match bytes {
+        Cow::Owned(vec) => match String::from_utf8(vec) {
+            Ok(text) => return Ok(text),
+            Err(e) => {
+                let valid_up_to = e.utf8_error().valid_up_to();
+                (Cow::Owned(e.into_bytes()), valid_up_to)
+            }
+        },
+        Cow::Borrowed(slice) => match std::str::from_utf8(slice) {
+            Ok(text) => return Ok(text.to_owned()),
+            Err(e) => (Cow::Borrowed(slice), e.valid_up_to()),
+        },
     };
     let prefix = std::str::from_utf8(&bytes[..valid_up_to]).unwrap_or_default();
     let err = malformed(UTF_8, valid_up_to, prefix);

@@ -77,8 +77,10 @@
 //! - Brackets are not paired: that is not a quotation problem.
 
 use std::borrow::Cow;
+use std::sync::LazyLock;
 
 use memchr::memchr;
+use memchr::memmem::Finder;
 
 use crate::finding::{Edit, Finding, Fix};
 use crate::pass::Pass;
@@ -410,9 +412,11 @@ struct Pairing<'a> {
     line: usize,
     /// Where the last non-blank line ends.
     prev_line_end: usize,
-    /// The last line was script or data and ended with a `\` continuation,
-    /// so this line is code too.
-    code_continues: bool,
+    /// The document's trigger bytes not yet reached.
+    triggers: Triggers<'a>,
+    /// Where the line starts that continues a line of script or data ending
+    /// with a `\` (so it is code too).
+    code_continues_at: Option<usize>,
 }
 
 impl<'a> Pairing<'a> {
@@ -428,7 +432,8 @@ impl<'a> Pairing<'a> {
             skip_until: 0,
             line: 0,
             prev_line_end: 0,
-            code_continues: false,
+            triggers: Triggers::new(text.as_bytes()),
+            code_continues_at: None,
         }
     }
 
@@ -437,11 +442,26 @@ impl<'a> Pairing<'a> {
         let mut line_start = 0;
         let mut saw_blank = false;
         loop {
+            if self.stack.is_empty() {
+                // Nothing is open: a line without a trigger byte changes no
+                // state, so go straight to the line of the next trigger. (The
+                // lines skipped would only set `saw_blank` and
+                // `prev_line_end`, which are read only while a quotation is
+                // open, and the next non-blank line sets them anew.)
+                let Some(next) = self.triggers.peek() else {
+                    break;
+                };
+                if next > line_start {
+                    line_start = memchr::memrchr(b'\n', &bytes[line_start..next])
+                        .map_or(line_start, |p| line_start + p + 1);
+                }
+            }
             let line_end =
                 memchr(b'\n', &bytes[line_start..]).map_or(bytes.len(), |p| line_start + p);
             let content = content_start(bytes, line_start, line_end);
             if content == line_end {
                 saw_blank = true;
+                self.triggers.skip_before(line_end); // spaces such as U+00A0
             } else {
                 self.line = line_start;
                 self.collect_marks(content, line_end);
@@ -465,20 +485,40 @@ impl<'a> Pairing<'a> {
         self.report_unclosed(0, Ending::Text);
     }
 
-    /// Collects the marks of one line, with their classes and look-ahead.
+    /// Collects the marks of one line, with their classes and look-ahead,
+    /// visiting only its trigger bytes, taken off the document's stream.
     fn collect_marks(&mut self, start: usize, end: usize) {
         self.marks.clear();
+        if self.triggers.peek().is_none_or(|at| at >= end) {
+            return; // no mark, no tag, no code span
+        }
         let bytes = self.text.as_bytes();
+        let skip_before = self.skip_until;
         // A tag that began on an earlier line may still be open.
         let mut i = start.max(self.skip_until);
-        let code = self.code_continues || looks_like_code(&bytes[start..end]);
-        self.code_continues = code && bytes[start..end].trim_ascii_end().ends_with(b"\\");
-        if code {
-            return; // script or JSON left in scraped text: its quotes are code
-        }
+        // Script or JSON left in scraped text: its quotes are code. Every code
+        // marker holds a straight quote or needs one in the line, and every
+        // straight quote is a trigger: the markers at a quote are checked
+        // there, the others only in a line with a straight quote (below).
+        let mut straight = false;
+        let mut code = false;
+        // A line continuing a code line that ended with `\` (JSON wrapped in
+        // an RFC), and curled attribute quotes (`[button link=”…”]`).
+        let continued = self.code_continues_at == Some(self.line);
+        let mut curled_attribute = false;
         let escaped = escaped_tags(bytes, start, end);
         let mut next_escaped = 0;
-        for at in Triggers::new(&bytes[start..end]).map(|p| start + p) {
+        while let Some(at) = self.triggers.next_before(end) {
+            if at < start {
+                continue; // in the line's leading whitespace
+            }
+            if matches!(bytes[at], b'"' | b'\'') {
+                straight = true;
+                code = code || is_code_at_quote(&bytes[start..end], at - start);
+            } else if bytes[at] == 0xE2 && at > start && bytes[at - 1] == b'=' {
+                curled_attribute =
+                    curled_attribute || matches!(decode_mark(bytes, at), Some(('“' | '”', 3)));
+            }
             if at < i {
                 continue; // inside a code span, a tag or a mark already taken
             }
@@ -525,9 +565,12 @@ impl<'a> Pairing<'a> {
                             }
                             Some(gt) => {
                                 // The tag goes on over the next lines
-                                // (`<img\n  alt="…">`): skip to its end.
+                                // (`<img\n  alt="…">`): skip to its end
+                                // (the rest of this line's triggers are
+                                // only looked at for code markers).
                                 self.skip_until = gt + 1;
-                                break;
+                                i = end;
+                                continue;
                             }
                             None => {}
                         }
@@ -552,6 +595,18 @@ impl<'a> Pairing<'a> {
                 double_opener_follows: false,
             });
             i += len;
+        }
+        let quoted = straight || !self.marks.is_empty();
+        if continued
+            || curled_attribute
+            || (straight && (code || has_code_marker_without_quote(&bytes[start..end])))
+        {
+            if quoted && bytes[start..end].trim_ascii_end().ends_with(b"\\") {
+                self.code_continues_at = Some(end + 1);
+            }
+            self.marks.clear();
+            self.skip_until = skip_before;
+            return;
         }
         // Backwards: for each mark, is the next mark of its kind a closer?
         let mut next_is_closer = [false; 4];
@@ -1220,6 +1275,10 @@ struct Triggers<'h> {
     rare: memchr::Memchr3<'h>,
     next_common: Option<usize>,
     next_rare: Option<usize>,
+    /// Test builds: yield every byte of a text this long instead (the
+    /// per-byte scan the jumps are checked against).
+    #[cfg(test)]
+    every_byte: Option<usize>,
 }
 
 impl<'h> Triggers<'h> {
@@ -1231,7 +1290,61 @@ impl<'h> Triggers<'h> {
             next_rare: rare.next(),
             common,
             rare,
+            #[cfg(test)]
+            every_byte: None,
         }
+    }
+
+    /// Every byte of `haystack` as a trigger: the reference for tests.
+    #[cfg(test)]
+    fn every_byte(haystack: &'h [u8]) -> Self {
+        let none = &haystack[..0];
+        Triggers {
+            common: memchr::memchr3_iter(0, 0, 0, none),
+            rare: memchr::memchr3_iter(0, 0, 0, none),
+            next_common: (!haystack.is_empty()).then_some(0),
+            next_rare: None,
+            every_byte: Some(haystack.len()),
+        }
+    }
+}
+
+impl Triggers<'_> {
+    /// The next trigger, without taking it.
+    fn peek(&self) -> Option<usize> {
+        match (self.next_common, self.next_rare) {
+            (Some(c), Some(r)) => Some(c.min(r)),
+            (c, r) => c.or(r),
+        }
+    }
+
+    /// Takes the next trigger if it lies before `end`.
+    fn next_before(&mut self, end: usize) -> Option<usize> {
+        #[cfg(test)]
+        if self.every_byte.is_some() {
+            return if self.peek()? < end {
+                self.next()
+            } else {
+                None
+            };
+        }
+        match (self.next_common, self.next_rare) {
+            (Some(c), r) if c < end && r.is_none_or(|r| c < r) => {
+                self.next_common = self.common.next();
+                Some(c)
+            }
+            // The common one is at or after `end`, after this one, or none.
+            (_, Some(r)) if r < end => {
+                self.next_rare = self.rare.next();
+                Some(r)
+            }
+            _ => None,
+        }
+    }
+
+    /// Drops the triggers before `end`.
+    fn skip_before(&mut self, end: usize) {
+        while self.next_before(end).is_some() {}
     }
 }
 
@@ -1239,6 +1352,12 @@ impl Iterator for Triggers<'_> {
     type Item = usize;
 
     fn next(&mut self) -> Option<usize> {
+        #[cfg(test)]
+        if let Some(len) = self.every_byte {
+            let c = self.next_common?;
+            self.next_common = (c + 1 < len).then_some(c + 1);
+            return Some(c);
+        }
         match (self.next_common, self.next_rare) {
             (Some(c), Some(r)) if r < c => {
                 self.next_rare = self.rare.next();
@@ -1259,31 +1378,56 @@ impl Iterator for Triggers<'_> {
 
 /// Whether a line is script or data left in scraped text
 /// (`document.write(", ")`, `hbx.mlc="/News";`, `{"url":"/x"}`): its quotes
-/// are string delimiters, not quotation marks.
+/// are string delimiters, not quotation marks. It has a straight quote and one
+/// of the markers `":"`, `","`, `":{`, `":[`, `");`, `"""`, `="`, `='`
+/// (found at a quote by [`is_code_at_quote`]) or `=>`, `>>> `, `function(`,
+/// `function (`, `document.write` ([`has_code_marker_without_quote`]).
+/// The pass checks the first kind at the quotes it visits anyway, so a line
+/// costs at most two SIMD scans more, and only when it has a straight quote.
+#[cfg(test)]
 fn looks_like_code(line: &[u8]) -> bool {
-    const CODE: &[&[u8]] = &[
-        b"\":\"",
-        b"\",\"",
-        b"\":{",
-        b"\":[",
-        b"\");",
-        b"=\"",
-        b"='",
-        b"function(",
-        b"function (",
-        b"document.write",
-        b"=>",
-        b"\"\"\"",
-        b">>> ",
-    ];
-    // Shortcode and tag attributes with curled quotes (`[button link=”…”]`).
-    const CURLED: &[&str] = &["=”", "=“"];
-    (memchr::memchr2(b'"', b'\'', line).is_some()
-        && CODE.iter().any(|p| memchr::memmem::find(line, p).is_some()))
-        || CURLED
-            .iter()
-            .any(|p| memchr::memmem::find(line, p.as_bytes()).is_some())
+    let mut quotes = memchr::memchr2_iter(b'"', b'\'', line).peekable();
+    quotes.peek().is_some()
+        && (quotes.any(|q| is_code_at_quote(line, q)) || has_code_marker_without_quote(line))
 }
+
+/// Whether a code marker that holds a quote holds the straight quote at `q`
+/// of `line`: `":"`, `","`, `":{`, `":[`, `");`, `"""` start there, `="`
+/// and `='` end there.
+fn is_code_at_quote(line: &[u8], q: usize) -> bool {
+    if q > 0 && line[q - 1] == b'=' {
+        return true;
+    }
+    let (Some(b'"'), Some(second), Some(third)) = (line.get(q), line.get(q + 1), line.get(q + 2))
+    else {
+        return false;
+    };
+    match second {
+        b':' => matches!(third, b'"' | b'{' | b'['),
+        b',' | b'"' => *third == b'"',
+        b')' => *third == b';',
+        _ => false,
+    }
+}
+
+/// Whether `line` holds a code marker without a quote: `=>`, `>>> `,
+/// `function(`, `function (` (found from their `=`, `>` or `(`, rare in
+/// prose) or `document.write`.
+fn has_code_marker_without_quote(line: &[u8]) -> bool {
+    memchr::memchr3_iter(b'=', b'>', b'(', line).any(|p| match line[p] {
+        b'=' => line.get(p + 1) == Some(&b'>'),
+        b'>' => line[p..].starts_with(b">>> "),
+        _ => line[..p].ends_with(b"function") || line[..p].ends_with(b"function "),
+    }) || DOCUMENT_WRITE.find(line).is_some()
+}
+
+/// `document.write`, for [`has_code_marker_without_quote`], and `''`, `&lt;`,
+/// `&gt;`: each searched with one searcher built once (building one costs
+/// more than searching a line).
+static DOCUMENT_WRITE: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("document.write"));
+static TWO_SINGLE_QUOTES: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("''"));
+static ESCAPED_LT: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("&lt;"));
+static ESCAPED_GT: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("&gt;"));
 
 /// Whether a guillemet between `prev` and `next` is a navigation arrow
 /// rather than a quotation mark: web pages use `»`, `›`, `«`, `‹` for "more",
@@ -1324,11 +1468,14 @@ fn is_double_backtick_quote(bytes: &[u8], i: usize, end: usize) -> bool {
         return false;
     }
     let limit = bytes.len().min(i + 2 + TAG_LIMIT);
-    if memchr::memmem::find(&bytes[i + 2..end.min(limit)], b"''").is_some() {
+    if TWO_SINGLE_QUOTES
+        .find(&bytes[i + 2..end.min(limit)])
+        .is_some()
+    {
         return true;
     }
     let window = &bytes[end.min(limit)..limit];
-    memchr::memmem::find(window, b"''").is_some_and(|q| {
+    TWO_SINGLE_QUOTES.find(window).is_some_and(|q| {
         let lines = &window[..q];
         memchr::memmem::find(lines, b"\n\n").is_none()
             && memchr::memmem::find(lines, b"\n\r\n").is_none()
@@ -1386,11 +1533,11 @@ fn tag_end(bytes: &[u8], lt: usize, line_end: usize) -> Option<usize> {
 fn escaped_tags(bytes: &[u8], start: usize, end: usize) -> Vec<std::ops::Range<usize>> {
     let line = &bytes[start..end];
     let mut tags = Vec::new();
-    if memchr::memmem::find(line, b"&lt;").is_none() {
+    if ESCAPED_LT.find(line).is_none() {
         return tags;
     }
-    let opens: Vec<usize> = memchr::memmem::find_iter(line, b"&lt;").collect();
-    let mut closes = memchr::memmem::find_iter(line, b"&gt;").peekable();
+    let opens: Vec<usize> = ESCAPED_LT.find_iter(line).collect();
+    let mut closes = ESCAPED_GT.find_iter(line).peekable();
     for (n, &lt) in opens.iter().enumerate() {
         let name = line.get(lt + 4).copied().unwrap_or(b' ');
         if !(name.is_ascii_alphabetic() || name == b'/' || name == b'!') {
@@ -2354,6 +2501,144 @@ mod tests {
         // An unclosed quotation over 20,000 hard-wrapped lines.
         let wrapped = format!("Title\n\n{}{}", "“a ".repeat(20_000), "b\n".repeat(20_000));
         assert_eq!(check(&wrapped).len(), 1);
+    }
+
+    /// The pass's findings, from the trigger jumps or (`reference`) from a
+    /// scan that visits every line and every byte, as the pass once did.
+    fn findings_of(text: &str, reference: bool) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        let mut pairing = Pairing::new(text, &mut findings);
+        if reference {
+            pairing.triggers = Triggers::every_byte(text.as_bytes());
+        }
+        pairing.run();
+        findings
+    }
+
+    /// [`looks_like_code`] as a search for each marker in turn.
+    fn looks_like_code_by_search(line: &[u8]) -> bool {
+        const CODE: &[&[u8]] = &[
+            b"\":\"",
+            b"\",\"",
+            b"\":{",
+            b"\":[",
+            b"\");",
+            b"=\"",
+            b"='",
+            b"function(",
+            b"function (",
+            b"document.write",
+            b"=>",
+            b"\"\"\"",
+            b">>> ",
+        ];
+        memchr::memchr2(b'"', b'\'', line).is_some()
+            && CODE.iter().any(|p| memchr::memmem::find(line, p).is_some())
+    }
+
+    #[test]
+    fn code_markers_at_line_edges() {
+        for (line, code) in [
+            ("x=\"", true),
+            ("=", false),
+            ("\"a\" =>", true),
+            ("'a' >>>", false),
+            ("'a' >>> ", true),
+            ("function ('a')", true),
+            ("'function'(", false),
+            ("a function(", false),
+            ("document.write'", true),
+            ("\"\"\"", true),
+            ("\"\"", false),
+        ] {
+            assert_eq!(looks_like_code(line.as_bytes()), code, "{line:?}");
+            assert_eq!(looks_like_code_by_search(line.as_bytes()), code, "{line:?}");
+        }
+    }
+
+    /// Pieces for the scan properties: every mark and trigger byte, spaces
+    /// that make a line blank, tags, code spans and code markers.
+    const SCAN_PIECES: &[&str] = &[
+        "“",
+        "”",
+        "‘",
+        "’",
+        "\"",
+        "'",
+        "''",
+        "``",
+        "`",
+        "«",
+        "»",
+        "‹",
+        "›",
+        "„",
+        "‚",
+        "‟",
+        "′",
+        "″",
+        "a",
+        "word",
+        "Word",
+        "9",
+        "s",
+        " ",
+        " ",
+        "\n",
+        "\n",
+        "\n\n",
+        "\r\n",
+        "> ",
+        ".",
+        ",",
+        "?",
+        ":",
+        "(",
+        "<a href=\"",
+        "<img\n alt=",
+        ">",
+        "&lt;b class=",
+        "&gt;",
+        "=",
+        "=>",
+        ">>> ",
+        "function",
+        "document.write",
+        "{",
+        "[",
+        ";",
+        ")",
+        "\u{a0}",
+        "\u{2003}",
+        "\u{202f}",
+        "—",
+        "…",
+        "é",
+        "½",
+    ];
+
+    proptest! {
+        #![proptest_config(random_text::config())]
+
+        #[test]
+        fn jumping_between_triggers_finds_what_a_per_byte_scan_finds(
+            text in random_text::texts(SCAN_PIECES, 60)
+        ) {
+            prop_assert_eq!(findings_of(&text, false), findings_of(&text, true), "{:?}", text);
+        }
+
+        #[test]
+        fn code_markers_are_found_as_by_a_search_for_each(
+            text in random_text::texts(SCAN_PIECES, 30)
+        ) {
+            for line in text.split('\n') {
+                prop_assert_eq!(
+                    looks_like_code(line.as_bytes()),
+                    looks_like_code_by_search(line.as_bytes()),
+                    "{:?}", line
+                );
+            }
+        }
     }
 
     const PIECES: &[&str] = &[

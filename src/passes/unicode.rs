@@ -87,13 +87,27 @@ impl Pass for Unicode {
         "unicode"
     }
 
+    fn triggers(&self) -> Option<crate::triggers::Triggers> {
+        // ASCII lines can only hold C0 controls and DEL; everything else this
+        // pass fixes is a non-ASCII character.
+        Some(crate::triggers::Triggers {
+            non_ascii: true,
+            controls: true,
+            ..Default::default()
+        })
+    }
+
     fn check(&self, text: &str, findings: &mut Vec<Finding>) {
+        self.check_slice(text, true, findings);
+    }
+
+    fn check_slice(&self, text: &str, starts_document: bool, findings: &mut Vec<Finding>) {
         // ASCII text is NFC and can only hold C0 controls; skip the UTF-8 work.
         if text.is_ascii() {
             check_ascii_controls(text, findings);
             return;
         }
-        check_invisible(text, findings);
+        check_invisible(text, starts_document, findings);
         check_nfc(text, findings);
     }
 }
@@ -254,7 +268,7 @@ fn check_ascii_controls(text: &str, findings: &mut Vec<Finding>) {
     while let Some(off) = bytes[i..].iter().position(|&b| is_junk_control(b)) {
         let start = i + off;
         let end = run_end(bytes, start, 1);
-        push_removal(findings, RULE_INVISIBLE_EXTRA, text, start, end);
+        push_removal(findings, RULE_INVISIBLE_EXTRA, text, start, end, false);
         i = end;
     }
 }
@@ -271,7 +285,9 @@ fn quiet_word(x: u64) -> bool {
     (x & HIGH) | below_space | is_del == 0
 }
 
-fn check_invisible(text: &str, findings: &mut Vec<Finding>) {
+/// `starts_document`: whether `text` begins the document, where U+FEFF is a
+/// byte-order mark rather than a stray one.
+fn check_invisible(text: &str, starts_document: bool, findings: &mut Vec<Finding>) {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -323,7 +339,7 @@ fn check_invisible(text: &str, findings: &mut Vec<Finding>) {
         } else if is_tag(rest) {
             let end = tag_run_end(bytes, i);
             if !is_emoji_tag_sequence(text, i, end) {
-                push_removal(findings, RULE_INVISIBLE_EXTRA, text, i, end);
+                push_removal(findings, RULE_INVISIBLE_EXTRA, text, i, end, false);
             }
             i = end;
             continue;
@@ -333,7 +349,7 @@ fn check_invisible(text: &str, findings: &mut Vec<Finding>) {
         match hit {
             Some((rule, len)) => {
                 let end = run_end(bytes, i, len);
-                push_removal(findings, rule, text, i, end);
+                push_removal(findings, rule, text, i, end, starts_document);
                 i = end;
             }
             None => i += 1,
@@ -413,10 +429,11 @@ fn push_removal(
     text: &str,
     start: usize,
     end: usize,
+    starts_document: bool,
 ) {
     let first = text[start..end].chars().next().unwrap_or('\0');
     let count = text[start..end].chars().count();
-    let name: Cow<'static, str> = if first == '\u{FEFF}' && start == 0 {
+    let name: Cow<'static, str> = if first == '\u{FEFF}' && start == 0 && starts_document {
         "U+FEFF BYTE ORDER MARK".into()
     } else if ('\u{E0000}'..='\u{E007F}').contains(&first) {
         "tag characters outside an emoji flag".into()
@@ -675,6 +692,17 @@ mod tests {
         assert_eq!(fix("in\u{FEFF}side"), "inside");
         assert_eq!(fix("Bun\u{AD}des\u{AD}tag"), "Bundestag");
         assert_eq!(rules("Bun\u{AD}des\u{AD}tag"), vec![RULE_INVISIBLE; 2]);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_only_at_the_start_of_the_document() {
+        // A later line checked alone starts with U+FEFF too: it is stray there.
+        let mut findings = Vec::new();
+        Unicode::new().check_slice("\u{FEFF}x\n", false, &mut findings);
+        assert!(findings[0].message.contains("stray byte-order mark"));
+        let mut findings = Vec::new();
+        Unicode::new().check_slice("\u{FEFF}x\n", true, &mut findings);
+        assert!(findings[0].message.contains("U+FEFF BYTE ORDER MARK"));
     }
 
     #[test]

@@ -8,7 +8,9 @@
 //! `rules/variants/en-gb.tsv`) and any user map added through `rule-files`. All
 //! active maps are compiled into **one** Aho-Corasick automaton (ASCII case
 //! insensitive, leftmost-longest), so a document costs one scan, and text with no
-//! key in it costs nothing more.
+//! key in it costs nothing more. When the keys allow it (the names map), a
+//! prefilter ([`prefilter`]) first finds the few places where a key could start
+//! and the automaton runs only there, with the same findings as a full scan.
 //!
 //! A key matches only as a whole phrase:
 //! - on word boundaries at both ends (Unicode letters, digits, combining marks and
@@ -33,14 +35,17 @@
 //! grammar (a US→UK word that is ambiguous in British English is not in the map;
 //! see `tests/en_gb_data.rs`).
 
+mod prefilter;
+
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
 
 use crate::config::RuleSet;
 use crate::finding::{Applicability, Edit, Finding, Fix, RuleId};
 use crate::pass::Pass;
+use prefilter::Prefilter;
 
 /// The path of the built-in US→UK rule file, whose map is completed by the
 /// generated VarCon pairs.
@@ -84,6 +89,14 @@ pub struct Variants {
     pattern_entry: Vec<usize>,
     /// `None` when no active map has a key.
     matcher: Option<AhoCorasick>,
+    /// Where a key can start; `None` when the keys are too varied for it to
+    /// pay (then the automaton scans the whole text).
+    prefilter: Option<Prefilter>,
+    /// The longest pattern, in bytes.
+    longest: usize,
+    /// The automaton's patterns, for tests that build other prefilters.
+    #[cfg(test)]
+    patterns: Vec<String>,
 }
 
 impl Variants {
@@ -155,11 +168,17 @@ impl Variants {
                 .build(&patterns)
                 .expect("variant patterns are plain strings")
         });
+        let prefilter = matcher.as_ref().and_then(|_| Prefilter::new(&patterns));
+        let longest = patterns.iter().map(String::len).max().unwrap_or(0);
         Variants {
             maps,
             entries,
             pattern_entry,
             matcher,
+            prefilter,
+            longest,
+            #[cfg(test)]
+            patterns,
         }
     }
 }
@@ -204,6 +223,120 @@ impl Pass for Variants {
     }
 
     fn check(&self, text: &str, findings: &mut Vec<Finding>) {
+        self.scan(text, findings, self.prefilter.as_ref());
+    }
+}
+
+impl Variants {
+    /// The scan behind [`Pass::check`]: with `prefilter`, the automaton runs
+    /// only in the regions where a pattern can start (see [`prefilter`]);
+    /// without, over the whole text. Both give the same findings.
+    fn scan(&self, text: &str, findings: &mut Vec<Finding>, prefilter: Option<&Prefilter>) {
+        let Some(matcher) = &self.matcher else {
+            return;
+        };
+        // The window of a region reaches `longest` bytes past its last start,
+        // so regions closer than that are searched as one.
+        let mut regions =
+            prefilter.map(|p| p.regions(text.as_bytes()).with_merge_gap(self.longest));
+        let mut found_here: Vec<(Finding, Option<usize>)> = Vec::new();
+        let mut lookups: Vec<&str> = Vec::new();
+        let mut lookup_ids: HashMap<&str, usize> = HashMap::new();
+        let mut pos = 0;
+        while pos < text.len() {
+            // Matches may start only in `pos..=last_start`, and end by `end`.
+            let (last_start, span_end) = match &mut regions {
+                None => (text.len(), text.len()),
+                Some(regions) => {
+                    let Some((first, last)) = regions.next_from(pos) else {
+                        break;
+                    };
+                    pos = pos.max(first);
+                    (last, (last + self.longest).min(text.len()))
+                }
+            };
+            let m = matcher
+                .find(Input::new(text).span(pos..span_end))
+                .filter(|m| m.start() <= last_start);
+            let Some(m) = m else {
+                if regions.is_none() {
+                    break;
+                }
+                pos = last_start + 1;
+                continue;
+            };
+            let (start, end) = (m.start(), m.end());
+            let entry = &self.entries[self.pattern_entry[m.pattern().as_usize()]];
+            let Entry::Variant {
+                map,
+                key,
+                canonical,
+            } = entry
+            else {
+                pos = end; // a kept phrase: nothing inside it changes
+                continue;
+            };
+            if !on_word_boundaries(text, start, end) {
+                // Part of a longer word; a real match may still start inside it.
+                pos = next_char(text, start);
+                continue;
+            }
+            pos = end;
+            if in_url_or_tag(text, start, end) {
+                continue;
+            }
+            let found = &text[start..end];
+            let mut lookup = None;
+            if is_common_word(key) {
+                match name_use(text, start, end) {
+                    NameUse::Name => continue,
+                    NameUse::Word => {}
+                    NameUse::IfElsewhere => {
+                        let next = lookups.len();
+                        let id = *lookup_ids.entry(found).or_insert(next);
+                        if id == next {
+                            lookups.push(found);
+                        }
+                        lookup = Some(id);
+                    }
+                }
+            }
+            let replacement = carry_case(found, key, canonical);
+            if replacement == found {
+                continue;
+            }
+            let map = &self.maps[*map];
+            let message = format!("`{found}` is a variant spelling of `{replacement}`");
+            let edits = vec![Edit::replace(start, end, replacement)];
+            let finding = match map.applicability {
+                Applicability::Safe => {
+                    Finding::fixed(map.rule.clone(), start, end, message, Fix::safe(edits))
+                }
+                Applicability::Review => {
+                    Finding::fixed(map.rule.clone(), start, end, message, Fix::review(edits))
+                }
+                Applicability::Flag => Finding::flag(map.rule.clone(), start, end, message),
+            };
+            found_here.push((finding, lookup));
+        }
+        if lookups.is_empty() {
+            findings.extend(found_here.into_iter().map(|(f, _)| f));
+            return;
+        }
+        let names = NameUses::find(text, &lookups);
+        findings.extend(
+            found_here
+                .into_iter()
+                .filter(|(f, lookup)| lookup.is_none_or(|id| !names.elsewhere(id, f.start)))
+                .map(|(f, _)| f),
+        );
+    }
+
+    /// The whole-text scan as it was before the prefilter, with the
+    /// text-wide look-up per capitalised word: the reference the property
+    /// tests compare [`Pass::check`] with.
+    #[cfg(test)]
+    fn check_reference(&self, text: &str, findings: &mut Vec<Finding>) {
         let Some(matcher) = &self.matcher else {
             return;
         };
@@ -353,9 +486,81 @@ fn is_proper_name(text: &str, start: usize, end: usize) -> bool {
     !starts_sentence(text, start)
 }
 
+/// What a common word's match says about it being a name (see [`used_as_name`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NameUse {
+    /// A capitalised word in mid-sentence: a name.
+    Name,
+    /// Lower case, all capitals, or otherwise not a name.
+    Word,
+    /// Capitalised at the start of a sentence: a name if the same text is
+    /// used as a name elsewhere in the text ([`NameUses`]).
+    IfElsewhere,
+}
+
+/// The part of [`used_as_name`] that looks only at the match itself.
+fn name_use(text: &str, start: usize, end: usize) -> NameUse {
+    if is_proper_name(text, start, end) {
+        return NameUse::Name;
+    }
+    let found = &text[start..end];
+    if !found.chars().next().is_some_and(char::is_uppercase) || is_all_caps(found) {
+        return NameUse::Word;
+    }
+    NameUse::IfElsewhere
+}
+
+/// Where each of some texts (capitalised words that open a sentence) is used as
+/// a name: found in one scan of the whole text, however many words are asked
+/// about, so the pass stays linear (a look-up per word was one scan per word).
+struct NameUses {
+    /// Word → the first two places it is used as a name (two are enough to
+    /// tell whether there is one other than a given place).
+    uses: Vec<[Option<usize>; 2]>,
+}
+
+impl NameUses {
+    /// Scans `text` once for every word: an occurrence counts as
+    /// [`used_as_name`]'s did: exact bytes, the occurrences of one word taken
+    /// left to right without overlap (as `memmem` reports them), then those on
+    /// word boundaries that are proper names.
+    fn find(text: &str, words: &[&str]) -> NameUses {
+        let mut uses = vec![[None; 2]; words.len()];
+        let searcher = AhoCorasick::new(words).expect("words are plain strings");
+        // The end of each word's last occurrence taken, as memmem moves on.
+        let mut taken_to = vec![0; words.len()];
+        for m in searcher.find_overlapping_iter(text) {
+            let w = m.pattern().as_usize();
+            let (i, j) = (m.start(), m.end());
+            // One word's occurrences come in order of their (equal-length) ends.
+            if i < taken_to[w] {
+                continue;
+            }
+            taken_to[w] = j;
+            if on_word_boundaries(text, i, j) && is_proper_name(text, i, j) {
+                match &mut uses[w] {
+                    [first @ None, _] => *first = Some(i),
+                    [Some(_), second @ None] => *second = Some(i),
+                    _ => {}
+                }
+            }
+        }
+        NameUses { uses }
+    }
+
+    /// Whether word `w` is used as a name somewhere other than at `start`.
+    fn elsewhere(&self, w: usize, start: usize) -> bool {
+        self.uses[w].iter().flatten().any(|&i| i != start)
+    }
+}
+
 /// Whether the capitalised match is a proper name: it is in mid-sentence, or it
 /// opens a sentence and the same capitalised word occurs in mid-sentence elsewhere
 /// in the text (`… sold its Travelers Life arm. Travelers had sales …`).
+///
+/// This is the definition; [`name_use`] and [`NameUses`] compute it for all
+/// matches of a text in one scan.
+#[cfg(test)]
 fn used_as_name(text: &str, start: usize, end: usize) -> bool {
     if is_proper_name(text, start, end) {
         return true;
@@ -755,5 +960,245 @@ mod tests {
         assert_eq!(findings[0].rule, "variants.house");
         assert_eq!(findings[0].applicability(), Applicability::Review);
         assert_eq!(findings[0].end, 7);
+    }
+
+    /// Names map plus a user map of common words that overlap, prefix one
+    /// another and sit inside kept phrases: the cases where leftmost-longest
+    /// order, kept phrases and word-boundary restarts decide what is found.
+    fn tricky() -> Variants {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tricky.toml");
+        std::fs::write(
+            &path,
+            "pass = \"variants\"\nkeep = [\"Pearl Harbor\", \"Medal of Honor\", \"colorado river\", \
+             \"Kim Jong Un Jr\"]\n\n[[rule]]\nid = \"variants.tricky\"\ndescription = \"t\"\n\
+             applicability = \"safe\"\n\n[variants]\n\"color\" = \"colour\"\n\"colors\" = \"colours\"\n\
+             \"colorful\" = \"colourful\"\n\"honor\" = \"honour\"\n\"harbor\" = \"harbour\"\n\
+             \"travelers\" = \"travellers\"\n\"center\" = \"centre\"\n\"kim jong\" = \"kim-jong\"\n\
+             \"zoë ball\" = \"zoe ball\"\n",
+        )
+        .unwrap();
+        let rules = RuleSet::load(&[path]).unwrap();
+        let active = ["variants.name", "variants.tricky"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        Variants::new(&rules, &active)
+    }
+
+    #[test]
+    fn the_names_map_gets_a_prefilter_and_the_us_uk_map_does_not() {
+        assert!(names().prefilter.is_some());
+        assert!(tricky().prefilter.is_some());
+        // Thousands of common words: their fragments are everywhere.
+        assert!(uk().prefilter.is_none());
+        assert!(uk_prefiltered().prefilter.is_some());
+        assert!(pass(&[]).prefilter.is_none());
+    }
+
+    #[test]
+    fn keys_across_chunk_edges_are_found() {
+        let mut p = names();
+        p.prefilter.as_mut().unwrap().chunk = 7;
+        for lead in 0..20 {
+            let text = format!(
+                "{}DIMITRI\u{a0}peskov and Nagorno Karabakh.",
+                "x ".repeat(lead)
+            );
+            let mut prefiltered = Vec::new();
+            p.check(&text, &mut prefiltered);
+            assert_eq!(prefiltered.len(), 2, "{text}");
+        }
+    }
+
+    #[test]
+    fn one_scan_finds_names_used_elsewhere() {
+        let p = uk();
+        // Both open a sentence and neither is used in mid-sentence: words.
+        assert_eq!(fix(&p, "Color. Color."), "Colour. Colour.");
+        // Used in mid-sentence once: a name everywhere.
+        assert_eq!(
+            fix(&p, "Color. Color. The Color Company."),
+            "Color. Color. The Color Company."
+        );
+        // Lower case or all capitals elsewhere is no name.
+        assert_eq!(
+            fix(&p, "Color. The COLOR Company and color."),
+            "Colour. The COLOUR Company and colour."
+        );
+    }
+
+    /// Every key and kept phrase of `p`'s maps, as written.
+    fn phrases() -> Vec<String> {
+        let rules = RuleSet::load(&[]).unwrap();
+        let mut out: Vec<String> = Vec::new();
+        for file in rules.files.iter().filter(|f| f.data.pass == "variants") {
+            out.extend(file.data.keep.iter().cloned());
+            out.extend(file.data.variants.keys().cloned());
+        }
+        out.extend(en_gb_pairs().step_by(40).map(|(us, _)| us.to_string()));
+        out.extend(
+            [
+                "Pearl Harbor",
+                "Medal of Honor",
+                "colorado river",
+                "Kim Jong Un Jr",
+                "color",
+                "colors",
+                "colorful",
+                "honor",
+                "harbor",
+                "travelers",
+                "center",
+                "kim jong",
+                "zoë ball",
+            ]
+            .map(String::from),
+        );
+        out
+    }
+
+    const GLUE: &[&str] = &[
+        " ",
+        " ",
+        " ",
+        "\u{a0}",
+        ". ",
+        "\n",
+        "x",
+        "é",
+        "_",
+        "7",
+        "-",
+        "’s ",
+        "'",
+        "\"",
+        "“",
+        "(",
+        "http://",
+        "www.",
+        ".com/",
+        "/",
+        "@",
+        "#",
+        "<a href=\"",
+        ">",
+        "<b>",
+        "Colorado",
+        "Dimitri",
+        "Jong",
+        "Un",
+        "Karabakh",
+        "Z",
+        "\u{301}",
+        "! ",
+    ];
+
+    /// A phrase with each ASCII letter's case drawn from `cases` and each gap
+    /// a space or a no-break space drawn from `gaps`.
+    fn case_form(phrase: &str, cases: &[bool], gaps: u32) -> String {
+        let mut out = String::new();
+        let mut gap = 0;
+        for (i, c) in phrase.chars().enumerate() {
+            if c == ' ' {
+                out.push(if gaps & (1 << (gap % 32)) != 0 {
+                    NBSP
+                } else {
+                    ' '
+                });
+                gap += 1;
+            } else if cases[i % cases.len()] {
+                out.push(c.to_ascii_uppercase());
+            } else {
+                out.push(c.to_ascii_lowercase());
+            }
+        }
+        out
+    }
+
+    fn dense_texts(phrases: Vec<String>) -> impl Strategy<Value = String> {
+        use proptest::sample::select;
+        let key = (
+            select(phrases),
+            proptest::collection::vec(any::<bool>(), 1..8),
+            any::<u32>(),
+            any::<bool>(),
+        )
+            .prop_map(|(phrase, cases, gaps, as_written)| {
+                if as_written {
+                    phrase
+                } else {
+                    case_form(&phrase, &cases, gaps)
+                }
+            });
+        let piece = prop_oneof![
+            2 => key,
+            3 => select(GLUE).prop_map(String::from),
+        ];
+        proptest::collection::vec(piece, 0..40).prop_map(|pieces| pieces.concat())
+    }
+
+    fn both(p: &Variants, text: &str) -> (Vec<Finding>, Vec<Finding>) {
+        let (mut fast, mut full) = (Vec::new(), Vec::new());
+        p.check(text, &mut fast);
+        p.check_reference(text, &mut full);
+        (fast, full)
+    }
+
+    use proptest::prelude::*;
+
+    /// Chunk sizes the passes below search in: a few bytes, so that keys
+    /// cross chunk edges, and the real one.
+    const CHUNKS: [usize; 6] = [5, 6, 7, 12, 31, 64 * 1024];
+
+    /// `make()` once per chunk size, built once for all cases.
+    fn chunked(
+        cell: &'static std::sync::OnceLock<Vec<Variants>>,
+        make: fn() -> Variants,
+    ) -> &'static [Variants] {
+        cell.get_or_init(|| {
+            CHUNKS
+                .iter()
+                .map(|&chunk| {
+                    let mut p = make();
+                    p.prefilter.as_mut().expect("a prefilter").chunk = chunk;
+                    p
+                })
+                .collect()
+        })
+    }
+
+    /// The US→UK map behind a prefilter built without the limits that
+    /// normally refuse it one.
+    fn uk_prefiltered() -> Variants {
+        let mut p = uk();
+        p.prefilter = Prefilter::build(&p.patterns, false);
+        p
+    }
+
+    static NAMES: std::sync::OnceLock<Vec<Variants>> = std::sync::OnceLock::new();
+    static TRICKY: std::sync::OnceLock<Vec<Variants>> = std::sync::OnceLock::new();
+    static UK: std::sync::OnceLock<Vec<Variants>> = std::sync::OnceLock::new();
+    static UK_PLAIN: std::sync::OnceLock<Variants> = std::sync::OnceLock::new();
+
+    proptest! {
+        #![proptest_config(crate::passes::random_text::config())]
+
+        /// On text dense with keys in every case and separator form, glued to
+        /// words, inside URLs, tags and kept phrases, the prefiltered check
+        /// finds exactly what the whole-text scan finds, whatever the chunk.
+        #[test]
+        fn prefiltered_check_equals_the_full_scan(
+            text in dense_texts(phrases()),
+            chunk in 0..CHUNKS.len(),
+        ) {
+            for p in [chunked(&NAMES, names), chunked(&TRICKY, tricky), chunked(&UK, uk_prefiltered)] {
+                let (fast, full) = both(&p[chunk], &text);
+                prop_assert_eq!(fast, full);
+            }
+            // No prefilter: only the name look-ups differ from the reference.
+            let (fast, full) = both(UK_PLAIN.get_or_init(uk), &text);
+            prop_assert_eq!(fast, full);
+        }
     }
 }

@@ -115,6 +115,14 @@ impl Pass for Mojibake {
         "mojibake"
     }
 
+    fn triggers(&self) -> Option<crate::triggers::Triggers> {
+        // `check` looks only at lines with a non-ASCII byte.
+        Some(crate::triggers::Triggers {
+            non_ascii: true,
+            ..Default::default()
+        })
+    }
+
     fn check(&self, text: &str, findings: &mut Vec<Finding>) {
         let bytes = text.as_bytes();
         let mut pos = 0;

@@ -141,9 +141,10 @@ const TITLE_SMALL_WORDS: &[&str] = &[
 ///   open before a word (`Another Day [Su..`: a finished sentence would
 ///   have closed it), when the last word is a single letter other than `a`,
 ///   `i`, `o` (`told his fellow c..`), or when the line's last sentence is a
-///   title-case fragment of two or more capitalised words (`Wedding Dresses
-///   & Brida..`, `Top Software Sales For 2..`): headings, menu entries and
-///   cut titles take no full stop.
+///   title-case fragment of two or more capitalised words in a list of short
+///   lines (`Wedding Dresses & Brida..` after `Wedding Locations`, `Top
+///   Software Sales For 2..`): headings, menu entries and cut titles take no
+///   full stop.
 ///
 /// Looks at most [`LOOK_BACK`] bytes back on the current line.
 pub(super) fn ends_unfinished_text(text: &str, p: usize) -> bool {
@@ -159,7 +160,7 @@ pub(super) fn ends_unfinished_text(text: &str, p: usize) -> bool {
         next if line_ends_at(text, p + 2, next) => {
             unclosed_bracket_before_word(line)
                 || ends_with_cut_letter(line)
-                || (is_title(line) && in_list(text, start, p + 2))
+                || (is_title(line) && in_list(text, start))
         }
         _ => false,
     }
@@ -168,12 +169,13 @@ pub(super) fn ends_unfinished_text(text: &str, p: usize) -> bool {
 /// How long (in characters) a neighbouring line of a list may be.
 const LIST_LINE: usize = 100;
 
-/// Whether the line from `start` (to the `..` ending at `dots_end`) stands in
-/// a list of headlines or menu entries: the line right before or right after
-/// it is short and does not end a sentence (`Coach Operators`, `Feeds.gawker.com
-/// / Jan 17, 2008`). A title-case line on its own may be a sentence of names
-/// (`Held in Nagorno Karabakh..`).
-fn in_list(text: &str, start: usize, dots_end: usize) -> bool {
+/// Whether the line from `start` stands in a list of headlines or menu
+/// entries: the line right before it is short and does not end a sentence
+/// (`Wedding Locations`, `Feeds.gawker.com / Jan 17, 2008`). A title-case
+/// line on its own may be a sentence of names (`Held in Nagorno Karabakh..`).
+/// Only the line before is looked at: the pass is
+/// [`Locality::LineAndPrevious`](crate::pass::Locality).
+fn in_list(text: &str, start: usize) -> bool {
     let bytes = text.as_bytes();
     let entry = |line: &str| {
         let line = line.trim_end();
@@ -181,21 +183,14 @@ fn in_list(text: &str, start: usize, dots_end: usize) -> bool {
             && line.chars().nth(LIST_LINE).is_none()
             && !line.ends_with(['.', '!', '?', ':', ';'])
     };
-    let before = start.checked_sub(1).is_some_and(|nl| {
+    start.checked_sub(1).is_some_and(|nl| {
         let floor = nl.saturating_sub(LOOK_BACK);
         let mut from = memrchr(b'\n', &bytes[floor..nl]).map_or(floor, |i| floor + i + 1);
         while !text.is_char_boundary(from) {
             from += 1;
         }
         (from > floor || floor == 0) && entry(&text[from..nl])
-    });
-    let after = memchr(b'\n', &bytes[dots_end..]).is_some_and(|i| {
-        let from = dots_end + i + 1;
-        let end = bytes.len().min(from + LOOK_BACK);
-        memchr(b'\n', &bytes[from..end]).is_some_and(|j| entry(&text[from..from + j]))
-            || (end == bytes.len() && entry(&text[from..end]))
-    });
-    before || after
+    })
 }
 
 /// Whether only spaces or tabs follow byte `i` up to the line's end.
@@ -328,7 +323,9 @@ mod tests {
     fn two_dots_ending_a_title_or_cut_word_end_unfinished_text() {
         assert!(unfinished("Home\nGarden Furniture & Outdo..\nKitchens"));
         assert!(unfinished("Stocks\nBest Budget Laptops For 20..\nNews"));
-        assert!(unfinished("Ten Things To Do in Lisbon..  \r\nMore"));
+        assert!(unfinished(
+            "Travel\r\nTen Things To Do in Lisbon..  \r\nMore"
+        ));
         assert!(unfinished("Latest news\nMinister Visits Flood Zone.."));
         assert!(unfinished("Why I Left The Band [Exclusi.."));
         assert!(unfinished("the mayor said his rival had lied to the b.."));
@@ -367,13 +364,17 @@ mod tests {
 
     #[test]
     fn only_the_last_sentence_of_the_line_counts_as_a_title() {
-        assert!(!unfinished("Read The Latest News. it was grim..\nMore"));
-        assert!(unfinished("it was grim. Read The Latest News..\nMore"));
+        assert!(!unfinished("Home\nRead The Latest News. it was grim.."));
+        assert!(unfinished("Home\nit was grim. Read The Latest News.."));
     }
 
     #[test]
     fn a_title_case_line_counts_as_a_title_only_in_a_list() {
         assert!(!unfinished("Talks Held in Baku.."), "a line on its own");
+        assert!(
+            !unfinished("Talks Held in Baku..\nSport"),
+            "the line after does not count"
+        );
         assert!(!unfinished(
             "It rained.\nTalks Held in Baku..\nThen it stopped."
         ));

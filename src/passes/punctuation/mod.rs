@@ -105,6 +105,18 @@ pub const COMMA_AFTER_QUOTE: &str = "punct.comma-after-quote";
 /// **Fix safety**: no fix.
 pub const PERIOD_QUOTE_COMMA: &str = "punct.period-quote-comma";
 
+/// What a line must hold for any rule here to fire: `..` (a run of exactly
+/// two is one), `,,`, `?.` or `!.`, or a `.` or `,` right after a closing
+/// quote or `“` (see `closed_quotation`: the mark must touch the quote). The
+/// non-ASCII quotes are matched by their last UTF-8 byte (`”` E2 80 9D, `’` E2
+/// 80 99, `“` E2 80 9C, `»` C2 BB). A new rule must add its own sequences
+/// here; `tests/triggers.rs` compares the pass on trigger lines with the pass
+/// on every line.
+const TRIGGERS: &[&[u8]] = &[
+    b"..", b",,", b"?.", b"!.", b"\".", b"\",", b"'.", b"',", b"\x9D.", b"\x9D,", b"\x99.",
+    b"\x99,", b"\x9C.", b"\x9C,", b"\xBB.", b"\xBB,",
+];
+
 /// The most closing quotes in a row that a stop-after-quote check looks
 /// through (`.’”.` has two).
 const MAX_STACKED_QUOTES: usize = 3;
@@ -373,6 +385,13 @@ impl Pass for Punctuation {
 
     fn name(&self) -> &'static str {
         "punctuation"
+    }
+
+    fn triggers(&self) -> Option<crate::triggers::Triggers> {
+        Some(crate::triggers::Triggers {
+            sequences: TRIGGERS,
+            ..Default::default()
+        })
     }
 
     fn check(&self, text: &str, findings: &mut Vec<Finding>) {

@@ -1,0 +1,370 @@
+//! The names prefilter: a cheap search that finds every place where a
+//! variants key *could* start, so that the exact Aho-Corasick matcher runs only
+//! in short windows around those places instead of over every byte.
+//!
+//! # Why it cannot miss a key
+//!
+//! For every pattern of the automaton (each key and kept phrase in each of its
+//! space / no-break-space forms) [`Prefilter::new`] picks a *fragment*: 4
+//! bytes (3 or 2 for short words) taken from inside one of its words,
+//! ASCII-lower-cased. Fragments never contain a separator, so one fragment
+//! serves all separator forms of a phrase. The automaton matches ASCII case-insensitively and nothing else (non-ASCII
+//! bytes match as written), so wherever a pattern occurs in the text, the
+//! ASCII-lower-cased text has that pattern's fragment at the same offset `o`
+//! inside the occurrence. The search runs over an ASCII-lower-cased copy of the
+//! text (in chunks that overlap by the longest fragment less one byte, so a
+//! fragment across a chunk edge is still seen) and reports *every* position
+//! where some fragment starts (after each hit it resumes one byte further on,
+//! so overlapping fragments are all seen). An occurrence of a pattern at `s`
+//! therefore yields a hit at `h = s + o` (`o` the fragment's first offset in
+//! the pattern), and `o` is at most the fragment's `back` (the largest first
+//! offset of the fragment in any pattern that contains it): every occurrence starts in
+//! `[h - back, h]` for some hit `h`. Those ranges, merged, are the *regions*; a
+//! match starting in a region ends at most `longest pattern` bytes after the
+//! region's last start. `Variants::check` uses this to skip text where no
+//! pattern can start, which leaves the leftmost-longest matches it sees, and so
+//! its findings, exactly those of a scan over the whole text.
+//!
+//! When the keys are too many or too varied for a selective set of at most
+//! [`MAX_FRAGMENTS`] fragments (the US→UK map's thousands of words share common
+//! fragments such as `or` and `er`, which occur every few dozen bytes), no
+//! prefilter is built and the pass scans the whole text as before.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use aho_corasick::packed::{Config, MatchKind, Searcher};
+use aho_corasick::Span;
+
+/// The most fragments searched for: beyond 64 the packed (Teddy) searcher
+/// declines to build (too many for its buckets to stay selective).
+const MAX_FRAGMENTS: usize = 64;
+/// Fragment lengths tried, longest first: four bytes let the searcher test
+/// four bytes before verifying a candidate, which keeps false candidates rare.
+/// A phrase whose words are all shorter gets three- or two-byte fragments.
+const FRAGMENT_LENGTHS: [usize; 3] = [4, 3, 2];
+/// Phrases beyond this many are not worth a fragment search: so many keys need
+/// common fragments (and choosing them would cost more than it saves).
+const MAX_PHRASES: usize = 2_000;
+/// A fragment set expected to hit more often than once per this many bytes of
+/// English text leaves little to skip; the plain scan is then as fast.
+const MIN_BYTES_PER_HIT: f64 = 256.0;
+/// The costs of one more fragment in the search, in expected hits per million
+/// bytes, tried in turn until the fragments fit in [`MAX_FRAGMENTS`]: the
+/// higher, the more the choice favours fragments shared by several keys.
+const FRAGMENT_COSTS: [f64; 8] = [1.0, 10.0, 30.0, 100.0, 150.0, 300.0, 1e3, 1e5];
+/// Bytes of text lower-cased and searched at a time.
+const CHUNK: usize = 64 * 1024;
+
+/// How often each byte occurs in English news text, per million bytes,
+/// ASCII-lower-cased (counted over the BBC news corpus; at least 1, and at
+/// least 50 for bytes of non-ASCII characters). A fragment's expected frequency
+/// is taken as the product of its bytes' frequencies.
+#[rustfmt::skip]
+const BYTE_FREQUENCY: [u32; 256] = [
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 4666, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    167003, 39, 4051, 6, 246, 390, 47, 2726, 442, 442, 1, 2, 7257, 2567, 8672, 45,
+    2539, 1348, 1281, 641, 613, 703, 446, 416, 394, 550, 336, 95, 1, 1, 1, 96,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 22, 1, 22, 1, 1,
+    1, 65992, 14299, 25275, 31092, 95680, 16684, 16750, 37201, 58177, 1599, 6396, 33765, 21198, 55739, 58785,
+    17183, 663, 50173, 54223, 69702, 21603, 8660, 15144, 1666, 13124, 566, 1, 1, 1, 1, 1,
+    50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50,
+    50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50,
+    50, 50, 50, 278, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50,
+    50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50,
+    50, 50, 278, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50,
+    50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50,
+    50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50,
+    50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50,
+];
+
+/// A search for the fragments, with how far back of each hit a pattern can
+/// start.
+#[derive(Debug)]
+pub(super) struct Prefilter {
+    searcher: Searcher,
+    /// Fragment id → the largest offset at which a pattern containing it
+    /// starts before the fragment (its first occurrence in that pattern).
+    back: Vec<usize>,
+    /// The longest fragment, in bytes.
+    longest_fragment: usize,
+    /// Bytes lower-cased and searched at a time ([`CHUNK`]; tests make it
+    /// small to put many keys across chunk edges).
+    pub(super) chunk: usize,
+}
+
+/// The expected occurrences of `fragment` per million bytes of English text.
+fn expected_hits(fragment: &[u8]) -> f64 {
+    fragment
+        .iter()
+        .map(|&b| f64::from(BYTE_FREQUENCY[usize::from(b)]) / 1e6)
+        .product::<f64>()
+        * 1e6
+}
+
+impl Prefilter {
+    /// Chooses fragments for `patterns` (the automaton's patterns, any case)
+    /// and builds their search, or `None` when a fragment search would not pay
+    /// (see the module documentation) or a pattern has no word of two bytes.
+    pub(super) fn new(patterns: &[String]) -> Option<Prefilter> {
+        Self::build(patterns, true)
+    }
+
+    /// [`Prefilter::new`], or with `limits` off a prefilter however unselective
+    /// (fragments of any length, as long as at most [`MAX_FRAGMENTS`] cover
+    /// the keys), so tests can put other maps behind one.
+    pub(super) fn build(patterns: &[String], limits: bool) -> Option<Prefilter> {
+        let phrases: BTreeSet<Vec<u8>> = patterns
+            .iter()
+            .map(|p| p.as_bytes().to_ascii_lowercase())
+            .collect();
+        if limits && phrases.len() > MAX_PHRASES {
+            return None;
+        }
+        let phrases: Vec<Vec<u8>> = phrases.into_iter().collect();
+        // Without limits every length competes, for the fewest fragments.
+        let tiers: &[&[usize]] = if limits {
+            &[
+                &[FRAGMENT_LENGTHS[0]],
+                &[FRAGMENT_LENGTHS[1]],
+                &[FRAGMENT_LENGTHS[2]],
+            ]
+        } else {
+            &[&FRAGMENT_LENGTHS]
+        };
+        // Fragment → the phrases that contain it (inside a word).
+        let mut holders: BTreeMap<Vec<u8>, Vec<usize>> = BTreeMap::new();
+        for (i, phrase) in phrases.iter().enumerate() {
+            let mut own = BTreeSet::new();
+            for lengths in tiers {
+                for (word, &len) in words(phrase)
+                    .iter()
+                    .flat_map(|w| lengths.iter().map(move |l| (w, l)))
+                {
+                    own.extend(word.windows(len).map(<[u8]>::to_vec));
+                }
+                if !own.is_empty() {
+                    break;
+                }
+            }
+            if own.is_empty() {
+                return None; // e.g. a one-letter key: nothing to search for
+            }
+            for fragment in own {
+                holders.entry(fragment).or_default().push(i);
+            }
+        }
+        let limit = MAX_FRAGMENTS;
+        let chosen = FRAGMENT_COSTS
+            .iter()
+            .find_map(|&cost| cover(phrases.len(), &holders, cost, limit))?;
+        let per_million: f64 = chosen.iter().map(|f| expected_hits(f)).sum();
+        if limits && per_million > 1e6 / MIN_BYTES_PER_HIT {
+            return None;
+        }
+        // How far before a fragment any phrase containing it can start.
+        let back = chosen
+            .iter()
+            .map(|fragment| {
+                phrases
+                    .iter()
+                    .filter_map(|p| p.windows(fragment.len()).position(|w| w == &fragment[..]))
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let mut builder = Config::new().match_kind(MatchKind::LeftmostFirst).builder();
+        builder.extend(&chosen);
+        let searcher = builder.build()?;
+        let longest_fragment = chosen.iter().map(Vec::len).max().unwrap_or(1);
+        Some(Prefilter {
+            searcher,
+            back,
+            longest_fragment,
+            chunk: CHUNK,
+        })
+    }
+
+    /// The regions of `text` where a pattern can start, in order.
+    pub(super) fn regions<'t>(&'t self, text: &'t [u8]) -> Regions<'t> {
+        Regions {
+            prefilter: self,
+            text,
+            lower: Vec::new(),
+            chunk_start: 0,
+            cursor: 0,
+            current: None,
+            pending: None,
+            merge_gap: 0,
+        }
+    }
+}
+
+/// A greedy weighted set cover: each round takes the fragment with the fewest
+/// expected hits (plus `fragment_cost`) per phrase it newly covers, until every
+/// one of `phrases` phrases has one; `None` beyond `limit` fragments.
+fn cover(
+    phrases: usize,
+    holders: &BTreeMap<Vec<u8>, Vec<usize>>,
+    fragment_cost: f64,
+    limit: usize,
+) -> Option<Vec<Vec<u8>>> {
+    let mut covered = vec![false; phrases];
+    let mut left = phrases;
+    let mut chosen: Vec<Vec<u8>> = Vec::new();
+    while left > 0 {
+        if chosen.len() == limit {
+            return None;
+        }
+        let mut best: Option<(f64, &Vec<u8>)> = None;
+        for (fragment, who) in holders {
+            let new = who.iter().filter(|&&i| !covered[i]).count();
+            if new == 0 {
+                continue;
+            }
+            let cost = (expected_hits(fragment) + fragment_cost) / new as f64;
+            if best.is_none_or(|(b, _)| cost < b) {
+                best = Some((cost, fragment));
+            }
+        }
+        let (_, fragment) = best.expect("every phrase has a fragment");
+        for &i in &holders[fragment] {
+            if !covered[i] {
+                covered[i] = true;
+                left -= 1;
+            }
+        }
+        chosen.push(fragment.clone());
+    }
+    Some(chosen)
+}
+
+/// The words of a lower-cased phrase: split at spaces and no-break spaces.
+fn words(phrase: &[u8]) -> Vec<&[u8]> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    let mut i = 0;
+    while i < phrase.len() {
+        let sep = if phrase[i] == b' ' {
+            1
+        } else if phrase[i..].starts_with("\u{a0}".as_bytes()) {
+            2
+        } else {
+            0
+        };
+        if sep > 0 {
+            out.push(&phrase[from..i]);
+            i += sep;
+            from = i;
+        } else {
+            i += 1;
+        }
+    }
+    out.push(&phrase[from..]);
+    out
+}
+
+/// The regions of possible pattern starts in one text, found lazily.
+pub(super) struct Regions<'t> {
+    prefilter: &'t Prefilter,
+    text: &'t [u8],
+    /// `text[chunk_start..chunk_start + lower.len()]`, ASCII-lower-cased.
+    lower: Vec<u8>,
+    chunk_start: usize,
+    /// Every fragment that starts before `cursor` (and at or after the
+    /// positions asked for) has been reported.
+    cursor: usize,
+    /// The region last returned.
+    current: Option<(usize, usize)>,
+    /// A region found while looking whether the current one continues.
+    pending: Option<(usize, usize)>,
+    /// Regions closer than this are merged into one.
+    merge_gap: usize,
+}
+
+impl Regions<'_> {
+    /// Merges regions whose gap is at most `gap` bytes (the caller's window
+    /// reaches that far past a region anyway).
+    pub(super) fn with_merge_gap(mut self, gap: usize) -> Self {
+        self.merge_gap = gap;
+        self
+    }
+
+    /// The first region `(first, last)` (inclusive) of possible pattern starts
+    /// whose last start is at or after `from`, or `None` when no pattern can
+    /// start at or after `from`.
+    pub(super) fn next_from(&mut self, from: usize) -> Option<(usize, usize)> {
+        if let Some(current) = self.current.filter(|r| r.1 >= from) {
+            return Some(current);
+        }
+        let mut region = match self.pending.take() {
+            Some(r) if r.1 >= from => r,
+            _ => self.next_hit(from)?,
+        };
+        while let Some(next) = self.next_hit(region.1 + 1) {
+            if next.0 <= region.1 + 1 + self.merge_gap {
+                region = (region.0.min(next.0), next.1);
+            } else {
+                self.pending = Some(next);
+                break;
+            }
+        }
+        self.current = Some(region);
+        Some(region)
+    }
+
+    /// The next fragment hit at or after `from` (and after every hit already
+    /// reported), as the range of pattern starts it allows.
+    fn next_hit(&mut self, from: usize) -> Option<(usize, usize)> {
+        let mut at = from.max(self.cursor);
+        let keep = self.prefilter.longest_fragment - 1;
+        loop {
+            if at >= self.text.len() {
+                self.cursor = self.text.len();
+                return None;
+            }
+            let chunk_end = self.chunk_start + self.lower.len();
+            if at < self.chunk_start || at + keep >= chunk_end && chunk_end < self.text.len() {
+                self.load(at);
+            }
+            let chunk_end = self.chunk_start + self.lower.len();
+            let span = Span::from(at - self.chunk_start..self.lower.len());
+            let found = self.prefilter.searcher.find_in(&self.lower, span);
+            // A hit in the chunk's last `keep` bytes may come after a fragment
+            // that starts there but does not fit: search again from there.
+            let last_whole = chunk_end.saturating_sub(keep);
+            if let Some(m) = found.filter(|m| {
+                chunk_end >= self.text.len() || self.chunk_start + m.start() < last_whole
+            }) {
+                let hit = self.chunk_start + m.start();
+                self.cursor = hit + 1;
+                let back = self.prefilter.back[m.pattern().as_usize()];
+                return Some((hit.saturating_sub(back), hit));
+            }
+            if chunk_end >= self.text.len() {
+                self.cursor = self.text.len();
+                return None;
+            }
+            // A fragment may straddle the chunk's end: search again from the
+            // last bytes that could start one.
+            at = last_whole;
+            self.load(at);
+        }
+    }
+
+    /// Lower-cases the chunk of text starting at `at`.
+    fn load(&mut self, at: usize) {
+        // Longer than a fragment, so that searching again from the last
+        // `keep` bytes moves on.
+        let len = self
+            .prefilter
+            .chunk
+            .max(2 * self.prefilter.longest_fragment);
+        let end = (at + len).min(self.text.len());
+        self.lower.clear();
+        self.lower.extend_from_slice(&self.text[at..end]);
+        self.lower.make_ascii_lowercase();
+        self.chunk_start = at;
+    }
+}

@@ -1,0 +1,404 @@
+//! The pipeline's one trigger scan: which lines a line-local pass can fire on.
+//!
+//! A clean news corpus has a finding on well under 1% of its lines, yet every
+//! pass used to read the whole text. Each line-local pass now declares
+//! [`Triggers`]: what a line must contain for the pass to find anything there
+//! (a byte pair such as `..`, any non-ASCII byte, a C0 control). Before round 1
+//! the pipeline scans the document once for the union of all passes' triggers
+//! and gives each pass the lines holding one of *its* triggers; the pass then
+//! checks only those lines (and the line before, as context, where it needs
+//! it). Lines that other passes edit are added as before (see `pipeline`).
+//!
+//! The scan searches for byte *sequences*, not single bytes: `.` and `,` are on
+//! almost every line, `..`, `,,` or a stop right after a closing quote on few.
+//! Pairs are found with Aho-Corasick, whose Teddy prefilter compares 16 or 32
+//! bytes at a time; non-ASCII bytes and controls with a word-at-a-time walk. A
+//! line already marked for every pass is skipped to its end.
+//!
+//! Soundness is each pass's promise (a line without its triggers yields no
+//! finding); `tests/triggers.rs` and the pipeline's property test check it by
+//! comparing a run that uses the scan with one that checks every line.
+
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, Input, MatchKind};
+
+/// What a line must contain for a line-local pass to find anything on it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Triggers {
+    /// Byte sequences (at least one byte each). A sequence may start with a
+    /// UTF-8 continuation byte: `[0x9D, b'.']` is the end of `”` and a stop.
+    pub sequences: &'static [&'static [u8]],
+    /// Any byte at or above 0x80 (any non-ASCII character).
+    pub non_ascii: bool,
+    /// A C0 control other than tab, line feed, form feed and carriage return,
+    /// or DEL.
+    pub controls: bool,
+}
+
+/// The combined scanner of a pipeline's passes, built once.
+pub struct TriggerScan {
+    /// Per pass: its triggers, or `None` when it reads the whole text.
+    passes: Vec<Option<Triggers>>,
+    /// Every pass's sequences, de-duplicated, and their matcher.
+    patterns: Vec<&'static [u8]>,
+    sequences: Option<AhoCorasick>,
+    /// Pattern id → the passes (bit per pass index) that declared it.
+    pattern_passes: Vec<u64>,
+    /// Bit per pass index: passes with sequences.
+    sequence_passes: u64,
+}
+
+/// The passes that can hold more bits than this read the whole text.
+const MAX_PASSES: usize = 64;
+
+impl TriggerScan {
+    /// A scanner for passes with these triggers (`None`: the pass is not
+    /// line-local or declares none, and reads the whole text).
+    pub fn new(passes: Vec<Option<Triggers>>) -> Self {
+        let mut patterns: Vec<&'static [u8]> = Vec::new();
+        let mut pattern_passes: Vec<u64> = Vec::new();
+        let mut sequence_passes = 0u64;
+        for (index, triggers) in passes.iter().enumerate().take(MAX_PASSES) {
+            let Some(triggers) = triggers else { continue };
+            for &sequence in triggers.sequences {
+                assert!(!sequence.is_empty(), "an empty trigger matches everywhere");
+                sequence_passes |= 1 << index;
+                match patterns.iter().position(|p| *p == sequence) {
+                    Some(i) => pattern_passes[i] |= 1 << index,
+                    None => {
+                        patterns.push(sequence);
+                        pattern_passes.push(1 << index);
+                    }
+                }
+            }
+        }
+        let sequences = (!patterns.is_empty()).then(|| {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostFirst)
+                .build(&patterns)
+                .expect("trigger sequences are plain bytes")
+        });
+        let passes = passes
+            .into_iter()
+            .enumerate()
+            .map(|(i, t)| t.filter(|_| i < MAX_PASSES))
+            .collect();
+        TriggerScan {
+            passes,
+            patterns,
+            sequences,
+            pattern_passes,
+            sequence_passes,
+        }
+    }
+
+    /// Whether pass `index` is checked only on its trigger lines.
+    pub fn covers(&self, index: usize) -> bool {
+        self.passes.get(index).is_some_and(Option::is_some)
+    }
+
+    /// Per pass: sorted ranges of `text`, each a whole line (without its line
+    /// feed) that holds one of the pass's triggers (empty for passes not [covered](Self::covers)).
+    pub fn scan(&self, text: &str) -> Vec<Vec<Range<usize>>> {
+        let bytes = text.as_bytes();
+        let mut hits: Vec<Vec<Range<usize>>> = vec![Vec::new(); self.passes.len()];
+        if let Some(matcher) = &self.sequences {
+            scan_sequences(
+                bytes,
+                matcher,
+                &self.patterns,
+                &self.pattern_passes,
+                self.sequence_passes,
+                &mut hits,
+            );
+        }
+        let wants = |f: fn(&Triggers) -> bool| {
+            self.passes
+                .iter()
+                .map(|t| t.as_ref().is_some_and(f))
+                .collect::<Vec<bool>>()
+        };
+        let non_ascii = wants(|t| t.non_ascii);
+        let controls = wants(|t| t.controls);
+        if non_ascii.iter().any(|&w| w) || controls.iter().any(|&w| w) {
+            // After a non-ASCII byte the rest of its line matters only to a
+            // pass that wants controls but not non-ASCII bytes.
+            let controls_alone = non_ascii.iter().zip(&controls).any(|(&n, &c)| c && !n);
+            let (high, low) = scan_bytes(bytes, controls_alone);
+            for (index, list) in hits.iter_mut().enumerate() {
+                let mut extra: Vec<Range<usize>> = Vec::new();
+                if non_ascii[index] {
+                    extra = high.clone();
+                }
+                if controls[index] {
+                    extra = merge_positions(&extra, &low);
+                }
+                if !extra.is_empty() {
+                    *list = merge_positions(list, &extra);
+                }
+            }
+        }
+        hits
+    }
+}
+
+/// Finds the trigger sequences, recording each line that holds one, once per
+/// pass, as the whole line with its line feed.
+fn scan_sequences(
+    bytes: &[u8],
+    matcher: &AhoCorasick,
+    patterns: &[&[u8]],
+    pattern_passes: &[u64],
+    all: u64,
+    hits: &mut [Vec<Range<usize>>],
+) {
+    let mut pos = 0;
+    // The line being marked: where it starts and ends and which passes it
+    // holds so far.
+    let mut line = 0..0;
+    let mut marked = 0u64;
+    while pos < bytes.len() {
+        let Some(m) = matcher.find(Input::new(bytes).span(pos..bytes.len())) else {
+            break;
+        };
+        if m.start() >= line.end {
+            // Back only to where the last line ended or the search started
+            // (both line starts): every byte is searched back over once.
+            let floor = pos.max(line.end);
+            let start =
+                memchr::memrchr(b'\n', &bytes[floor..m.start()]).map_or(floor, |i| floor + i + 1);
+            let end = memchr::memchr(b'\n', &bytes[m.start()..])
+                .map_or(bytes.len(), |i| m.start() + i + 1);
+            line = start..end;
+            marked = 0;
+        }
+        // The matcher reports one pattern per start; others may start there
+        // too (`".` and `".x` of two passes).
+        let at = &bytes[m.start()..];
+        let passes = patterns
+            .iter()
+            .zip(pattern_passes)
+            .filter(|(p, _)| at.starts_with(p))
+            .fold(0, |acc, (_, &bits)| acc | bits)
+            & !marked;
+        for (index, list) in hits.iter_mut().enumerate() {
+            if passes & (1 << index) != 0 {
+                list.push(without_line_feed(bytes, &line));
+            }
+        }
+        marked |= passes;
+        // Sequences may overlap (`.”.`): go on one byte later, unless the line
+        // already holds every pass's trigger.
+        pos = if marked & all == all {
+            line.end
+        } else {
+            m.start() + 1
+        };
+    }
+}
+
+/// Whether eight bytes are all printable ASCII (0x20..=0x7E): no high bit, no
+/// byte below 0x20, no 0x7F. (The borrow trick can only err towards `false`.)
+fn quiet_word(x: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let below_space = x.wrapping_sub(0x20 * ONES) & !x & HIGH;
+    let del = x ^ (0x7F * ONES);
+    let is_del = del.wrapping_sub(ONES) & !del & HIGH;
+    (x & HIGH) | below_space | is_del == 0
+}
+
+/// A C0 control other than tab, line feed, form feed and carriage return, or DEL.
+fn is_junk_control(b: u8) -> bool {
+    (b < 0x20 && !matches!(b, b'\t' | b'\n' | 0x0C | b'\r')) || b == 0x7F
+}
+
+/// The lines (each whole, with its line feed) holding a non-ASCII byte, and
+/// those holding a junk control (after a line's first non-ASCII byte, looked
+/// for only when `controls_alone`).
+fn scan_bytes(bytes: &[u8], controls_alone: bool) -> (Vec<Range<usize>>, Vec<Range<usize>>) {
+    let mut high: Vec<Range<usize>> = Vec::new();
+    let mut low: Vec<Range<usize>> = Vec::new();
+    let line_end = |i: usize| memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |j| i + j + 1);
+    let mut line_start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if let Some(word) = bytes.get(i..i + 8) {
+            if quiet_word(u64::from_le_bytes(word.try_into().expect("eight bytes"))) {
+                i += 8;
+                continue;
+            }
+        }
+        let b = bytes[i];
+        if b == b'\n' {
+            line_start = i + 1;
+        } else if b >= 0x80 {
+            let end = line_end(i);
+            high.push(without_line_feed(bytes, &(line_start..end)));
+            if controls_alone && bytes[i..end].iter().any(|&c| is_junk_control(c)) {
+                low.push(without_line_feed(bytes, &(line_start..end)));
+            }
+            i = end;
+            line_start = end;
+            continue;
+        } else if is_junk_control(b) {
+            let end = line_end(i);
+            low.push(without_line_feed(bytes, &(line_start..end)));
+            // The rest of the line may still hold a non-ASCII byte.
+            if crate::passes::next_non_ascii(&bytes[..end], i).is_some() {
+                high.push(without_line_feed(bytes, &(line_start..end)));
+            }
+            i = end;
+            line_start = end;
+            continue;
+        }
+        i += 1;
+    }
+    (high, low)
+}
+
+/// A line without its line feed: the pipeline takes a range that ends after
+/// a line feed to touch the next line too (an edit there may join them).
+fn without_line_feed(bytes: &[u8], line: &Range<usize>) -> Range<usize> {
+    let end = if line.end > line.start && bytes[line.end - 1] == b'\n' {
+        line.end - 1
+    } else {
+        line.end
+    };
+    line.start..end
+}
+
+/// Merges two sorted lists of ranges into one sorted list (kept apart: the
+/// pipeline merges touching ranges itself).
+fn merge_positions(a: &[Range<usize>], b: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        let take_a = j == b.len() || (i < a.len() && a[i].start <= b[j].start);
+        if take_a {
+            out.push(a[i].clone());
+            i += 1;
+        } else {
+            out.push(b[j].clone());
+            j += 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines_of(text: &str, ranges: &[Range<usize>]) -> Vec<usize> {
+        let mut lines: Vec<usize> = ranges
+            .iter()
+            .map(|r| text[..r.start].matches('\n').count())
+            .collect();
+        lines.dedup();
+        lines
+    }
+
+    #[test]
+    fn each_pass_gets_the_lines_with_its_own_triggers() {
+        let scan = TriggerScan::new(vec![
+            Some(Triggers {
+                non_ascii: true,
+                ..Triggers::default()
+            }),
+            None,
+            Some(Triggers {
+                sequences: &[b"..", b",,"],
+                ..Triggers::default()
+            }),
+            Some(Triggers {
+                non_ascii: true,
+                controls: true,
+                ..Triggers::default()
+            }),
+        ]);
+        let text = "plain line.\nend.. here,, too\ncafé\nbell \u{7} rings\n\ttabs, ok\nlast..";
+        let hits = scan.scan(text);
+        assert_eq!(lines_of(text, &hits[0]), vec![2]);
+        assert!(hits[1].is_empty(), "a pass without triggers gets none");
+        assert_eq!(lines_of(text, &hits[2]), vec![1, 5]);
+        assert_eq!(lines_of(text, &hits[3]), vec![2, 3]);
+        assert!(scan.covers(0) && !scan.covers(1));
+    }
+
+    #[test]
+    fn overlapping_sequences_of_two_passes_are_both_found() {
+        let scan = TriggerScan::new(vec![
+            Some(Triggers {
+                sequences: &[b".\"."],
+                ..Triggers::default()
+            }),
+            Some(Triggers {
+                sequences: &[b"\".", b"x"],
+                ..Triggers::default()
+            }),
+        ]);
+        let hits = scan.scan("said.\". then\nnothing\n");
+        assert_eq!(hits[0], vec![0..12]);
+        assert_eq!(hits[1], vec![0..12]);
+        // Two passes' sequences starting at the same byte.
+        let scan = TriggerScan::new(vec![
+            Some(Triggers {
+                sequences: &[b"\"."],
+                ..Triggers::default()
+            }),
+            Some(Triggers {
+                sequences: &[b"\". t"],
+                ..Triggers::default()
+            }),
+        ]);
+        let hits = scan.scan("a\nx\". then\n");
+        assert_eq!(hits[0], vec![2..10]);
+        assert_eq!(hits[1], vec![2..10]);
+    }
+
+    #[test]
+    fn controls_after_non_ascii_are_found_for_a_pass_that_wants_only_controls() {
+        let scan = TriggerScan::new(vec![
+            Some(Triggers {
+                controls: true,
+                ..Triggers::default()
+            }),
+            Some(Triggers {
+                non_ascii: true,
+                ..Triggers::default()
+            }),
+        ]);
+        let text = "é then \u{1} and \u{7f}\nok\nbell\u{7} é\n";
+        let hits = scan.scan(text);
+        assert_eq!(hits[0], vec![0..15, 19..27]);
+        assert_eq!(hits[1], vec![0..15, 19..27]);
+    }
+
+    #[test]
+    fn long_texts_are_scanned_word_by_word_without_missing_a_byte() {
+        // A trigger at every offset modulo 8 of a long line.
+        for offset in 0..16 {
+            let mut text = "a".repeat(100 + offset);
+            text.push('é');
+            text.push_str(&"b".repeat(50));
+            text.push('\u{2}');
+            let scan = TriggerScan::new(vec![
+                Some(Triggers {
+                    non_ascii: true,
+                    ..Triggers::default()
+                }),
+                Some(Triggers {
+                    controls: true,
+                    ..Triggers::default()
+                }),
+            ]);
+            let text = format!("x\n{text}\ny");
+            let hits = scan.scan(&text);
+            let line = 2..text.len() - 2;
+            assert_eq!(hits[0], vec![line.clone()]);
+            assert_eq!(hits[1], vec![line]);
+        }
+    }
+}
