@@ -10,22 +10,6 @@ mod cli;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// mimalloc's `mi_option_purge_delay` (the position of `mi_option_purge_delay`
-/// in `mi_option_e`, mimalloc.h v2; libmimalloc-sys names its neighbours 14
-/// and 16 but not it).
-const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-
-/// Keeps freed memory committed for a second before giving it back to the
-/// system (mimalloc's default is 10 ms). A document dense with fixes frees
-/// and allocates hundreds of megabytes step after step; purged at once, each
-/// reuse faults the pages in again, zeroed by the kernel: on one 8 MB line of
-/// `..` that was 2.0 s of system time against 0.6 s of work. Peak memory is
-/// unchanged (the pages are reused, not added).
-fn keep_freed_memory_a_while() {
-    // SAFETY: sets a plain integer option; mimalloc allows it at any time.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 1000) };
-}
-
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -220,7 +204,6 @@ enum ColorChoice {
 }
 
 fn main() -> ExitCode {
-    keep_freed_memory_a_while();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Clean(ref args) => clean(args, &cli),

@@ -102,7 +102,9 @@ pub fn is_word_edit(removed: &str, inserted: &str) -> bool {
             && s.chars()
                 .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '\u{A0}' | '-'))
     };
-    wordy(removed) && wordy(inserted)
+    // The inserted text first: most fixes delete, and `""` is not wordy, so
+    // the removed text's characters are not looked up for them.
+    wordy(inserted) && wordy(removed)
 }
 
 #[cfg(test)]

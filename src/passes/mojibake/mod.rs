@@ -129,10 +129,55 @@ impl Pass for Mojibake {
         while let Some(hit) = next_non_ascii(bytes, pos) {
             let start = memchr::memrchr(b'\n', &bytes[..hit]).map_or(0, |i| i + 1);
             let end = memchr::memchr(b'\n', &bytes[hit..]).map_or(bytes.len(), |i| hit + i + 1);
-            self.check_line(&text[start..end], start, findings);
+            if end - start > LONG_LINE {
+                for window in windows(&bytes[start..end]) {
+                    let (from, to) = (start + window.start, start + window.end);
+                    self.check_line(&text[from..to], from, findings);
+                }
+            } else {
+                self.check_line(&text[start..end], start, findings);
+            }
             pos = end;
         }
     }
+}
+
+/// Lines longer than this are repaired window by window (see [`windows`]).
+const LONG_LINE: usize = 64 * 1024;
+/// A window of a long line is at least this long.
+const WINDOW: usize = 16 * 1024;
+/// A window ends in the middle of a run of at least this many ASCII bytes.
+const QUIET_RUN: usize = 32;
+
+/// Windows of a long line for the repair, so that its cost stays proportional
+/// to the line's length: the repair re-encodes and diffs the whole text it is
+/// given, several times, which on one line of many megabytes (a page without
+/// paragraphs) made the pass the slowest thing in the pipeline. Each window is
+/// at least [`WINDOW`] bytes and ends in the middle of a run of [`QUIET_RUN`]
+/// ASCII bytes: a mojibake sequence (a few non-ASCII characters, a few ASCII
+/// bytes apart at most) never spans a cut, so each sequence is judged with all
+/// of its neighbours. Lines of ordinary length are repaired whole, as ftfy
+/// repairs them.
+fn windows(line: &[u8]) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    let mut i = WINDOW;
+    let mut quiet_from = i;
+    while i < line.len() {
+        if line[i] >= 0x80 {
+            quiet_from = i + 1;
+        } else if i + 1 - quiet_from >= QUIET_RUN {
+            let cut = quiet_from + QUIET_RUN / 2;
+            out.push(from..cut);
+            from = cut;
+            i = cut + WINDOW;
+            quiet_from = i;
+            continue;
+        }
+        i += 1;
+    }
+    out.push(from..line.len());
+    out
 }
 
 /// The runs where `after` differs from `before`: `(start, end, replacement)`,
@@ -420,6 +465,30 @@ fn describe(before: &str, after: &str, plan: &Plan, weak: bool) -> (&'static str
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn long_lines_are_repaired_in_windows_cut_between_ascii() {
+        let unit = "He said he donâ€™t know, in Zürich. Plain words follow here, all ASCII text. ";
+        let line = unit.repeat(4000);
+        let cuts = super::windows(line.as_bytes());
+        assert!(cuts.len() > 10, "{} windows", cuts.len());
+        assert_eq!(cuts[0].start, 0);
+        assert_eq!(cuts.last().unwrap().end, line.len());
+        for pair in cuts.windows(2) {
+            assert_eq!(pair[0].end, pair[1].start);
+            let cut = pair[0].end;
+            assert!(
+                line.as_bytes()[cut - 16..cut + 16].is_ascii(),
+                "cut at {cut}"
+            );
+            assert!(pair[0].len() >= super::WINDOW);
+        }
+        // The long line is repaired as its units are one per line.
+        let fixed = crate::Engine::default_config().clean(&line);
+        let per_line = crate::Engine::default_config().clean(&unit.replace(". Plain", ".\nPlain"));
+        assert_eq!(fixed.matches("don’t").count(), 4000);
+        assert!(per_line.contains("don’t") && !fixed.contains("â€"));
+    }
+
     use super::*;
     use crate::finding::{apply_edits, Applicability};
 
