@@ -883,8 +883,9 @@ impl<'a> Pairing<'a> {
 
     /// Whether a straight `'` in closing position closes the innermost open
     /// quotation although that one was opened with a straight `"` on this
-    /// line ([`MISMATCHED_PAIR`]): no `'` quotation is open (the caller
-    /// checks), the next `"` on the line opens another quotation, no
+    /// line ([`MISMATCHED_PAIR`]) at most [`TAG_LIMIT`] bytes before: no `'`
+    /// quotation is open (the caller checks), the next `"` on the line opens
+    /// another quotation, no
     /// backtick stands between (`` `Erebus' `` is a quotation of its own),
     /// and the `'` does not end a plural possessive (`boys'`) or a dropped g
     /// (`goin'`).
@@ -901,9 +902,11 @@ impl<'a> Pairing<'a> {
             && !top.weak
             && top.line == self.line
             && mark.double_opener_follows
-            && memchr(b'`', &self.text.as_bytes()[top.end..mark.start]).is_none()
             && !word.ends_with(['s', 'S'])
             && !word.to_lowercase().ends_with("in")
+            // Bounded, so that many `'` after one `"` cost linear time.
+            && mark.start - top.end <= TAG_LIMIT
+            && memchr(b'`', &self.text.as_bytes()[top.end..mark.start]).is_none()
     }
 
     /// Whether the opener at `start` follows a colon (`…stern judgment: "They
@@ -2498,6 +2501,10 @@ mod tests {
         // Pop-throughs under 20,000 open quotations.
         let deep = format!("{}{}", "“a ".repeat(20_000), "‘b ”".repeat(20_000));
         assert_eq!(check(&deep).len(), 20_000);
+        // 50,000 `'` after one `"` (and a backtick): each looks back a bounded
+        // distance for a mismatched pair.
+        let singles = format!("\"` {}\"b", "a' ".repeat(50_000));
+        assert!(check(&singles).len() <= 2);
         // An unclosed quotation over 20,000 hard-wrapped lines.
         let wrapped = format!("Title\n\n{}{}", "“a ".repeat(20_000), "b\n".repeat(20_000));
         assert_eq!(check(&wrapped).len(), 1);
