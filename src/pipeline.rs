@@ -723,15 +723,19 @@ fn line_spans(
     }
     spans
         .into_iter()
-        .map(|span| {
-            let context = if with_previous && span.start > 0 {
-                memchr::memrchr(b'\n', &bytes[..span.start - 1]).map_or(0, |j| j + 1)
-            } else {
-                span.start
-            };
-            (context, span)
-        })
+        .map(|span| with_context(bytes, span, with_previous))
         .collect()
+}
+
+/// A span of whole lines with where its checked slice starts: one line
+/// earlier for a [`Locality::LineAndPrevious`] pass (the context line).
+fn with_context(bytes: &[u8], span: Range<usize>, with_previous: bool) -> (usize, Range<usize>) {
+    let context = if with_previous && span.start > 0 {
+        memchr::memrchr(b'\n', &bytes[..span.start - 1]).map_or(0, |j| j + 1)
+    } else {
+        span.start
+    };
+    (context, span)
 }
 
 /// What a line-local pass checks: the [`line_spans`] of `edited`, and the
@@ -749,14 +753,9 @@ fn spans_to_check(
         return edited;
     }
     let bytes = text.as_bytes();
-    let scanned = touched_lines(text, lines).into_iter().map(|span| {
-        let context = if with_previous && span.start > 0 {
-            memchr::memrchr(b'\n', &bytes[..span.start - 1]).map_or(0, |j| j + 1)
-        } else {
-            span.start
-        };
-        (context, span)
-    });
+    let scanned = touched_lines(text, lines)
+        .into_iter()
+        .map(|span| with_context(bytes, span, with_previous));
     let mut out: Vec<(usize, Range<usize>)> = Vec::with_capacity(edited.len() + lines.len());
     let mut edited = edited.into_iter().peekable();
     let mut scanned = scanned.peekable();

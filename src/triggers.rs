@@ -23,6 +23,8 @@ use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, Input, MatchKind};
 
+use crate::passes::{is_junk_control, quiet_word};
+
 /// What a line must contain for a line-local pass to find anything on it.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Triggers {
@@ -47,6 +49,10 @@ pub struct TriggerScan {
     pattern_passes: Vec<u64>,
     /// Bit per pass index: passes with sequences.
     sequence_passes: u64,
+    /// Bit per pass index: passes that want lines with a non-ASCII byte.
+    non_ascii_passes: u64,
+    /// Bit per pass index: passes that want lines with a junk control.
+    control_passes: u64,
 }
 
 /// The passes that can hold more bits than this read the whole text.
@@ -59,8 +65,15 @@ impl TriggerScan {
         let mut patterns: Vec<&'static [u8]> = Vec::new();
         let mut pattern_passes: Vec<u64> = Vec::new();
         let mut sequence_passes = 0u64;
+        let (mut non_ascii_passes, mut control_passes) = (0u64, 0u64);
         for (index, triggers) in passes.iter().enumerate().take(MAX_PASSES) {
             let Some(triggers) = triggers else { continue };
+            if triggers.non_ascii {
+                non_ascii_passes |= 1 << index;
+            }
+            if triggers.controls {
+                control_passes |= 1 << index;
+            }
             for &sequence in triggers.sequences {
                 assert!(!sequence.is_empty(), "an empty trigger matches everywhere");
                 sequence_passes |= 1 << index;
@@ -90,6 +103,8 @@ impl TriggerScan {
             sequences,
             pattern_passes,
             sequence_passes,
+            non_ascii_passes,
+            control_passes,
         }
     }
 
@@ -113,30 +128,27 @@ impl TriggerScan {
                 &mut hits,
             );
         }
-        let wants = |f: fn(&Triggers) -> bool| {
-            self.passes
-                .iter()
-                .map(|t| t.as_ref().is_some_and(f))
-                .collect::<Vec<bool>>()
-        };
-        let non_ascii = wants(|t| t.non_ascii);
-        let controls = wants(|t| t.controls);
-        if non_ascii.iter().any(|&w| w) || controls.iter().any(|&w| w) {
+        if self.non_ascii_passes | self.control_passes != 0 {
             // After a non-ASCII byte the rest of its line matters only to a
             // pass that wants controls but not non-ASCII bytes.
-            let controls_alone = non_ascii.iter().zip(&controls).any(|(&n, &c)| c && !n);
+            let controls_alone = self.control_passes & !self.non_ascii_passes != 0;
             let (high, low) = scan_bytes(bytes, controls_alone);
             for (index, list) in hits.iter_mut().enumerate() {
-                let mut extra: Vec<Range<usize>> = Vec::new();
-                if non_ascii[index] {
-                    extra = high.clone();
-                }
-                if controls[index] {
-                    extra = merge_positions(&extra, &low);
-                }
-                if !extra.is_empty() {
-                    *list = merge_positions(list, &extra);
-                }
+                let bit = 1u64 << index;
+                let lines = match (
+                    self.non_ascii_passes & bit != 0,
+                    self.control_passes & bit != 0,
+                ) {
+                    (true, true) => merge_positions(&high, &low),
+                    (true, false) => high.clone(),
+                    (false, true) => low.clone(),
+                    (false, false) => continue,
+                };
+                *list = if list.is_empty() {
+                    lines
+                } else {
+                    merge_positions(list, &lines)
+                };
             }
         }
         hits
@@ -196,22 +208,6 @@ fn scan_sequences(
             m.start() + 1
         };
     }
-}
-
-/// Whether eight bytes are all printable ASCII (0x20..=0x7E): no high bit, no
-/// byte below 0x20, no 0x7F. (The borrow trick can only err towards `false`.)
-fn quiet_word(x: u64) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let below_space = x.wrapping_sub(0x20 * ONES) & !x & HIGH;
-    let del = x ^ (0x7F * ONES);
-    let is_del = del.wrapping_sub(ONES) & !del & HIGH;
-    (x & HIGH) | below_space | is_del == 0
-}
-
-/// A C0 control other than tab, line feed, form feed and carriage return, or DEL.
-fn is_junk_control(b: u8) -> bool {
-    (b < 0x20 && !matches!(b, b'\t' | b'\n' | 0x0C | b'\r')) || b == 0x7F
 }
 
 /// The lines (each whole, with its line feed) holding a non-ASCII byte, and

@@ -41,6 +41,7 @@ use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 use crate::finding::{Edit, Finding, Fix};
 use crate::pass::Pass;
+use crate::passes::{is_junk_control, quiet_word};
 
 /// Rule id of the NFC composition.
 pub const RULE_NFC: &str = "unicode.nfc";
@@ -237,12 +238,6 @@ fn code_points(s: &str) -> String {
 // Invisible characters
 // ---------------------------------------------------------------------------
 
-/// A C0 control (or DEL) that `unicode.invisible-extra` removes: every one but tab,
-/// line feed, form feed and carriage return.
-fn is_junk_control(b: u8) -> bool {
-    (b < 0x20 && !matches!(b, b'\t' | b'\n' | 0x0C | b'\r')) || b == 0x7F
-}
-
 /// Bytes that may start a character this pass removes.
 const fn trigger_table() -> [bool; 256] {
     let mut t = [false; 256];
@@ -271,18 +266,6 @@ fn check_ascii_controls(text: &str, findings: &mut Vec<Finding>) {
         push_removal(findings, RULE_INVISIBLE_EXTRA, text, start, end, false);
         i = end;
     }
-}
-
-/// Whether eight bytes are all printable ASCII (0x20..=0x7E), none of which can
-/// start an invisible character. Bit tricks on one word: no high bit, no byte
-/// below 0x20, no 0x7F. (The borrow trick can only err towards `false`.)
-fn quiet_word(x: u64) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let below_space = x.wrapping_sub(0x20 * ONES) & !x & HIGH;
-    let del = x ^ (0x7F * ONES);
-    let is_del = del.wrapping_sub(ONES) & !del & HIGH;
-    (x & HIGH) | below_space | is_del == 0
 }
 
 /// `starts_document`: whether `text` begins the document, where U+FEFF is a
