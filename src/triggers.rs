@@ -23,7 +23,7 @@ use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, Input, MatchKind};
 
-use crate::passes::{is_junk_control, quiet_word};
+use crate::passes::{is_junk_control, skip_quiet_words};
 
 /// What a line must contain for a line-local pass to find anything on it.
 #[derive(Debug, Clone, Copy, Default)]
@@ -220,13 +220,8 @@ fn scan_bytes(bytes: &[u8], controls_alone: bool) -> (Vec<Range<usize>>, Vec<Ran
     let mut line_start = 0;
     let mut i = 0;
     while i < bytes.len() {
-        if let Some(word) = bytes.get(i..i + 8) {
-            if quiet_word(u64::from_le_bytes(word.try_into().expect("eight bytes"))) {
-                i += 8;
-                continue;
-            }
-        }
-        let b = bytes[i];
+        i = skip_quiet_words(bytes, i);
+        let Some(&b) = bytes.get(i) else { break };
         if b == b'\n' {
             line_start = i + 1;
         } else if b >= 0x80 {

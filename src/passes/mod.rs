@@ -87,6 +87,19 @@ pub(crate) fn quiet_word(x: u64) -> bool {
     (x & HIGH) | below_space | is_del == 0
 }
 
+/// The first position at or after `from` whose eight bytes are not all
+/// printable ASCII ([`quiet_word`]), or where fewer than eight are left: most
+/// of any text is skipped a word at a time.
+pub(crate) fn skip_quiet_words(bytes: &[u8], mut from: usize) -> usize {
+    while let Some(word) = bytes.get(from..from + 8) {
+        if !quiet_word(u64::from_le_bytes(word.try_into().expect("eight bytes"))) {
+            break;
+        }
+        from += 8;
+    }
+    from
+}
+
 #[cfg(test)]
 mod tests {
     use super::next_non_ascii;

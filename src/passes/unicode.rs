@@ -41,7 +41,7 @@ use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 use crate::finding::{Edit, Finding, Fix};
 use crate::pass::Pass;
-use crate::passes::{is_junk_control, quiet_word};
+use crate::passes::{is_junk_control, skip_quiet_words};
 
 /// Rule id of the NFC composition.
 pub const RULE_NFC: &str = "unicode.nfc";
@@ -275,13 +275,8 @@ fn check_invisible(text: &str, starts_document: bool, findings: &mut Vec<Finding
     let mut i = 0;
     while i < bytes.len() {
         // Skip eight bytes of printable ASCII at a time (most of any text).
-        if let Some(word) = bytes.get(i..i + 8) {
-            if quiet_word(u64::from_le_bytes(word.try_into().expect("eight bytes"))) {
-                i += 8;
-                continue;
-            }
-        }
-        let b = bytes[i];
+        i = skip_quiet_words(bytes, i);
+        let Some(&b) = bytes.get(i) else { break };
         if !TRIGGER[b as usize] {
             i += 1;
             continue;
@@ -533,7 +528,7 @@ mod tests {
         for b in 0u8..=255 {
             let word = u64::from_le_bytes([b'a', b'b', b, b'c', b'd', b'e', b'f', b'g']);
             assert_eq!(
-                super::quiet_word(word),
+                crate::passes::quiet_word(word),
                 (0x20..=0x7E).contains(&b),
                 "byte {b:#x}"
             );
