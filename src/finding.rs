@@ -123,6 +123,9 @@ pub struct Finding {
     /// One past the last byte of that span.
     pub end: usize,
     /// A sentence for people: what is wrong and, for a fix, what it does.
+    /// Empty, as a pass reports it, when the pass writes it later in
+    /// [`Pass::describe`](crate::pass::Pass::describe); the pipeline fills it
+    /// in for every finding it keeps with its message.
     pub message: Cow<'static, str>,
     /// The repair, if the rule has one.
     pub fix: Option<Fix>,
@@ -160,6 +163,15 @@ impl Finding {
             message: message.into(),
             fix: None,
         }
+    }
+
+    /// The text the fix's first edit writes (`""` for a flag): what a
+    /// one-edit fix puts in place of the span.
+    pub fn replacement(&self) -> &str {
+        self.fix
+            .as_ref()
+            .and_then(|f| f.edits.first())
+            .map_or("", |e| e.replacement.as_str())
     }
 
     /// `safe`, `review`, or `flag` when there is no fix.

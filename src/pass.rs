@@ -33,16 +33,15 @@ pub trait Pass: Send + Sync {
     /// overlap each other.
     fn check(&self, text: &str, findings: &mut Vec<Finding>);
 
-    /// Checks a slice of whole lines of a document, as a line-local pass is
-    /// run after the first look (see [`Locality`]); `starts_document` says
-    /// whether the slice begins the document. The default is [`check`]: only
-    /// a pass that treats the start of a document specially (a byte-order
-    /// mark) needs more.
-    ///
-    /// [`check`]: Pass::check
-    fn check_slice(&self, text: &str, starts_document: bool, findings: &mut Vec<Finding>) {
-        let _ = starts_document;
-        self.check(text, findings);
+    /// The sentence of a finding this pass reported with an empty message,
+    /// written only when the finding is kept with its message: `clean` keeps
+    /// just a count of the fixes it applies, so on a text with a fix every few
+    /// bytes, formatting a sentence per fix would cost more than the fix.
+    /// `text` is the text the finding's offsets point into. A pass that
+    /// always writes its messages in [`check`](Pass::check) keeps the default.
+    fn describe(&self, text: &str, finding: &Finding) -> String {
+        let _ = (text, finding);
+        String::new()
     }
 
     /// Whether the pass is line-local (see [`Locality`]). A `Line` pass must

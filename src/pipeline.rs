@@ -331,7 +331,12 @@ impl Pipeline {
                 }
             }
             findings.retain(|f| self.active_rules.contains(f.rule.as_ref()));
-            findings.sort_by_key(|f| (f.fix.as_ref().map_or(f.start, |x| x.range().0), f.end));
+            // Passes mostly report in order: then the sort (and its buffer of
+            // half the findings) is skipped.
+            let order = |f: &Finding| (f.fix.as_ref().map_or(f.start, |x| x.range().0), f.end);
+            if !findings.is_sorted_by_key(order) {
+                findings.sort_by_key(order);
+            }
 
             let mut applied = Vec::new();
             // A lean run keeps applied fixes only as counts and their edits
@@ -343,6 +348,16 @@ impl Pipeline {
             let mut last_end = 0usize;
             let mut any_applied = false;
             let mut retry = false;
+            // Messages a pass left to `describe` are written for every finding
+            // kept with its message: all of them in a full run, all but the
+            // applied fixes (only counted) in a lean one.
+            let checked = &state.texts[input];
+            let described = |mut recorded: Recorded| {
+                if recorded.finding.message.is_empty() {
+                    recorded.finding.message = pass.describe(checked, &recorded.finding).into();
+                }
+                recorded
+            };
             for finding in findings.drain(..) {
                 let (start, end) = finding
                     .fix
@@ -350,17 +365,20 @@ impl Pipeline {
                     .map_or((finding.start, finding.end), |f| f.range());
                 let origin = state.map.range(start..end);
                 let span = state.map.range(finding.start..finding.end);
-                let recorded = Recorded {
+                let mut recorded = Recorded {
                     finding,
                     origin,
                     span,
                 };
+                if state.keep_texts {
+                    recorded = described(recorded);
+                }
                 if recorded.fix.is_none() {
-                    flags.push(recorded);
+                    flags.push(described(recorded));
                     continue;
                 }
                 if !accept(&recorded.finding, &recorded.origin) {
-                    held.push(recorded);
+                    held.push(described(recorded));
                     continue;
                 }
                 // Touching edits at one point (two insertions, or an insertion at
@@ -369,7 +387,7 @@ impl Pipeline {
                     any_applied && (start < last_end || (start == last_end && start == end));
                 if overlaps {
                     retry = true;
-                    held.push(recorded);
+                    held.push(described(recorded));
                 } else {
                     last_end = end;
                     any_applied = true;
@@ -380,6 +398,10 @@ impl Pipeline {
                     }
                 }
             }
+            // The findings' buffer is empty now; give it back before the edits
+            // are applied (on a text with a fix every few bytes it is the
+            // largest thing alive).
+            findings.shrink_to_fit();
             // A check of the whole text supersedes what this pass reported
             // before; a check of some lines adds only what is new.
             match scope {
@@ -458,20 +480,28 @@ impl Pipeline {
                     // the rest of the document reads (a collapsed `““` changes
                     // the quotation pairing after it; found by the property
                     // soak). Fixes are rare, so this rarely costs a run.
+                    // The replacements a kind of pass must look at again (by
+                    // whether it sees word edits and ASCII edits), joined per
+                    // line once for all passes of that kind: a long line with a
+                    // fix every few bytes keeps one range, not one per fix.
+                    let bytes = new_text.as_bytes();
+                    let mut added_by_kind: [Option<Vec<Range<usize>>>; 4] = Default::default();
                     for (q, ranges) in state.dirty.iter_mut().enumerate() {
                         // Both lists are sorted (the shift is monotone): merge them
                         // in one linear walk rather than sorting.
                         moved.move_sorted(ranges);
-                        let shifted = ranges.iter().cloned();
                         let other = &self.passes[q];
                         let (words, ascii) = (other.sees_word_edits(), other.sees_ascii_edits());
-                        let added: Vec<Range<usize>> = moved
-                            .replacements()
-                            .zip(&kinds)
-                            .filter(|(_, (word, asc))| (words || !word) && (ascii || !asc))
-                            .map(|(r, _)| r)
-                            .collect();
-                        *ranges = merge_sorted(shifted, added.into_iter());
+                        let added = added_by_kind[usize::from(words) * 2 + usize::from(ascii)]
+                            .get_or_insert_with(|| {
+                                let seen = moved
+                                    .replacements()
+                                    .zip(&kinds)
+                                    .filter(|(_, (word, asc))| (words || !word) && (ascii || !asc))
+                                    .map(|(r, _)| r);
+                                merge_sorted(bytes, std::iter::empty(), seen)
+                            });
+                        *ranges = merge_sorted(bytes, ranges.drain(..), added.iter().cloned());
                     }
                     // Trigger lines of passes still to run in round 1 move with
                     // the text.
@@ -619,9 +649,14 @@ impl EditShift {
     }
 }
 
-/// Merges two sorted lists of ranges into one sorted list, joining ranges that
-/// overlap or touch.
+/// Merges two sorted lists of ranges of `text` into one sorted list, joining
+/// ranges that overlap or touch, and ranges on one line (no line feed between
+/// them): the pipeline re-checks the whole lines that ranges touch, and the
+/// joined range touches exactly the lines the two did, so a long line with a
+/// fix every few bytes is remembered as one range, not one per fix. Each gap is
+/// searched once: linear in the ranges and the text between them.
 fn merge_sorted(
+    text: &[u8],
     a: impl Iterator<Item = Range<usize>>,
     b: impl Iterator<Item = Range<usize>>,
 ) -> Vec<Range<usize>> {
@@ -638,11 +673,19 @@ fn merge_sorted(
         };
         let r = next.expect("peeked");
         match out.last_mut() {
-            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            Some(last) if r.start <= last.end || on_one_line(text, last.end, r.start) => {
+                last.end = last.end.max(r.end)
+            }
             _ => out.push(r),
         }
     }
     out
+}
+
+/// Whether no line feed lies in `text[from..to]`.
+fn on_one_line(text: &[u8], from: usize, to: usize) -> bool {
+    let to = to.min(text.len());
+    from >= to || memchr::memchr(b'\n', &text[from..to]).is_none()
 }
 
 /// Sorts ranges and merges those that overlap or touch.
@@ -837,7 +880,7 @@ fn check_spans(
     for (context, span) in spans {
         let (context, span) = (*context, span.clone());
         let first = findings.len();
-        pass.check_slice(&text[context..span.end], context == 0, findings);
+        pass.check(&text[context..span.end], findings);
         for f in &mut findings[first..] {
             shift_finding(f, context);
         }
@@ -897,6 +940,69 @@ mod tests {
                 out.push(Finding::flag("t.bang", i, i + 1, "bang"));
             }
         }
+    }
+
+    /// `ab` → `b` (safe) and `cd` → `d` (review), both described later, and
+    /// `!` flagged, described later; counts the messages it writes.
+    struct Deferred(std::sync::Arc<std::sync::atomic::AtomicUsize>);
+    impl Pass for Deferred {
+        fn name(&self) -> &'static str {
+            "deferred"
+        }
+        fn check(&self, text: &str, out: &mut Vec<Finding>) {
+            for (pattern, fix) in [("ab", Fix::safe as fn(_) -> _), ("cd", Fix::review)] {
+                for (i, _) in text.match_indices(pattern) {
+                    let edits = vec![Edit::delete(i, i + 1)];
+                    out.push(Finding::fixed("t.del", i, i + 2, "", fix(edits)));
+                }
+            }
+            for (i, _) in text.match_indices('!') {
+                out.push(Finding::flag("t.bang", i, i + 1, ""));
+            }
+        }
+        fn describe(&self, text: &str, finding: &Finding) -> String {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            format!(
+                "`{}` at {}",
+                &text[finding.start..finding.end],
+                finding.start
+            )
+        }
+    }
+
+    #[test]
+    fn messages_are_described_only_for_findings_kept_with_them() {
+        let count = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let p = Pipeline::new(
+            vec![Box::new(Deferred(count.clone()))],
+            rules(&["t.del", "t.bang"]),
+            Applicability::Safe,
+        );
+        let written = || count.swap(0, std::sync::atomic::Ordering::Relaxed);
+        let text = "ab cd ab!";
+        // A full run writes every message, with the text the finding was in.
+        let run = p.run(text);
+        let messages: Vec<String> = run
+            .findings_applied()
+            .map(|(f, applied)| format!("{}{}", f.message, if applied { " +" } else { "" }))
+            .collect();
+        // (A document pass runs once more over its output, which reports the
+        // held fix and the flag again, at their places in that text.)
+        assert_eq!(
+            messages,
+            ["`ab` at 0 +", "`ab` at 6 +", "`cd` at 2", "`!` at 6"]
+        );
+        assert_eq!(written(), 4 + 2);
+        // A lean run writes only those of the held fix and the flag.
+        let lean = p.run_lean(text.to_string());
+        assert_eq!(lean.output(), "b cd b!");
+        assert_eq!(written(), 2 + 2);
+        let kept: Vec<&str> = lean
+            .findings_applied()
+            .filter(|(_, applied)| !applied)
+            .map(|(f, _)| f.message.as_ref())
+            .collect();
+        assert_eq!(kept, ["`cd` at 2", "`!` at 6"]);
     }
 
     /// Offers overlapping fixes: `xyz` → `Z` and `yz` → `Y` (review).
@@ -1174,13 +1280,42 @@ mod tests {
     fn merging_sorted_ranges_joins_overlaps() {
         let a = vec![0..2, 5..6, 9..9];
         let b = vec![1..3, 6..8, 10..12];
+        // Line feeds in every gap: only overlapping or touching ranges join.
+        let lines = "\n".repeat(16);
+        let bytes = lines.as_bytes();
         assert_eq!(
-            merge_sorted(a.clone().into_iter(), b.clone().into_iter()),
+            merge_sorted(bytes, a.clone().into_iter(), b.clone().into_iter()),
             merge(a.into_iter().chain(b).collect())
         );
         assert_eq!(
-            merge_sorted(vec![0..2, 5..6].into_iter(), vec![1..3, 6..8].into_iter()),
+            merge_sorted(
+                bytes,
+                vec![0..2, 5..6].into_iter(),
+                vec![1..3, 6..8].into_iter()
+            ),
             vec![0..3, 5..8]
+        );
+    }
+
+    #[test]
+    fn merging_joins_ranges_on_one_line_and_touches_the_same_lines() {
+        let text = "ab cd ef\ngh ij\n\nkl mn";
+        let bytes = text.as_bytes();
+        let a = vec![0..1, 12..13];
+        let b = vec![3..4, 6..6, 17..18, 19..21];
+        let merged = merge_sorted(bytes, a.clone().into_iter(), b.clone().into_iter());
+        assert_eq!(merged, vec![0..6, 12..13, 17..21]);
+        let apart = merge(a.into_iter().chain(b).collect());
+        for with_previous in [false, true] {
+            assert_eq!(
+                line_spans(text, &merged, with_previous),
+                line_spans(text, &apart, with_previous)
+            );
+        }
+        // A gap that starts at a line feed is not on one line.
+        assert_eq!(
+            merge_sorted(bytes, std::iter::once(7..8), std::iter::once(9..10)),
+            vec![7..8, 9..10]
         );
     }
 

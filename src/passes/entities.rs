@@ -105,6 +105,16 @@ impl Pass for Entities {
             }
         }
     }
+
+    fn describe(&self, text: &str, finding: &Finding) -> String {
+        let found = &text[finding.start..finding.end];
+        let decoded = finding.replacement();
+        if finding.rule == DECODE {
+            format!("HTML character reference `{found}` → `{decoded}`")
+        } else {
+            format!("`{found}` looks like an HTML reference that lost its `&`: `{decoded}`")
+        }
+    }
 }
 
 /// Whether the text has a `<` that starts a tag (`<p`, `</a`, `<!--`).
@@ -139,14 +149,12 @@ fn reference_ending_at(text: &str, semi: usize) -> Option<Finding> {
     if amp {
         let start = body_start - 1;
         let decoded = decode(&text[start..=semi])?;
+        // The message is written by `describe`, only when it is shown.
         return Some(Finding::fixed(
             DECODE,
             start,
             semi + 1,
-            format!(
-                "HTML character reference `{}` → `{decoded}`",
-                &text[start..=semi]
-            ),
+            "",
             Fix::safe(vec![Edit::replace(start, semi + 1, decoded)]),
         ));
     }
@@ -177,10 +185,7 @@ fn reference_ending_at(text: &str, semi: usize) -> Option<Finding> {
         BROKEN,
         start,
         semi + 1,
-        format!(
-            "`{}` looks like an HTML reference that lost its `&`: `{decoded}`",
-            &text[start..=semi]
-        ),
+        "",
         Fix::review(vec![Edit::replace(start, semi + 1, decoded)]),
     ))
 }
@@ -207,9 +212,15 @@ mod tests {
     use super::*;
     use crate::finding::{apply_edits, Applicability};
 
+    /// The pass's findings on `text`, with their messages written (as the
+    /// pipeline writes them).
     fn findings(text: &str) -> Vec<Finding> {
+        let pass = Entities::new();
         let mut out = Vec::new();
-        Entities::new().check(text, &mut out);
+        pass.check(text, &mut out);
+        for f in &mut out {
+            f.message = pass.describe(text, f).into();
+        }
         out
     }
 
@@ -222,6 +233,16 @@ mod tests {
             .flat_map(|f| f.fix.iter().flat_map(|x| x.edits.iter()))
             .collect();
         apply_edits(text, &edits)
+    }
+
+    #[test]
+    fn messages_show_the_reference_and_what_it_stands_for() {
+        let found = findings("Fish &amp; chips, 5quot; off");
+        assert_eq!(found[0].message, "HTML character reference `&amp;` → `&`");
+        assert_eq!(
+            found[1].message,
+            "`quot;` looks like an HTML reference that lost its `&`: `\"`"
+        );
     }
 
     #[test]

@@ -98,17 +98,23 @@ impl Pass for Unicode {
         })
     }
 
-    fn check(&self, text: &str, findings: &mut Vec<Finding>) {
-        self.check_slice(text, true, findings);
+    fn describe(&self, text: &str, finding: &Finding) -> String {
+        let found = &text[finding.start..finding.end];
+        if finding.rule == RULE_NFC {
+            nfc_message(found, finding.replacement())
+        } else {
+            // Removals: `text` is the whole document, so offset 0 begins it.
+            removal_message(found, finding.start == 0)
+        }
     }
 
-    fn check_slice(&self, text: &str, starts_document: bool, findings: &mut Vec<Finding>) {
+    fn check(&self, text: &str, findings: &mut Vec<Finding>) {
         // ASCII text is NFC and can only hold C0 controls; skip the UTF-8 work.
         if text.is_ascii() {
             check_ascii_controls(text, findings);
             return;
         }
-        check_invisible(text, starts_document, findings);
+        check_invisible(text, findings);
         check_nfc(text, findings);
     }
 }
@@ -205,22 +211,26 @@ fn check_segment(text: &str, start: usize, end: usize, findings: &mut Vec<Findin
         .take_while(|(a, b)| a == b)
         .map(|(a, _)| a.len_utf8())
         .sum();
-    let from = &segment[prefix..segment.len() - suffix];
     let to = &normalized[prefix..normalized.len() - suffix];
     let (s, e) = (start + prefix, end - suffix);
-    let message = format!(
-        "not in NFC: {} is canonically equivalent to {} `{}`; composed",
-        code_points(from),
-        code_points(to),
-        to
-    );
+    // The message is written by `describe`, only when it is shown.
     findings.push(Finding::fixed(
         RULE_NFC,
         s,
         e,
-        message,
+        "",
         Fix::safe(vec![Edit::replace(s, e, to)]),
     ));
+}
+
+/// The message of an NFC fix replacing `from` by `to`.
+fn nfc_message(from: &str, to: &str) -> String {
+    format!(
+        "not in NFC: {} is canonically equivalent to {} `{}`; composed",
+        code_points(from),
+        code_points(to),
+        to
+    )
 }
 
 fn code_points(s: &str) -> String {
@@ -263,14 +273,12 @@ fn check_ascii_controls(text: &str, findings: &mut Vec<Finding>) {
     while let Some(off) = bytes[i..].iter().position(|&b| is_junk_control(b)) {
         let start = i + off;
         let end = run_end(bytes, start, 1);
-        push_removal(findings, RULE_INVISIBLE_EXTRA, text, start, end, false);
+        push_removal(findings, RULE_INVISIBLE_EXTRA, start, end);
         i = end;
     }
 }
 
-/// `starts_document`: whether `text` begins the document, where U+FEFF is a
-/// byte-order mark rather than a stray one.
-fn check_invisible(text: &str, starts_document: bool, findings: &mut Vec<Finding>) {
+fn check_invisible(text: &str, findings: &mut Vec<Finding>) {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -317,7 +325,7 @@ fn check_invisible(text: &str, starts_document: bool, findings: &mut Vec<Finding
         } else if is_tag(rest) {
             let end = tag_run_end(bytes, i);
             if !is_emoji_tag_sequence(text, i, end) {
-                push_removal(findings, RULE_INVISIBLE_EXTRA, text, i, end, false);
+                push_removal(findings, RULE_INVISIBLE_EXTRA, i, end);
             }
             i = end;
             continue;
@@ -327,7 +335,7 @@ fn check_invisible(text: &str, starts_document: bool, findings: &mut Vec<Finding
         match hit {
             Some((rule, len)) => {
                 let end = run_end(bytes, i, len);
-                push_removal(findings, rule, text, i, end, starts_document);
+                push_removal(findings, rule, i, end);
                 i = end;
             }
             None => i += 1,
@@ -401,35 +409,36 @@ fn follows_mongolian(text: &str, at: usize) -> bool {
         .is_some_and(|c| ('\u{1800}'..='\u{18AF}').contains(&c))
 }
 
-fn push_removal(
-    findings: &mut Vec<Finding>,
-    rule: &'static str,
-    text: &str,
-    start: usize,
-    end: usize,
-    starts_document: bool,
-) {
-    let first = text[start..end].chars().next().unwrap_or('\0');
-    let count = text[start..end].chars().count();
-    let name: Cow<'static, str> = if first == '\u{FEFF}' && start == 0 && starts_document {
+fn push_removal(findings: &mut Vec<Finding>, rule: &'static str, start: usize, end: usize) {
+    // The message is written by `describe` (`removal_message`), only when it
+    // is shown; a byte-order mark is told apart there by its offset 0 in the
+    // document.
+    findings.push(Finding::fixed(
+        rule,
+        start,
+        end,
+        "",
+        Fix::safe(vec![Edit::delete(start, end)]),
+    ));
+}
+
+/// The message of a removal of `removed` (a run of one invisible character);
+/// `starts_document`: whether it begins the document.
+fn removal_message(removed: &str, starts_document: bool) -> String {
+    let first = removed.chars().next().unwrap_or('\0');
+    let count = removed.chars().count();
+    let name: Cow<'static, str> = if first == '\u{FEFF}' && starts_document {
         "U+FEFF BYTE ORDER MARK".into()
     } else if ('\u{E0000}'..='\u{E007F}').contains(&first) {
         "tag characters outside an emoji flag".into()
     } else {
         format!("U+{:04X} {}", first as u32, char_name(first)).into()
     };
-    let message = if count == 1 || name.starts_with("tag") {
+    if count == 1 || name.starts_with("tag") {
         format!("removes {name} (invisible)")
     } else {
         format!("removes {count} × {name} (invisible)")
-    };
-    findings.push(Finding::fixed(
-        rule,
-        start,
-        end,
-        message,
-        Fix::safe(vec![Edit::delete(start, end)]),
-    ));
+    }
 }
 
 /// The Unicode name (or control-character alias) of every character this pass
@@ -496,9 +505,17 @@ mod tests {
     use super::*;
     use crate::finding::apply_edits;
 
+    /// The pass's findings on `text` as a whole document, with their
+    /// messages written (as the pipeline writes them).
     fn findings(text: &str) -> Vec<Finding> {
+        let pass = Unicode::new();
         let mut out = Vec::new();
-        Unicode::new().check(text, &mut out);
+        pass.check(text, &mut out);
+        for f in &mut out {
+            if f.message.is_empty() {
+                f.message = pass.describe(text, f).into();
+            }
+        }
         out
     }
 
@@ -674,13 +691,20 @@ mod tests {
 
     #[test]
     fn a_byte_order_mark_is_only_at_the_start_of_the_document() {
-        // A later line checked alone starts with U+FEFF too: it is stray there.
-        let mut findings = Vec::new();
-        Unicode::new().check_slice("\u{FEFF}x\n", false, &mut findings);
-        assert!(findings[0].message.contains("stray byte-order mark"));
-        let mut findings = Vec::new();
-        Unicode::new().check_slice("\u{FEFF}x\n", true, &mut findings);
-        assert!(findings[0].message.contains("U+FEFF BYTE ORDER MARK"));
+        // A later line starts with U+FEFF too: it is stray there, also when
+        // the pipeline checks that line alone after another pass's edit.
+        let engine = crate::Engine::default_config();
+        let text = "\u{FEFF}Head\nIt ended..\n\u{FEFF}x\n";
+        let found = engine.check(text);
+        let boms: Vec<&str> = found
+            .iter()
+            .filter(|f| f.rule == RULE_INVISIBLE)
+            .map(|f| f.message.as_str())
+            .collect();
+        assert_eq!(boms.len(), 2, "{found:?}");
+        assert!(boms[0].contains("U+FEFF BYTE ORDER MARK"), "{}", boms[0]);
+        assert!(boms[1].contains("stray byte-order mark"), "{}", boms[1]);
+        assert_eq!(engine.clean(text), "Head\nIt ended.\nx\n");
     }
 
     #[test]

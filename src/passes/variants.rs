@@ -67,6 +67,32 @@ struct Map {
     applicability: Applicability,
 }
 
+impl Map {
+    /// The finding for `found` (`text[start..end]`) spelled `replacement`: a
+    /// fix leaves its message to [`Pass::describe`] (written only when shown),
+    /// a flag has no edit to describe it from and writes it now.
+    fn finding(&self, start: usize, end: usize, found: &str, replacement: String) -> Finding {
+        let edits = vec![Edit::replace(start, end, replacement)];
+        match self.applicability {
+            Applicability::Safe => {
+                Finding::fixed(self.rule.clone(), start, end, "", Fix::safe(edits))
+            }
+            Applicability::Review => {
+                Finding::fixed(self.rule.clone(), start, end, "", Fix::review(edits))
+            }
+            Applicability::Flag => {
+                let message = variant_message(found, &edits[0].replacement);
+                Finding::flag(self.rule.clone(), start, end, message)
+            }
+        }
+    }
+}
+
+/// The message of a variant spelling `found` of `replacement`.
+fn variant_message(found: &str, replacement: &str) -> String {
+    format!("`{found}` is a variant spelling of `{replacement}`")
+}
+
 /// What a pattern stands for.
 #[derive(Debug)]
 enum Entry {
@@ -225,6 +251,10 @@ impl Pass for Variants {
     fn check(&self, text: &str, findings: &mut Vec<Finding>) {
         self.scan(text, findings, self.prefilter.as_ref());
     }
+
+    fn describe(&self, text: &str, finding: &Finding) -> String {
+        variant_message(&text[finding.start..finding.end], finding.replacement())
+    }
 }
 
 impl Variants {
@@ -305,18 +335,7 @@ impl Variants {
             if replacement == found {
                 continue;
             }
-            let map = &self.maps[*map];
-            let message = format!("`{found}` is a variant spelling of `{replacement}`");
-            let edits = vec![Edit::replace(start, end, replacement)];
-            let finding = match map.applicability {
-                Applicability::Safe => {
-                    Finding::fixed(map.rule.clone(), start, end, message, Fix::safe(edits))
-                }
-                Applicability::Review => {
-                    Finding::fixed(map.rule.clone(), start, end, message, Fix::review(edits))
-                }
-                Applicability::Flag => Finding::flag(map.rule.clone(), start, end, message),
-            };
+            let finding = self.maps[*map].finding(start, end, found, replacement);
             found_here.push((finding, lookup));
         }
         if lookups.is_empty() {
@@ -372,18 +391,7 @@ impl Variants {
             if replacement == found {
                 continue;
             }
-            let map = &self.maps[*map];
-            let message = format!("`{found}` is a variant spelling of `{replacement}`");
-            let edits = vec![Edit::replace(start, end, replacement)];
-            findings.push(match map.applicability {
-                Applicability::Safe => {
-                    Finding::fixed(map.rule.clone(), start, end, message, Fix::safe(edits))
-                }
-                Applicability::Review => {
-                    Finding::fixed(map.rule.clone(), start, end, message, Fix::review(edits))
-                }
-                Applicability::Flag => Finding::flag(map.rule.clone(), start, end, message),
-            });
+            findings.push(self.maps[*map].finding(start, end, found, replacement));
         }
     }
 }
@@ -919,8 +927,13 @@ mod tests {
         assert_eq!(findings[0].rule, "variants.name");
         assert_eq!(findings[1].rule, "variants.en-gb");
         assert_eq!(findings[0].applicability(), Applicability::Safe);
-        assert!(findings[0].message.contains("Dimitri Peskov"));
-        assert!(findings[0].message.contains("Dmitry Peskov"));
+        // A fix's message is written when it is shown.
+        assert_eq!(findings[0].message, "");
+        let message = p.describe("Dimitri Peskov likes color", &findings[0]);
+        assert_eq!(
+            message,
+            "`Dimitri Peskov` is a variant spelling of `Dmitry Peskov`"
+        );
         assert_eq!((findings[1].start, findings[1].end), (21, 26));
     }
 
