@@ -307,12 +307,23 @@ fn anchors(level: usize, chars: &[char]) -> impl Iterator<Item = usize> + Clone 
     (0..chars.len()).filter(move |&i| is_anchor(level, chars[i]))
 }
 
+/// Whether `old` and `new` have anchors of `level`, the same in the same
+/// order (so each anchor pairs with its counterpart).
+fn anchors_usable(level: usize, old: &[char], new: &[char]) -> bool {
+    let (a, b) = (anchors(level, old), anchors(level, new));
+    a.clone().next().is_some() && a.map(|i| old[i]).eq(b.map(|j| new[j]))
+}
+
 /// Pushes the changed ranges between `old` and `new` (character indices,
-/// offset by `old_at` and `new_at`) onto `runs`, in order. A short part is
-/// diffed in one piece; a longer one is cut at the anchor characters of
-/// `level` when both sides have the same anchors in the same order (each
-/// anchor then pairs with its counterpart), and the pieces between anchors are
-/// handled at the next level. A long part with no usable anchors is one
+/// offset by `old_at` and `new_at`) onto `runs`, in order. A part is cut at
+/// its ASCII letters and digits when both sides have the same ones in the
+/// same order (each anchor then pairs with its counterpart: the repair never
+/// changes them, and on the corpus, the peer cases and the pathological
+/// benchmark Myers' diff of the whole part gave the same runs); a short part
+/// without such
+/// anchors is diffed in one piece; a longer one is cut at the anchor
+/// characters of the next level (spaces) likewise, and the pieces between
+/// anchors are handled at the next level. A long part with no usable anchors is one
 /// changed range around its common prefix and suffix. So each character is
 /// diffed in pieces of at most [`DIFF_PIECE`] characters, whatever the line.
 fn diff_pieces(
@@ -327,7 +338,12 @@ fn diff_pieces(
     if old == new {
         return;
     }
-    if old.len() + new.len() <= DIFF_PIECE {
+    // A short part is diffed whole, unless it holds anchors to cut at (most
+    // parts do: mojibake sits between ASCII letters): Myers' diff costs its
+    // length times its differences, and pieces between anchors are a few
+    // characters each.
+    let cut = level == 0 && anchors_usable(level, old, new);
+    if old.len() + new.len() <= DIFF_PIECE && !cut {
         // Positions are tracked from the lengths alone: the ops come in order.
         let (mut oi, mut ni) = (old_at, new_at);
         for op in capture_diff_slices(Algorithm::Myers, old, new) {
@@ -351,9 +367,7 @@ fn diff_pieces(
     }
     if level < 2 {
         let (a, b) = (anchors(level, old), anchors(level, new));
-        let usable =
-            a.clone().next().is_some() && a.clone().map(|i| old[i]).eq(b.clone().map(|j| new[j]));
-        if usable {
+        if cut || (level > 0 && anchors_usable(level, old, new)) {
             let (mut oi, mut ni) = (0, 0);
             for (i, j) in a.zip(b) {
                 let (o, n) = (&old[oi..i], &new[ni..j]);

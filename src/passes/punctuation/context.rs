@@ -169,28 +169,79 @@ pub(super) fn in_address(text: &str, start: usize, end: usize) -> bool {
 /// The current line around byte `p`, at most [`LOOK_LIMIT`] bytes each way.
 fn line_window(text: &str, p: usize) -> &[u8] {
     let bytes = text.as_bytes();
+    &bytes[line_window_range(bytes, p)]
+}
+
+/// Where [`line_window`] lies in `bytes`.
+fn line_window_range(bytes: &[u8], p: usize) -> std::ops::Range<usize> {
     let floor = p.saturating_sub(LOOK_LIMIT);
     let ceiling = (p + LOOK_LIMIT).min(bytes.len());
     let start = memchr::memrchr(b'\n', &bytes[floor..p]).map_or(floor, |i| floor + i + 1);
     let end = memchr::memchr(b'\n', &bytes[p..ceiling]).map_or(ceiling, |i| p + i);
-    &bytes[start..end]
+    start..end
 }
 
-/// Whether byte `p` lies on a line of script or data left in scraped text
-/// (`{"err":"Try again.","ok":…}`, `s.title="News";`): its quotes delimit
-/// strings and its punctuation is not prose.
+/// What marks a line of script or data left in scraped text
+/// (`{"err":"Try again.","ok":…}`, `s.title="News";`). No marker can lie
+/// inside another that starts before it (no `"` or `=` in `function(`, and
+/// the three-byte markers share no tail with `="`), which [`CodeLines`] uses.
+const CODE_MARKERS: &[&str] = &["\":\"", "\",\"", "\":{", "\":[", "\");", "=\"", "function("];
+
+/// Whether byte `p` lies on a line of script or data (a [`CODE_MARKERS`]
+/// marker within the [`line_window`]): its quotes delimit strings and its
+/// punctuation is not prose. [`CodeLines`] answers the same for candidates
+/// met in order, without searching each one's window again.
+#[cfg(test)]
 pub(super) fn in_code_line(text: &str, p: usize) -> bool {
-    const CODE: &[&[u8]] = &[
-        b"\":\"",
-        b"\",\"",
-        b"\":{",
-        b"\":[",
-        b"\");",
-        b"=\"",
-        b"function(",
-    ];
     let line = line_window(text, p);
-    CODE.iter().any(|c| memmem::find(line, c).is_some())
+    CODE_MARKERS
+        .iter()
+        .any(|c| memmem::find(line, c.as_bytes()).is_some())
+}
+
+/// [`in_code_line`] for the candidates of one check, asked in text order: it
+/// keeps the first marker at or after the last window's start, so each part
+/// of the text is searched once however many candidates a line has (a line
+/// with a `.".` every few bytes would otherwise search 2 KiB per candidate).
+#[derive(Debug, Default)]
+pub(super) struct CodeLines {
+    /// Where the kept search started; `None` before the first question.
+    from: Option<usize>,
+    /// The first marker (start, end) starting at or after `from`.
+    next: Option<(usize, usize)>,
+}
+
+impl CodeLines {
+    /// Whether byte `p` lies on a line of script or data (see
+    /// [`in_code_line`]). Any order of questions gives the right answer; in
+    /// text order they cost one search of the text in all.
+    pub(super) fn contains(&mut self, text: &str, p: usize) -> bool {
+        static MARKERS: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+            std::sync::LazyLock::new(|| {
+                aho_corasick::AhoCorasick::builder()
+                    .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+                    .build(CODE_MARKERS)
+                    .expect("fixed markers")
+            });
+        let bytes = text.as_bytes();
+        let window = line_window_range(bytes, p);
+        let stale = match (self.from, self.next) {
+            (None, _) => true,
+            // Asked about an earlier place: search again from there.
+            (Some(from), _) if window.start < from => true,
+            (Some(_), Some((start, _))) => start < window.start,
+            (Some(_), None) => false,
+        };
+        if stale {
+            self.from = Some(window.start);
+            self.next = MARKERS
+                .find(&bytes[window.start..])
+                .map(|m| (window.start + m.start(), window.start + m.end()));
+        }
+        // The first marker in the window, if any, is the first at or after
+        // its start (none ends before one that starts earlier).
+        self.next.is_some_and(|(_, end)| end <= window.end)
+    }
 }
 
 /// Whether the line around byte `p` is Spanish or German, where the
@@ -273,6 +324,53 @@ mod tests {
         let long = format!("{}a..", "é".repeat(LOOK_LIMIT));
         assert!(!in_url(&long, long.len() - 2));
         assert!(!in_tag(&long, long.len() - 2));
+    }
+
+    #[test]
+    fn code_lines_asked_in_order_or_not_answer_as_each_window_searched_alone() {
+        let unit = [
+            "said \"a.\". ",
+            "{\"k\":\"v.\"} ",
+            "x=\"1.\"\n",
+            "function(a.b) ",
+            "é.\n",
+        ];
+        // Lines of several lengths around the look limit, markers far apart.
+        let mut text = String::new();
+        let mut seed = 7u64;
+        while text.len() < 12 * LOOK_LIMIT {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let pick = (seed >> 33) as usize;
+            let rare = pick % 40 == 0;
+            text.push_str(if rare {
+                unit[pick / 40 % 5]
+            } else {
+                "plain words. "
+            });
+            if pick % 97 == 0 {
+                text.push_str(&"w".repeat(LOOK_LIMIT + pick % 300));
+            }
+        }
+        let places: Vec<usize> = (0..text.len())
+            .filter(|&p| text.is_char_boundary(p))
+            .collect();
+        let mut in_order = CodeLines::default();
+        for &p in &places {
+            assert_eq!(
+                in_order.contains(&text, p),
+                in_code_line(&text, p),
+                "at {p}"
+            );
+        }
+        // Out of order (a later place, then earlier ones) too.
+        let mut jumping = CodeLines::default();
+        for (i, &p) in places.iter().enumerate().rev().step_by(7) {
+            let q = places[(i * 31) % places.len()];
+            assert_eq!(jumping.contains(&text, q), in_code_line(&text, q), "at {q}");
+            assert_eq!(jumping.contains(&text, p), in_code_line(&text, p), "at {p}");
+        }
     }
 
     #[test]

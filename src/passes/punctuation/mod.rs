@@ -40,9 +40,9 @@ use crate::finding::{Edit, Finding, Fix};
 use crate::pass::Pass;
 
 use context::{
-    before_emphasis, char_before, closes_code_bracket, ends_tag, in_address, in_code_line,
+    before_emphasis, char_before, closes_code_bracket, ends_tag, in_address,
     in_stop_after_quote_language, in_tag, in_url, is_boundary_at, is_closing_bracket,
-    is_closing_quote, is_initialism, word_ending_at,
+    is_closing_quote, is_initialism, word_ending_at, CodeLines,
 };
 pub(crate) use informal::is_cjk;
 use informal::TwoDotEllipsis;
@@ -206,7 +206,14 @@ impl Punctuation {
         ));
     }
 
-    fn single_stop(&self, text: &str, p: usize, quotes: &mut Tracker, findings: &mut Vec<Finding>) {
+    fn single_stop(
+        &self,
+        text: &str,
+        p: usize,
+        quotes: &mut Tracker,
+        code: &mut CodeLines,
+        findings: &mut Vec<Finding>,
+    ) {
         let bytes = text.as_bytes();
         if p == 0 {
             return;
@@ -221,7 +228,7 @@ impl Punctuation {
         if !matches!(inner, '.' | '?' | '!' | '…')
             || !is_boundary_at(text, p + 1, false)
             || in_tag(text, p)
-            || in_code_line(text, p)
+            || code.contains(text, p)
             || (matches!(inner, '?' | '!') && in_stop_after_quote_language(text, p))
         {
             return;
@@ -248,6 +255,7 @@ impl Punctuation {
         text: &str,
         p: usize,
         quotes: &mut Tracker,
+        code: &mut CodeLines,
         findings: &mut Vec<Finding>,
     ) {
         let Some((inner_at, inner, quote)) = closed_quotation(text, p, quotes) else {
@@ -265,7 +273,7 @@ impl Punctuation {
             '.' if !text[..inner_at].ends_with('.')
                 && !self.is_abbreviation(word_ending_at(text, inner_at))
                 && !in_tag(text, p)
-                && !in_code_line(text, p) =>
+                && !code.contains(text, p) =>
             {
                 findings.push(Finding::flag(
                     PERIOD_QUOTE_COMMA,
@@ -397,6 +405,7 @@ impl Pass for Punctuation {
     fn check(&self, text: &str, findings: &mut Vec<Finding>) {
         let bytes = text.as_bytes();
         let mut quotes = Tracker::default();
+        let mut code = CodeLines::default();
         let mut informal = TwoDotEllipsis::default();
         let mut next = 0;
         // Every rule removes a `.` or a `,`; look only at runs of those.
@@ -408,9 +417,9 @@ impl Pass for Punctuation {
             let run = bytes[p..].iter().take_while(|&&b| b == mark).count();
             next = p + run;
             match (mark, run) {
-                (b'.', 1) => self.single_stop(text, p, &mut quotes, findings),
+                (b'.', 1) => self.single_stop(text, p, &mut quotes, &mut code, findings),
                 (b'.', 2) => self.double_period(text, p, &mut informal, findings),
-                (b',', 1) => self.single_comma(text, p, &mut quotes, findings),
+                (b',', 1) => self.single_comma(text, p, &mut quotes, &mut code, findings),
                 (b',', _) => double_comma(text, p, run, findings),
                 // Three or more dots are an ellipsis, or an ellipsis and a stop.
                 _ => {}
