@@ -123,9 +123,9 @@ pub struct Finding {
     /// One past the last byte of that span.
     pub end: usize,
     /// A sentence for people: what is wrong and, for a fix, what it does.
-    /// Empty, as a pass reports it, when the pass writes it later in
-    /// [`Pass::describe`](crate::pass::Pass::describe); the pipeline fills it
-    /// in for every finding it keeps with its message.
+    /// As a pass reports it, empty or a note when the pass writes the
+    /// sentence later in [`Pass::describe`](crate::pass::Pass::describe); the
+    /// pipeline writes it for every finding it keeps with its message.
     pub message: Cow<'static, str>,
     /// The repair, if the rule has one.
     pub fix: Option<Fix>,

@@ -33,15 +33,17 @@ pub trait Pass: Send + Sync {
     /// overlap each other.
     fn check(&self, text: &str, findings: &mut Vec<Finding>);
 
-    /// The sentence of a finding this pass reported with an empty message,
-    /// written only when the finding is kept with its message: `clean` keeps
-    /// just a count of the fixes it applies, so on a text with a fix every few
-    /// bytes, formatting a sentence per fix would cost more than the fix.
-    /// `text` is the text the finding's offsets point into. A pass that
-    /// always writes its messages in [`check`](Pass::check) keeps the default.
-    fn describe(&self, text: &str, finding: &Finding) -> String {
+    /// The sentence for a finding this pass reported, written only when the
+    /// finding is kept with its message: `clean` keeps just a count of the
+    /// fixes it applies, so on a text with a fix every few bytes, formatting a
+    /// sentence per fix in [`check`](Pass::check) would cost more than the
+    /// fix. Such a pass reports the finding with an empty message, or with a
+    /// short note of what only `check` knew (the mojibake pass's codecs), and
+    /// returns the sentence here; `None` keeps the message as reported (the
+    /// default). `text` is the text the finding's offsets point into.
+    fn describe(&self, text: &str, finding: &Finding) -> Option<String> {
         let _ = (text, finding);
-        String::new()
+        None
     }
 
     /// Whether the pass is line-local (see [`Locality`]). A `Line` pass must
@@ -95,20 +97,55 @@ pub fn is_ascii_edit(text: &str, start: usize, end: usize, inserted: &str) -> bo
 /// only letters, digits, spaces, no-break spaces and hyphens inside.
 pub fn is_word_edit(removed: &str, inserted: &str) -> bool {
     let wordy = |s: &str| {
-        let ends = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+        let ends = |c: Option<char>| c.is_some_and(is_alphanumeric);
         ends(s.chars().next())
             && ends(s.chars().next_back())
             && s.chars()
-                .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '\u{A0}' | '-'))
+                .all(|c| is_alphanumeric(c) || matches!(c, ' ' | '\u{A0}' | '-'))
     };
     // The inserted text first: most fixes delete, and `""` is not wordy, so
     // the removed text's characters are not looked up for them.
     wordy(inserted) && wordy(removed)
 }
 
+/// Below this code point, [`is_alphanumeric`] answers from a table.
+const TABLED: usize = 0x800;
+
+/// [`char::is_alphanumeric`], from a table of the first [`TABLED`] code
+/// points (Latin, Greek, Cyrillic, Hebrew, Arabic and the combining marks:
+/// what most edits hold) built from that function itself: every NFC fix asks
+/// about two or three such characters, and the general lookup is slow.
+fn is_alphanumeric(c: char) -> bool {
+    static TABLE: std::sync::LazyLock<[bool; TABLED]> = std::sync::LazyLock::new(|| {
+        let mut table = [false; TABLED];
+        for (code, entry) in table.iter_mut().enumerate() {
+            *entry = char::from_u32(code as u32).is_some_and(char::is_alphanumeric);
+        }
+        table
+    });
+    match TABLE.get(c as usize) {
+        _ if c.is_ascii() => c.is_ascii_alphanumeric(),
+        Some(&tabled) => tabled,
+        None => c.is_alphanumeric(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::is_word_edit;
+
+    #[test]
+    fn the_alphanumeric_table_agrees_with_the_standard_library() {
+        for code in (0..0x3000).chain(0x1_0000..0x1_0400) {
+            if let Some(c) = char::from_u32(code) {
+                assert_eq!(
+                    super::is_alphanumeric(c),
+                    c.is_alphanumeric(),
+                    "U+{code:04X}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn ascii_edits_have_ascii_on_both_sides() {

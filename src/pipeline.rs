@@ -351,12 +351,21 @@ impl Pipeline {
             // Messages a pass left to `describe` are written for every finding
             // kept with its message: all of them in a full run, all but the
             // applied fixes (only counted) in a lean one.
-            let checked = &state.texts[input];
+            let (checked, lean) = (&state.texts[input], !state.keep_texts);
             let described = |mut recorded: Recorded| {
-                if recorded.finding.message.is_empty() {
-                    recorded.finding.message = pass.describe(checked, &recorded.finding).into();
+                if let Some(message) = pass.describe(checked, &recorded.finding) {
+                    recorded.finding.message = message.into();
                 }
                 recorded
+            };
+            // A lean run's flags and held fixes, described when kept (a full
+            // run's were described as they came).
+            let kept = |recorded: Recorded| {
+                if lean {
+                    described(recorded)
+                } else {
+                    recorded
+                }
             };
             for finding in findings.drain(..) {
                 let (start, end) = finding
@@ -370,15 +379,15 @@ impl Pipeline {
                     origin,
                     span,
                 };
-                if state.keep_texts {
+                if !lean {
                     recorded = described(recorded);
                 }
                 if recorded.fix.is_none() {
-                    flags.push(described(recorded));
+                    flags.push(kept(recorded));
                     continue;
                 }
                 if !accept(&recorded.finding, &recorded.origin) {
-                    held.push(described(recorded));
+                    held.push(kept(recorded));
                     continue;
                 }
                 // Touching edits at one point (two insertions, or an insertion at
@@ -387,7 +396,7 @@ impl Pipeline {
                     any_applied && (start < last_end || (start == last_end && start == end));
                 if overlaps {
                     retry = true;
-                    held.push(described(recorded));
+                    held.push(kept(recorded));
                 } else {
                     last_end = end;
                     any_applied = true;
@@ -960,13 +969,10 @@ mod tests {
                 out.push(Finding::flag("t.bang", i, i + 1, ""));
             }
         }
-        fn describe(&self, text: &str, finding: &Finding) -> String {
+        fn describe(&self, text: &str, finding: &Finding) -> Option<String> {
             self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            format!(
-                "`{}` at {}",
-                &text[finding.start..finding.end],
-                finding.start
-            )
+            let found = &text[finding.start..finding.end];
+            Some(format!("`{found}` at {}", finding.start))
         }
     }
 

@@ -98,14 +98,18 @@ impl Pass for Unicode {
         })
     }
 
-    fn describe(&self, text: &str, finding: &Finding) -> String {
+    fn describe(&self, text: &str, finding: &Finding) -> Option<String> {
+        // Flags and the soft-hyphen fixes wrote their messages in `check`.
+        if !finding.message.is_empty() {
+            return None;
+        }
         let found = &text[finding.start..finding.end];
-        if finding.rule == RULE_NFC {
+        Some(if finding.rule == RULE_NFC {
             nfc_message(found, finding.replacement())
         } else {
             // Removals: `text` is the whole document, so offset 0 begins it.
             removal_message(found, finding.start == 0)
-        }
+        })
     }
 
     fn check(&self, text: &str, findings: &mut Vec<Finding>) {
@@ -512,8 +516,8 @@ mod tests {
         let mut out = Vec::new();
         pass.check(text, &mut out);
         for f in &mut out {
-            if f.message.is_empty() {
-                f.message = pass.describe(text, f).into();
+            if let Some(message) = pass.describe(text, f) {
+                f.message = message.into();
             }
         }
         out

@@ -252,8 +252,10 @@ impl Pass for Variants {
         self.scan(text, findings, self.prefilter.as_ref());
     }
 
-    fn describe(&self, text: &str, finding: &Finding) -> String {
-        variant_message(&text[finding.start..finding.end], finding.replacement())
+    fn describe(&self, text: &str, finding: &Finding) -> Option<String> {
+        // A flag wrote its message in `check`.
+        let found = &text[finding.start..finding.end];
+        (finding.fix.is_some()).then(|| variant_message(found, finding.replacement()))
     }
 }
 
@@ -931,7 +933,7 @@ mod tests {
         assert_eq!(findings[0].message, "");
         let message = p.describe("Dimitri Peskov likes color", &findings[0]);
         assert_eq!(
-            message,
+            message.as_deref().unwrap_or_default(),
             "`Dimitri Peskov` is a variant spelling of `Dmitry Peskov`"
         );
         assert_eq!((findings[1].start, findings[1].end), (21, 26));

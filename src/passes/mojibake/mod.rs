@@ -80,9 +80,17 @@ impl Mojibake {
         };
         let runs = changed_runs(line, &fixed);
         let weak = runs.iter().all(|r| is_weak_run(line, r.0, r.1, &r.2));
+        // The codecs are all `describe` cannot tell from a finding: they go
+        // in its message as a note, and the sentence is written when shown.
+        let note = codecs_note(&plan);
         for (start, end, after) in runs {
             let before = &line[start..end];
-            let (rule, message) = describe(before, &after, &plan, weak);
+            let rule = rule_of(before, &after, &plan, weak);
+            let message = if matches!(rule, RULE_UTF8 | RULE_LOSSY) {
+                note
+            } else {
+                ""
+            };
             let edit = Edit::replace(offset + start, offset + end, after);
             let fix = if weak {
                 Fix::review(vec![edit])
@@ -121,6 +129,12 @@ impl Pass for Mojibake {
             non_ascii: true,
             ..Default::default()
         })
+    }
+
+    fn describe(&self, text: &str, finding: &Finding) -> Option<String> {
+        let before = &text[finding.start..finding.end];
+        let after = finding.replacement();
+        Some(sentence(&finding.rule, before, after, &finding.message))
     }
 
     fn check(&self, text: &str, findings: &mut Vec<Finding>) {
@@ -426,55 +440,56 @@ fn is_weak_run(line: &str, start: usize, end: usize, after: &str) -> bool {
     spaced && capitals >= MIN_CAPITALS && word_start && after.chars().all(|c| c == '\u{a0}')
 }
 
-/// The rule and message of one changed run.
-fn describe(before: &str, after: &str, plan: &Plan, weak: bool) -> (&'static str, String) {
-    let shown = |s: &str| s.escape_debug().to_string();
-    if weak {
-        return (
-            RULE_WEAK_NBSP,
-            format!(
-                "`Â` before a no-break space is often mojibake, but here it ends an \
-                 all-capitals word and may be a letter: `{}` → `{}`",
-                shown(before),
-                shown(after)
-            ),
-        );
-    }
+/// The rule of one changed run (`weak`: the line's runs are all weak).
+fn rule_of(before: &str, after: &str, plan: &Plan, weak: bool) -> &'static str {
     let c1_only = before.chars().all(|c| ('\u{80}'..='\u{9f}').contains(&c))
         && after.chars().count() == before.chars().count();
-    if c1_only {
-        return (
-            RULE_C1,
-            format!(
-                "Windows-1252 punctuation read as Latin-1 control characters: `{}` → `{}`",
-                shown(before),
-                shown(after)
-            ),
-        );
-    }
-    let codecs = if plan.codecs.is_empty() {
-        "a single-byte encoding".to_string()
+    if weak {
+        RULE_WEAK_NBSP
+    } else if c1_only {
+        RULE_C1
+    } else if plan.lossy && after.contains('\u{fffd}') {
+        RULE_LOSSY
     } else {
-        plan.codecs.join(", then ")
-    };
-    if plan.lossy && after.contains('\u{fffd}') {
-        return (
-            RULE_LOSSY,
-            format!(
-                "UTF-8 read as {codecs}, with bytes already lost: `{}` → `{}`",
-                shown(before),
-                shown(after)
-            ),
-        );
+        RULE_UTF8
     }
-    (
-        RULE_UTF8,
-        format!(
-            "UTF-8 read as {codecs}: `{}` → `{}`",
-            shown(before),
-            shown(after)
+}
+
+/// The codecs a repair undid, as the message names them (`windows-1252,
+/// then windows-1252`): one string per combination for the whole process
+/// (a handful: the codecs are few and the layers bounded), so that a finding
+/// carries it without an allocation.
+fn codecs_note(plan: &Plan) -> &'static str {
+    use std::collections::HashMap;
+    use std::sync::{LazyLock, Mutex};
+    static NOTES: LazyLock<Mutex<HashMap<Vec<&'static str>, &'static str>>> =
+        LazyLock::new(Default::default);
+    if plan.codecs.is_empty() {
+        return "a single-byte encoding";
+    }
+    let mut notes = NOTES.lock().unwrap_or_else(|e| e.into_inner());
+    notes
+        .entry(plan.codecs.clone())
+        .or_insert_with(|| Box::leak(plan.codecs.join(", then ").into_boxed_str()))
+}
+
+/// The message of a finding of `rule` replacing `before` by `after`; `note`
+/// is the codecs (see [`codecs_note`]) for the UTF-8 rules.
+fn sentence(rule: &str, before: &str, after: &str, note: &str) -> String {
+    let (before, after) = (before.escape_debug(), after.escape_debug());
+    match rule {
+        RULE_WEAK_NBSP => format!(
+            "`Â` before a no-break space is often mojibake, but here it ends an \
+             all-capitals word and may be a letter: `{before}` → `{after}`"
         ),
-    )
+        RULE_C1 => format!(
+            "Windows-1252 punctuation read as Latin-1 control characters: `{before}` → `{after}`"
+        ),
+        RULE_LOSSY => {
+            format!("UTF-8 read as {note}, with bytes already lost: `{before}` → `{after}`")
+        }
+        _ => format!("UTF-8 read as {note}: `{before}` → `{after}`"),
+    }
 }
 
 #[cfg(test)]
@@ -506,9 +521,15 @@ mod tests {
     use super::*;
     use crate::finding::{apply_edits, Applicability};
 
+    /// The pass's findings on `text`, with their messages written (as the
+    /// pipeline writes them).
     fn findings(text: &str) -> Vec<Finding> {
+        let pass = Mojibake::new();
         let mut out = Vec::new();
-        Mojibake::new().check(text, &mut out);
+        pass.check(text, &mut out);
+        for f in &mut out {
+            f.message = pass.describe(text, f).unwrap_or_default().into();
+        }
         out
     }
 
