@@ -27,11 +27,18 @@ pub(super) fn is_bad(data: &Data, text: &str) -> bool {
         let mut end = start;
         let mut count = 0;
         let mut lone = false;
+        // Whether a character of the cluster is in a class of
+        // `non_ascii_mask`: the window's other characters are ASCII, and every
+        // sequence needs one such character, so a cluster without one
+        // (combining marks, say) cannot make one.
+        let mut classed = false;
         loop {
             let c = text[end..].chars().next().expect("a character boundary");
             end += c.len_utf8();
             count += 1;
-            lone |= data.mask(c).0 & data.lone_mask != 0;
+            let mask = data.mask(c).0;
+            lone |= mask & data.lone_mask != 0;
+            classed |= mask & data.non_ascii_mask != 0;
             // Non-ASCII characters come back to back in most mojibake.
             if bytes.get(end).is_some_and(|&b| b >= 0x80) {
                 continue;
@@ -41,7 +48,7 @@ pub(super) fn is_bad(data: &Data, text: &str) -> bool {
                 _ => break,
             }
         }
-        if count > 1 || lone {
+        if classed && (count > 1 || lone) {
             let from = start.saturating_sub(gap);
             let to = (end + gap).min(bytes.len());
             if window_is_bad(data, &text[from..to], from == 0) {
@@ -140,6 +147,51 @@ mod tests {
         // Isolated, such characters are never bad; side by side they may be.
         assert!(!is_bad(d, "a £ b “ c ’ d é"));
         assert!(is_bad(d, "a £“5"));
+    }
+
+    #[test]
+    fn combining_marks_are_outside_every_sequence_and_skipped() {
+        let d = data();
+        assert_ne!(
+            d.non_ascii_mask,
+            u128::MAX,
+            "every sequence has a non-ASCII-only element"
+        );
+        for c in ['\u{301}', '\u{308}', '\u{323}', '\u{302}', '\u{30A}'] {
+            assert_eq!(d.mask(c).0 & d.non_ascii_mask, 0, "{c:?}");
+        }
+        for c in ['Ã', 'Â', 'â', '€', '™'] {
+            assert_ne!(d.mask(c).0 & d.non_ascii_mask, 0, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn the_cluster_shortcuts_agree_with_a_look_at_every_character() {
+        // `is_bad` looks only around non-ASCII clusters that can matter;
+        // `window_is_bad` over the whole text compares at every character.
+        let alphabet: Vec<char> = "ab .Ã©Â£â€™œ\u{9d}\u{301}\u{308}e\u{a0}“’ÐŸ"
+            .chars()
+            .collect();
+        let mut seed = 5u64;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        let (mut bad, mut good) = (0, 0);
+        for _ in 0..20_000 {
+            let len = next(14);
+            let text: String = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
+            let whole = window_is_bad(data(), &text, true);
+            assert_eq!(is_bad(data(), &text), whole, "{text:?}");
+            if whole {
+                bad += 1
+            } else {
+                good += 1
+            }
+        }
+        assert!(bad > 1000 && good > 1000, "{bad} bad, {good} good");
     }
 
     #[test]

@@ -169,6 +169,11 @@ pub(super) struct Data {
     /// Classes of the non-ASCII characters that can make a sequence with
     /// ASCII characters alone (all other sequences need two non-ASCII ones).
     pub lone_mask: u128,
+    /// Classes no ASCII character is in, of the elements that only such
+    /// characters match: every sequence has one (else all bits are set), so a
+    /// stretch whose non-ASCII characters are in none of these classes (say,
+    /// combining marks) holds no sequence.
+    pub non_ascii_mask: u128,
     /// UTF-8 clue bits of characters below [`DENSE_END`] (none above).
     clues: Vec<u8>,
     /// What must not follow `Ã ` for the space to become byte A0.
@@ -480,6 +485,14 @@ impl Data {
                 }
             }
         }
+        let mut non_ascii_mask = 0u128;
+        for seq in &sequences {
+            let only_non_ascii = seq.masks.iter().filter(|&&m| m & ascii_union == 0);
+            match only_non_ascii.fold(0, |acc, m| acc | m) {
+                0 => non_ascii_mask = u128::MAX,
+                bits => non_ascii_mask |= bits,
+            }
+        }
 
         let mut codecs = Vec::new();
         for name in &file.codecs {
@@ -552,6 +565,7 @@ impl Data {
             sequences,
             max_len,
             lone_mask,
+            non_ascii_mask,
             clues: (0..DENSE_END)
                 .map(|cp| {
                     char::from_u32(cp)

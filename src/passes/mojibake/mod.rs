@@ -357,6 +357,13 @@ fn diff_pieces(
     // length times its differences, and pieces between anchors are a few
     // characters each.
     let cut = level == 0 && anchors_usable(level, old, new);
+    // Most pieces between anchors are mojibake and its repair, with no
+    // character in common: Myers' diff of such a pair is one replacement.
+    let small = |s: &[char]| s.len() <= 8;
+    if !cut && small(old) && small(new) && !old.iter().any(|c| new.contains(c)) {
+        runs.push([old_at, old_at + old.len(), new_at, new_at + new.len()]);
+        return;
+    }
     if old.len() + new.len() <= DIFF_PIECE && !cut {
         // Positions are tracked from the lengths alone: the ops come in order.
         let (mut oi, mut ni) = (old_at, new_at);
@@ -494,6 +501,45 @@ fn sentence(rule: &str, before: &str, after: &str, note: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn pieces_without_a_common_character_diff_as_myers_does() {
+        use similar::{capture_diff_slices, Algorithm, DiffOp};
+        // Myers' diff alone, as runs (positions tracked from the lengths).
+        let myers = |old: &[char], new: &[char]| -> Vec<[usize; 4]> {
+            let (mut o, mut n, mut runs) = (0, 0, Vec::new());
+            for op in capture_diff_slices(Algorithm::Myers, old, new) {
+                let (old_len, new_len) = (op.old_range().len(), op.new_range().len());
+                if !matches!(op, DiffOp::Equal { .. }) {
+                    runs.push([o, o + old_len, n, n + new_len]);
+                }
+                (o, n) = (o + old_len, n + new_len);
+            }
+            runs
+        };
+        let alphabet: Vec<char> = "Ã©Â£â€™œ\u{9d}é£’“ ".chars().collect();
+        let mut seed = 11u64;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        let mut fast = 0;
+        for _ in 0..20_000 {
+            let old: Vec<char> = (0..next(9))
+                .map(|_| alphabet[next(alphabet.len())])
+                .collect();
+            let new: Vec<char> = (0..next(9))
+                .map(|_| alphabet[next(alphabet.len())])
+                .collect();
+            fast += usize::from(!old.iter().any(|c| new.contains(c)));
+            let mut runs = Vec::new();
+            diff_pieces(&old, &new, 0, 0, 1, &mut runs);
+            assert_eq!(runs, myers(&old, &new), "{old:?} → {new:?}");
+        }
+        assert!(fast > 1000, "the fast path was taken {fast} times");
+    }
+
     #[test]
     fn long_lines_are_repaired_in_windows_cut_between_ascii() {
         let unit = "He said he donâ€™t know, in Zürich. Plain words follow here, all ASCII text. ";
