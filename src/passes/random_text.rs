@@ -26,3 +26,15 @@ pub(crate) fn texts(
 pub(crate) fn config() -> ProptestConfig {
     ProptestConfig::with_cases(CASES)
 }
+
+/// A small deterministic generator for the tests that sweep many cases
+/// against a reference without shrinking: each call gives a number below `n`.
+pub(crate) fn numbers(seed: u64) -> impl FnMut(usize) -> usize {
+    let mut state = seed;
+    move |n| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) as usize % n
+    }
+}

@@ -172,13 +172,7 @@ mod tests {
         let alphabet: Vec<char> = "ab .Ã©Â£â€™œ\u{9d}\u{301}\u{308}e\u{a0}“’ÐŸ"
             .chars()
             .collect();
-        let mut seed = 5u64;
-        let mut next = |n: usize| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as usize % n
-        };
+        let mut next = crate::passes::random_text::numbers(5);
         let (mut bad, mut good) = (0, 0);
         for _ in 0..20_000 {
             let len = next(14);

@@ -517,13 +517,7 @@ mod tests {
             runs
         };
         let alphabet: Vec<char> = "Ã©Â£â€™œ\u{9d}é£’“ ".chars().collect();
-        let mut seed = 11u64;
-        let mut next = |n: usize| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as usize % n
-        };
+        let mut next = crate::passes::random_text::numbers(11);
         let mut fast = 0;
         for _ in 0..20_000 {
             let old: Vec<char> = (0..next(9))

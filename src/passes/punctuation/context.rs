@@ -337,12 +337,9 @@ mod tests {
         ];
         // Lines of several lengths around the look limit, markers far apart.
         let mut text = String::new();
-        let mut seed = 7u64;
+        let mut next = crate::passes::random_text::numbers(7);
         while text.len() < 12 * LOOK_LIMIT {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            let pick = (seed >> 33) as usize;
+            let pick = next(usize::MAX);
             let rare = pick % 40 == 0;
             text.push_str(if rare {
                 unit[pick / 40 % 5]
