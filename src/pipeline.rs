@@ -659,11 +659,11 @@ impl EditShift {
 }
 
 /// Merges two sorted lists of ranges of `text` into one sorted list, joining
-/// ranges that overlap or touch, and ranges on one line (no line feed between
-/// them): the pipeline re-checks the whole lines that ranges touch, and the
-/// joined range touches exactly the lines the two did, so a long line with a
-/// fix every few bytes is remembered as one range, not one per fix. Each gap is
-/// searched once: linear in the ranges and the text between them.
+/// ranges that overlap or touch, and ranges on one line (no line feed in the
+/// at most [`JOIN_GAP`] bytes between them): the pipeline re-checks the whole
+/// lines that ranges touch, and the joined range touches exactly the lines the
+/// two did, so a long line with a fix every few bytes is remembered as one
+/// range, not one per fix. Only gaps next to a range of `b` are searched.
 fn merge_sorted(
     text: &[u8],
     a: impl Iterator<Item = Range<usize>>,
@@ -672,29 +672,46 @@ fn merge_sorted(
     let mut a = a.peekable();
     let mut b = b.peekable();
     let mut out: Vec<Range<usize>> = Vec::new();
+    // Whether the last range out took in one of `b`: two ranges of `a` alone
+    // are not searched for a line feed between them (`a` is a list this
+    // function made, already joined per line), so each step searches only
+    // around its new ranges, not every line's tail again.
+    let mut last_from_b = false;
     loop {
-        let next = match (a.peek(), b.peek()) {
-            (Some(x), Some(y)) if (x.start, x.end) <= (y.start, y.end) => a.next(),
-            (Some(_), Some(_)) => b.next(),
-            (Some(_), None) => a.next(),
-            (None, Some(_)) => b.next(),
+        let (next, from_b) = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) if (x.start, x.end) <= (y.start, y.end) => (a.next(), false),
+            (Some(_), Some(_)) => (b.next(), true),
+            (Some(_), None) => (a.next(), false),
+            (None, Some(_)) => (b.next(), true),
             (None, None) => break,
         };
         let r = next.expect("peeked");
         match out.last_mut() {
-            Some(last) if r.start <= last.end || on_one_line(text, last.end, r.start) => {
-                last.end = last.end.max(r.end)
+            Some(last)
+                if r.start <= last.end
+                    || ((from_b || last_from_b) && on_one_line(text, last.end, r.start)) =>
+            {
+                last.end = last.end.max(r.end);
+                last_from_b |= from_b;
             }
-            _ => out.push(r),
+            _ => {
+                out.push(r);
+                last_from_b = from_b;
+            }
         }
     }
     out
 }
 
-/// Whether no line feed lies in `text[from..to]`.
+/// The longest gap [`merge_sorted`] searches for a line feed: ranges further
+/// apart stay apart (re-checked the same), so that sparse fixes cost no
+/// search of the text between them.
+const JOIN_GAP: usize = 256;
+
+/// Whether `text[from..to]` is at most [`JOIN_GAP`] bytes with no line feed.
 fn on_one_line(text: &[u8], from: usize, to: usize) -> bool {
     let to = to.min(text.len());
-    from >= to || memchr::memchr(b'\n', &text[from..to]).is_none()
+    from >= to || (to - from <= JOIN_GAP && memchr::memchr(b'\n', &text[from..to]).is_none())
 }
 
 /// Sorts ranges and merges those that overlap or touch.
