@@ -233,19 +233,12 @@ impl Punctuation {
         {
             return;
         }
-        let ending = if inner == '.' && bytes[..inner_at].ends_with(b"..") {
-            "..."
-        } else {
-            &text[inner_at..inner_at + inner.len_utf8()]
-        };
+        // The message is written by `describe`, only when it is shown.
         findings.push(Finding::fixed(
             STOP_AFTER_QUOTE,
             inner_at,
             p + 1,
-            format!(
-                "full stop after a closing quote whose quotation already ends with `{ending}`: \
-                 the outer `.` is removed"
-            ),
+            "",
             Fix::safe(vec![Edit::delete(p, p + 1)]),
         ));
     }
@@ -307,14 +300,38 @@ fn stop_after_terminal(text: &str, p: usize, findings: &mut Vec<Finding>) {
     {
         return;
     }
-    let marks = &text[start..p];
+    // The message is written by `describe`, only when it is shown.
     findings.push(Finding::fixed(
         STOP_AFTER_TERMINAL,
         start,
         p + 1,
-        format!("full stop after `{marks}`, which already ends the sentence: the `.` is removed"),
+        "",
         Fix::safe(vec![Edit::delete(p, p + 1)]),
     ));
+}
+
+/// The message of a fix that `check` left to [`Pass::describe`]: the two
+/// stop rules, whose span runs from the marks before the removed `.` to it.
+fn stop_message(text: &str, finding: &Finding) -> Option<String> {
+    let before_stop = &text[finding.start..finding.end - 1];
+    match finding.rule.as_ref() {
+        STOP_AFTER_TERMINAL => Some(format!(
+            "full stop after `{before_stop}`, which already ends the sentence: the `.` is removed"
+        )),
+        STOP_AFTER_QUOTE => {
+            let inner = before_stop.chars().next()?;
+            let ending = if inner == '.' && text[..finding.start].ends_with("..") {
+                "..."
+            } else {
+                &before_stop[..inner.len_utf8()]
+            };
+            Some(format!(
+                "full stop after a closing quote whose quotation already ends with `{ending}`: \
+                 the outer `.` is removed"
+            ))
+        }
+        _ => None,
+    }
 }
 
 /// For a mark at `p` right after one or more closing quotes that each really
@@ -383,6 +400,10 @@ impl Pass for Punctuation {
         // A stop after a quote may close a quotation opened on the line before
         // (hard-wrapped text); nothing else looks beyond its own line.
         crate::pass::Locality::LineAndPrevious
+    }
+
+    fn describe(&self, text: &str, finding: &Finding) -> Option<String> {
+        stop_message(text, finding)
     }
 
     fn sees_word_edits(&self) -> bool {

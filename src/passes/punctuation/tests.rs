@@ -154,6 +154,38 @@ fn double_period_inside_a_url_is_kept_but_at_its_end_is_fixed() {
 }
 
 #[test]
+fn stop_messages_are_written_when_shown_and_say_what_the_quote_ends_with() {
+    let messages = |text: &str| -> Vec<String> {
+        let pass = pass();
+        let mut findings = Vec::new();
+        pass.check(text, &mut findings);
+        findings
+            .iter()
+            .map(|f| {
+                assert_eq!(f.message, "", "left to describe");
+                pass.describe(text, f).expect("a stop rule")
+            })
+            .collect()
+    };
+    assert_eq!(
+        messages("He said “go.”. Then “wait…”. And “no?”. Really!?."),
+        [
+            "full stop after a closing quote whose quotation already ends with `.`: the outer `.` is removed",
+            "full stop after a closing quote whose quotation already ends with `…`: the outer `.` is removed",
+            "full stop after a closing quote whose quotation already ends with `?`: the outer `.` is removed",
+            "full stop after `!?`, which already ends the sentence: the `.` is removed",
+        ]
+    );
+    assert_eq!(
+        messages("He said “go...”. Really?."),
+        [
+            "full stop after a closing quote whose quotation already ends with `...`: the outer `.` is removed",
+            "full stop after `?`, which already ends the sentence: the `.` is removed",
+        ]
+    );
+}
+
+#[test]
 fn double_period_message_says_what_the_fix_does() {
     let mut findings = Vec::new();
     pass().check("the conflict.. Azerbaijan", &mut findings);
