@@ -322,22 +322,25 @@ impl Pipeline {
             let input = state.texts.len() - 1;
             findings.clear();
             let text = &state.texts[input];
-            match &scope {
-                Scope::Whole => pass.check(text, &mut findings),
+            // Lines are checked a batch at a time, and each batch's findings
+            // taken in before the next is checked, so that a text with a fix
+            // every few bytes never holds all its findings at once (a finding
+            // is about a hundred bytes; the fixes it leaves are smaller).
+            let spans = match &scope {
+                Scope::Whole => Vec::new(),
                 Scope::Lines(ranges, lines) => {
                     let with_previous = pass.locality() == Locality::LineAndPrevious;
                     let spans = spans_to_check(text, ranges, lines, with_previous);
-                    check_spans_parallel(pass, text, &spans, &mut findings);
+                    let budget = rayon::current_num_threads().max(1) * BATCH_BYTES;
+                    cut_spans(text.as_bytes(), spans, budget, with_previous)
                 }
-            }
-            findings.retain(|f| self.active_rules.contains(f.rule.as_ref()));
-            // Passes mostly report in order: then the sort (and its buffer of
-            // half the findings) is skipped.
-            let order = |f: &Finding| (f.fix.as_ref().map_or(f.start, |x| x.range().0), f.end);
-            if !findings.is_sorted_by_key(order) {
-                findings.sort_by_key(order);
-            }
-
+            };
+            let batches = match &scope {
+                Scope::Whole => std::iter::once(0..0).collect(),
+                Scope::Lines(..) => {
+                    batches(&spans, rayon::current_num_threads().max(1) * BATCH_BYTES)
+                }
+            };
             let mut applied = Vec::new();
             // A lean run keeps applied fixes only as counts and their edits
             // apart (see `Step::counted`), so memory per fix is an edit.
@@ -367,43 +370,58 @@ impl Pipeline {
                     recorded
                 }
             };
-            for finding in findings.drain(..) {
-                let (start, end) = finding
-                    .fix
-                    .as_ref()
-                    .map_or((finding.start, finding.end), |f| f.range());
-                let origin = state.map.range(start..end);
-                let span = state.map.range(finding.start..finding.end);
-                let mut recorded = Recorded {
-                    finding,
-                    origin,
-                    span,
-                };
-                if !lean {
-                    recorded = described(recorded);
+            for batch in batches {
+                match &scope {
+                    Scope::Whole => pass.check(text, &mut findings),
+                    Scope::Lines(..) => {
+                        check_spans_parallel(pass, text, &spans[batch], &mut findings)
+                    }
                 }
-                if recorded.fix.is_none() {
-                    flags.push(kept(recorded));
-                    continue;
+                findings.retain(|f| self.active_rules.contains(f.rule.as_ref()));
+                // Passes mostly report in order: then the sort (and its buffer
+                // of half the findings) is skipped. Batches are in order.
+                let order = |f: &Finding| (f.fix.as_ref().map_or(f.start, |x| x.range().0), f.end);
+                if !findings.is_sorted_by_key(order) {
+                    findings.sort_by_key(order);
                 }
-                if !accept(&recorded.finding, &recorded.origin) {
-                    held.push(kept(recorded));
-                    continue;
-                }
-                // Touching edits at one point (two insertions, or an insertion at
-                // a deletion's edge) are ambiguous: the later one waits.
-                let overlaps =
-                    any_applied && (start < last_end || (start == last_end && start == end));
-                if overlaps {
-                    retry = true;
-                    held.push(kept(recorded));
-                } else {
-                    last_end = end;
-                    any_applied = true;
-                    if state.keep_texts {
-                        applied.push(recorded);
+                for finding in findings.drain(..) {
+                    let (start, end) = finding
+                        .fix
+                        .as_ref()
+                        .map_or((finding.start, finding.end), |f| f.range());
+                    let origin = state.map.range(start..end);
+                    let span = state.map.range(finding.start..finding.end);
+                    let mut recorded = Recorded {
+                        finding,
+                        origin,
+                        span,
+                    };
+                    if !lean {
+                        recorded = described(recorded);
+                    }
+                    if recorded.fix.is_none() {
+                        flags.push(kept(recorded));
+                        continue;
+                    }
+                    if !accept(&recorded.finding, &recorded.origin) {
+                        held.push(kept(recorded));
+                        continue;
+                    }
+                    // Touching edits at one point (two insertions, or an insertion at
+                    // a deletion's edge) are ambiguous: the later one waits.
+                    let overlaps =
+                        any_applied && (start < last_end || (start == last_end && start == end));
+                    if overlaps {
+                        retry = true;
+                        held.push(kept(recorded));
                     } else {
-                        count_applied(recorded, &mut counted, &mut lean_edits);
+                        last_end = end;
+                        any_applied = true;
+                        if state.keep_texts {
+                            applied.push(recorded);
+                        } else {
+                            count_applied(recorded, &mut counted, &mut lean_edits);
+                        }
                     }
                 }
             }
@@ -848,6 +866,62 @@ fn spans_to_check(
 /// Below this many bytes of lines to check, one thread checks them all.
 const PARALLEL_MIN_BYTES: usize = 1 << 20;
 
+/// About how many bytes of lines one thread checks per batch (see
+/// [`batches`]): small enough that a batch's findings stay a few megabytes,
+/// large enough that a batch is worth spreading over the threads.
+const BATCH_BYTES: usize = 1 << 20;
+
+/// `spans` (from [`spans_to_check`]) with each span longer than `budget` cut
+/// at line starts into parts of about `budget` bytes (a single longer line
+/// stays whole), each part with its own context start. A line-local pass
+/// gives the same findings on the parts as on the whole span, since it judges
+/// each line alone (or with the line before, which is the part's context).
+fn cut_spans(
+    bytes: &[u8],
+    spans: Vec<(usize, Range<usize>)>,
+    budget: usize,
+    with_previous: bool,
+) -> Vec<(usize, Range<usize>)> {
+    if spans.iter().all(|(_, span)| span.len() <= budget) {
+        return spans;
+    }
+    let mut out = Vec::with_capacity(spans.len());
+    for (context, span) in spans {
+        let (mut context, mut from) = (context, span.start);
+        while span.end - from > budget {
+            let Some(cut) = memchr::memchr(b'\n', &bytes[from + budget..span.end])
+                .map(|i| from + budget + i + 1)
+                .filter(|&cut| cut < span.end)
+            else {
+                break;
+            };
+            out.push((context, from..cut));
+            (context, _) = with_context(bytes, cut..span.end, with_previous);
+            from = cut;
+        }
+        out.push((context, from..span.end));
+    }
+    out
+}
+
+/// Consecutive groups of `spans` of at least `budget` bytes each (the last
+/// may be smaller), as index ranges; at least one group, maybe empty.
+fn batches(spans: &[(usize, Range<usize>)], budget: usize) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let (mut from, mut size) = (0, 0);
+    for (i, (context, span)) in spans.iter().enumerate() {
+        size += span.end - context;
+        if size >= budget {
+            out.push(from..i + 1);
+            (from, size) = (i + 1, 0);
+        }
+    }
+    if from < spans.len() || out.is_empty() {
+        out.push(from..spans.len());
+    }
+    out
+}
+
 /// Checks `spans` (from [`spans_to_check`]) with a line-local pass, on every
 /// thread of the current pool when there is enough text: the spans are cut
 /// into groups of about equal size, each group checked as one thread would
@@ -1244,6 +1318,82 @@ mod tests {
                         line_spans_naive(text, &ranges),
                         "{text:?} {ranges:?}"
                     );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn spans_cut_into_batches_give_the_findings_of_the_whole_spans() {
+        use crate::passes::{punctuation::Punctuation, unicode::Unicode};
+        let rules = crate::config::RuleSet::load(&[]).unwrap();
+        let passes: Vec<Box<dyn Pass>> = vec![
+            Box::new(DotAfterXLine),
+            Box::new(Punctuation::new(&rules)),
+            Box::new(Unicode::new()),
+        ];
+        let pieces = [
+            "x\n",
+            ".a",
+            "Long.. ",
+            "\"stop.\". ",
+            "e\u{301}",
+            "a\u{200b}b",
+            "\n",
+            "\n\n",
+            "conflict.. Azerbaijan",
+            ",,",
+            "x",
+            ".",
+        ];
+        let mut next = crate::passes::random_text::numbers(5);
+        let key = |f: &Finding| {
+            (
+                f.rule.to_string(),
+                f.start,
+                f.end,
+                f.replacement().to_owned(),
+            )
+        };
+        for _ in 0..200 {
+            let text: String = (0..next(60)).map(|_| pieces[next(pieces.len())]).collect();
+            let bytes = text.as_bytes();
+            // Every line, and a few edited ranges, as a round would ask.
+            let lines = [Range {
+                start: 0,
+                end: text.len(),
+            }];
+            let edited: Vec<Range<usize>> = (0..3)
+                .map(|_| next(text.len() + 1))
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .map(|at| at..at)
+                .collect();
+            for pass in &passes {
+                let with_previous = pass.locality() == Locality::LineAndPrevious;
+                for (ranges, lines) in [(&edited[..], &[][..]), (&[][..], &lines[..])] {
+                    let spans = spans_to_check(&text, ranges, lines, with_previous);
+                    let mut whole = Vec::new();
+                    check_spans(pass.as_ref(), &text, &spans, &mut whole);
+                    for budget in [1, 2, 5, 16, 1 << 20] {
+                        let cut = cut_spans(bytes, spans.clone(), budget, with_previous);
+                        assert!(cut.windows(2).all(|w| w[0].1.end <= w[1].1.start));
+                        let groups = batches(&cut, budget);
+                        assert_eq!(groups.first().map(|g| g.start), Some(0));
+                        assert!(groups.windows(2).all(|w| w[0].end == w[1].start));
+                        assert_eq!(groups.last().map(|g| g.end), Some(cut.len()));
+                        let mut parts = Vec::new();
+                        for group in groups {
+                            check_spans(pass.as_ref(), &text, &cut[group], &mut parts);
+                        }
+                        let (mut a, mut b): (Vec<_>, Vec<_>) = (
+                            whole.iter().map(key).collect(),
+                            parts.iter().map(key).collect(),
+                        );
+                        a.sort();
+                        b.sort();
+                        assert_eq!(a, b, "{} {text:?} budget {budget}", pass.name());
+                    }
                 }
             }
         }
