@@ -36,7 +36,7 @@ pub(super) fn is_bad(data: &Data, text: &str) -> bool {
             let c = text[end..].chars().next().expect("a character boundary");
             end += c.len_utf8();
             count += 1;
-            let mask = data.mask(c).0;
+            let mask = data.mask(c).bits;
             lone |= mask & data.lone_mask != 0;
             classed |= mask & data.non_ascii_mask != 0;
             // Non-ASCII characters come back to back in most mojibake.
@@ -66,13 +66,18 @@ fn window_is_bad(data: &Data, window: &str, at_start: bool) -> bool {
     const RING: usize = 8;
     debug_assert!(data.max_len <= RING);
     let mut ring = [0u128; RING];
+    // The sequences the previous character can be the element before the
+    // last of (any, before the first: none of two or more is that short).
+    let mut follows = u64::MAX;
     for (i, c) in window.chars().enumerate() {
-        let (mask, ends) = data.mask(c);
-        ring[i % RING] = mask;
+        let class = data.mask(c);
+        ring[i % RING] = class.bits;
         let n = i + 1;
-        // Only sequences whose last element this character matches can end
-        // here; compare the rest from the back, where they differ most.
-        let mut candidates = ends;
+        // Only sequences whose last element this character matches and whose
+        // element before it the previous one matched can end here; compare
+        // the rest from the back, where they differ most.
+        let mut candidates = class.ends & follows;
+        follows = class.follows;
         'seq: while candidates != 0 {
             let index = candidates.trailing_zeros() as usize;
             candidates &= candidates - 1;
@@ -137,7 +142,7 @@ mod tests {
     #[test]
     fn only_a_few_characters_make_a_sequence_with_ascii_alone() {
         let d = data();
-        let lone = |c: char| d.mask(c).0 & d.lone_mask != 0;
+        let lone = |c: char| d.mask(c).bits & d.lone_mask != 0;
         for c in ['Â', 'Ã', 'Œ', 'œ', '\u{85}', '\u{9d}'] {
             assert!(lone(c), "{c:?}");
         }
@@ -158,34 +163,75 @@ mod tests {
             "every sequence has a non-ASCII-only element"
         );
         for c in ['\u{301}', '\u{308}', '\u{323}', '\u{302}', '\u{30A}'] {
-            assert_eq!(d.mask(c).0 & d.non_ascii_mask, 0, "{c:?}");
+            assert_eq!(d.mask(c).bits & d.non_ascii_mask, 0, "{c:?}");
         }
         for c in ['Ã', 'Â', 'â', '€', '™'] {
-            assert_ne!(d.mask(c).0 & d.non_ascii_mask, 0, "{c:?}");
+            assert_ne!(d.mask(c).bits & d.non_ascii_mask, 0, "{c:?}");
         }
     }
 
-    #[test]
-    fn the_cluster_shortcuts_agree_with_a_look_at_every_character() {
-        // `is_bad` looks only around non-ASCII clusters that can matter;
-        // `window_is_bad` over the whole text compares at every character.
-        let alphabet: Vec<char> = "ab .Ã©Â£â€™œ\u{9d}\u{301}\u{308}e\u{a0}“’ÐŸ"
-            .chars()
-            .collect();
-        let mut next = crate::passes::random_text::numbers(5);
+    /// 20,000 random texts of up to `max_len` characters of `alphabet`: the
+    /// fast answer must equal the reference, and both answers must be common.
+    fn sweep(
+        alphabet: &str,
+        seed: u64,
+        max_len: usize,
+        fast: impl Fn(&str) -> bool,
+        reference: impl Fn(&str) -> bool,
+    ) {
+        let alphabet: Vec<char> = alphabet.chars().collect();
+        let mut next = crate::passes::random_text::numbers(seed);
         let (mut bad, mut good) = (0, 0);
         for _ in 0..20_000 {
-            let len = next(14);
+            let len = next(max_len);
             let text: String = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
-            let whole = window_is_bad(data(), &text, true);
-            assert_eq!(is_bad(data(), &text), whole, "{text:?}");
-            if whole {
+            let expected = reference(&text);
+            assert_eq!(fast(&text), expected, "{text:?}");
+            if expected {
                 bad += 1
             } else {
                 good += 1
             }
         }
         assert!(bad > 1000 && good > 1000, "{bad} bad, {good} good");
+    }
+
+    #[test]
+    fn the_cluster_shortcuts_agree_with_a_look_at_every_character() {
+        // `is_bad` looks only around non-ASCII clusters that can matter;
+        // `window_is_bad` over the whole text compares at every character.
+        sweep(
+            "ab .Ã©Â£â€™œ\u{9d}\u{301}\u{308}e\u{a0}“’ÐŸ",
+            5,
+            14,
+            |text| is_bad(data(), text),
+            |text| window_is_bad(data(), text, true),
+        );
+    }
+
+    #[test]
+    fn the_window_test_agrees_with_every_sequence_tried_at_every_character() {
+        // `window_is_bad` tries only the sequences the last two characters
+        // allow; here every sequence is compared at every end, from the masks.
+        let d = data();
+        let reference = |text: &str| {
+            let chars: Vec<char> = text.chars().collect();
+            (1..=chars.len()).any(|n| {
+                d.sequences.iter().any(|seq| {
+                    let len = seq.masks.len();
+                    len <= n
+                        && (!seq.at_start || n == len)
+                        && (0..len).all(|k| d.mask(chars[n - len + k]).bits & seq.masks[k] != 0)
+                })
+            })
+        };
+        sweep(
+            "ab .Ã©Â£â€™œ\u{9d}\u{301}e\u{a0}“’ÐŸГўВ™ЂsšÅ¡Ä\u{8d}",
+            9,
+            12,
+            |text| window_is_bad(d, text, true),
+            reference,
+        );
     }
 
     #[test]

@@ -134,6 +134,19 @@ pub(super) mod clue {
     pub const STRICT: u8 = 16;
 }
 
+/// What the badness test needs of one character: its classes, and which
+/// sequences it can take part in at their end.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Class {
+    /// The classes the character is in (one bit per class).
+    pub bits: u128,
+    /// The sequences whose last element it matches.
+    pub ends: u64,
+    /// The sequences whose element before the last it matches (and every
+    /// sequence of one element): only those can end on the next character.
+    pub follows: u64,
+}
+
 /// Everything the pass knows, indexed for lookups.
 #[derive(Debug)]
 pub(super) struct Data {
@@ -153,15 +166,15 @@ pub(super) struct Data {
     dense_ids: Vec<u16>,
     /// The distinct masks `dense_ids` point into, each with the set of
     /// sequences (bit `i` = `sequences[i]`) whose last element it matches.
-    distinct_masks: Vec<(u128, u64)>,
+    distinct_masks: Vec<Class>,
     /// Class bits of listed characters from [`DENSE_END`] on, sorted.
-    sparse_masks: Vec<(char, (u128, u64))>,
+    sparse_masks: Vec<(char, Class)>,
     /// Masks of unlisted characters from [`DENSE_END`] on: word characters and
     /// the rest. (No unlisted whitespace character there ends a sequence.)
-    other_masks: [(u128, u64); 2],
+    other_masks: [Class; 2],
     /// Class bits of ASCII characters (built-ins plus literal sets), with the
     /// sequences whose last element they match.
-    pub ascii_masks: [(u128, u64); 128],
+    pub ascii_masks: [Class; 128],
     /// The badness rules.
     pub sequences: Vec<Sequence>,
     /// The longest rule.
@@ -445,8 +458,22 @@ impl Data {
                 .filter(|(_, s)| s.masks[s.masks.len() - 1] & m != 0)
                 .fold(0, |acc, (i, _)| acc | 1 << i)
         };
-        let ascii_masks = ascii_bits.map(|m| (m, ends(m)));
-        let mut distinct_masks: Vec<(u128, u64)> = Vec::new();
+        // Sequences whose element before the last a character of class `m`
+        // can be (every one-character sequence: it has none).
+        let follows = |m: u128| -> u64 {
+            sequences
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.masks.len() < 2 || s.masks[s.masks.len() - 2] & m != 0)
+                .fold(0, |acc, (i, _)| acc | 1 << i)
+        };
+        let class = |bits: u128| Class {
+            bits,
+            ends: ends(bits),
+            follows: follows(bits),
+        };
+        let ascii_masks = ascii_bits.map(class);
+        let mut distinct_masks: Vec<Class> = Vec::new();
         let mut ids: HashMap<u128, u16> = HashMap::new();
         let dense_ids = (0x80..DENSE_END)
             .map(|cp| {
@@ -457,7 +484,7 @@ impl Data {
                         .unwrap_or_else(|| builtin_bits(c))
                 });
                 *ids.entry(m).or_insert_with(|| {
-                    distinct_masks.push((m, ends(m)));
+                    distinct_masks.push(class(m));
                     (distinct_masks.len() - 1) as u16
                 })
             })
@@ -465,10 +492,9 @@ impl Data {
         let sparse_masks = char_masks
             .into_iter()
             .filter(|&(c, _)| u32::from(c) >= DENSE_END)
-            .map(|(c, m)| (c, (m, ends(m))))
+            .map(|(c, m)| (c, class(m)))
             .collect();
-        let other_masks =
-            [builtin_bits('\u{4e00}'), builtin_bits('\u{2700}')].map(|m| (m, ends(m)));
+        let other_masks = [builtin_bits('\u{4e00}'), builtin_bits('\u{2700}')].map(class);
         let max_len = sequences.iter().map(|s| s.masks.len()).max().unwrap_or(0);
         if !(2..=8).contains(&max_len) {
             return Err("heuristic.toml: sequences are 1 to 8 characters, one of them 2+".into());
@@ -584,9 +610,9 @@ impl Data {
         })
     }
 
-    /// The class bits of `c`, and the sequences whose last element it matches.
+    /// The class bits of `c`, with the sequences it can end and follow into.
     #[inline]
-    pub fn mask(&self, c: char) -> (u128, u64) {
+    pub fn mask(&self, c: char) -> Class {
         if c.is_ascii() {
             self.ascii_masks[c as usize]
         } else {
@@ -599,12 +625,16 @@ impl Data {
                     Err(_) => {
                         let bits = builtin_bits(c);
                         let (word, other) = (self.other_masks[0], self.other_masks[1]);
-                        if bits == word.0 {
+                        if bits == word.bits {
                             word
-                        } else if bits == other.0 {
+                        } else if bits == other.bits {
                             other
                         } else {
-                            (bits, u64::MAX)
+                            Class {
+                                bits,
+                                ends: u64::MAX,
+                                follows: u64::MAX,
+                            }
                         }
                     }
                 }
