@@ -608,51 +608,51 @@ struct RunState {
     spare: String,
 }
 
-/// Where positions of a text end up after sorted, non-overlapping edits.
-struct EditShift {
-    /// (old start, old end, new start, new end) of each edit.
-    edits: Vec<(usize, usize, usize, usize)>,
+/// Where positions of a text end up after sorted, non-overlapping edits,
+/// worked out from the edits as positions are asked for in order (nothing
+/// stored per edit).
+struct EditShift<'a> {
+    edits: &'a [&'a Edit],
 }
 
-impl EditShift {
-    fn new(edits: &[&Edit]) -> Self {
-        let mut delta: isize = 0;
-        let edits = edits
-            .iter()
-            .map(|e| {
-                let new_start = (e.start as isize + delta) as usize;
-                delta += e.replacement.len() as isize - (e.end - e.start) as isize;
-                (e.start, e.end, new_start, new_start + e.replacement.len())
-            })
-            .collect();
+/// How far a walk over an [`EditShift`] has come: the first edit that may end
+/// after the positions asked for, and how much the edits before it shifted
+/// the text.
+#[derive(Default)]
+struct ShiftCursor {
+    index: usize,
+    delta: isize,
+}
+
+impl<'a> EditShift<'a> {
+    fn new(edits: &'a [&'a Edit]) -> Self {
         EditShift { edits }
     }
 
     #[cfg(test)]
     fn position(&self, pos: usize, at_end: bool) -> usize {
-        self.position_from(pos, at_end, &mut 0)
+        self.position_from(pos, at_end, &mut ShiftCursor::default())
     }
 
-    /// Where `pos` ends up; `cursor` is the index of the first edit that may
-    /// end after `pos`, moved forward here: positions asked for in order cost
-    /// one walk over the edits in all.
-    fn position_from(&self, pos: usize, at_end: bool, cursor: &mut usize) -> usize {
-        while *cursor < self.edits.len() && self.edits[*cursor].1 <= pos {
-            *cursor += 1;
+    /// Where `pos` ends up; `cursor` is moved forward here: positions asked
+    /// for in order cost one walk over the edits in all.
+    fn position_from(&self, pos: usize, at_end: bool, cursor: &mut ShiftCursor) -> usize {
+        while let Some(e) = self.edits.get(cursor.index).filter(|e| e.end <= pos) {
+            cursor.delta += e.replacement.len() as isize - (e.end - e.start) as isize;
+            cursor.index += 1;
         }
-        let i = *cursor;
-        match self.edits.get(i) {
-            Some(e) if e.0 < pos => {
+        let shifted = |p: usize| p.wrapping_add_signed(cursor.delta);
+        match self.edits.get(cursor.index) {
+            // Inside an edit: the start or end of its replacement.
+            Some(e) if e.start < pos => {
+                let start = shifted(e.start);
                 if at_end {
-                    e.3
+                    start + e.replacement.len()
                 } else {
-                    e.2
+                    start
                 }
             }
-            _ => match i.checked_sub(1).map(|j| self.edits[j]) {
-                Some(prev) => prev.3 + (pos - prev.1),
-                None => pos,
-            },
+            _ => shifted(pos),
         }
     }
 
@@ -664,15 +664,21 @@ impl EditShift {
 
     /// Moves sorted, disjoint ranges in one walk.
     fn move_sorted(&self, ranges: &mut [Range<usize>]) {
-        let (mut starts, mut ends) = (0, 0);
+        let (mut starts, mut ends) = (ShiftCursor::default(), ShiftCursor::default());
         for r in ranges {
             let start = self.position_from(r.start, false, &mut starts);
             *r = start..self.position_from(r.end, true, &mut ends).max(start);
         }
     }
 
+    /// Where each edit's replacement lies in the new text.
     fn replacements(&self) -> impl Iterator<Item = Range<usize>> + '_ {
-        self.edits.iter().map(|e| e.2..e.3)
+        let mut delta = 0isize;
+        self.edits.iter().map(move |e| {
+            let start = e.start.wrapping_add_signed(delta);
+            delta += e.replacement.len() as isize - (e.end - e.start) as isize;
+            start..start + e.replacement.len()
+        })
     }
 }
 
@@ -1293,6 +1299,22 @@ mod tests {
                 let mut walked = ranges.clone();
                 moved.move_sorted(&mut walked);
                 assert_eq!(walked, expected, "{edits:?} {ranges:?}");
+            }
+            // A byte no edit touches is found where the position moved to.
+            let old = "abcdefghijkl";
+            let new = crate::finding::apply_edits(old, &refs);
+            for pos in
+                (0..old.len()).filter(|&p| !edits.iter().any(|e| (e.start..e.end).contains(&p)))
+            {
+                let at = moved.position(pos, false);
+                assert_eq!(new.as_bytes()[at], old.as_bytes()[pos], "{edits:?} {pos}");
+            }
+            let ends: Vec<usize> = moved.replacements().map(|r| r.end).collect();
+            for (e, end) in edits.iter().zip(ends) {
+                assert_eq!(
+                    new.get(end - e.replacement.len()..end),
+                    Some(&e.replacement[..])
+                );
             }
         }
     }

@@ -170,14 +170,24 @@ fn may_change_under_nfc(line: &[u8]) -> bool {
 
 fn check_line(text: &str, start: usize, end: usize, findings: &mut Vec<Finding>) {
     let mut seg_start = start;
+    // Whether the segment holds a character NFC might change (one at or above
+    // U+0300): most segments are a single ASCII letter, NFC as they are.
+    let mut may_change = false;
+    let mut normalized = String::new();
     for (offset, c) in text[start..end].char_indices() {
         let i = start + offset;
         if i > seg_start && is_composition_boundary_before(c) {
-            check_segment(text, seg_start, i, findings);
+            if may_change {
+                check_segment(text, seg_start, i, &mut normalized, findings);
+            }
             seg_start = i;
+            may_change = false;
         }
+        may_change |= c >= '\u{300}';
     }
-    check_segment(text, seg_start, end, findings);
+    if may_change {
+        check_segment(text, seg_start, end, &mut normalized, findings);
+    }
 }
 
 /// Whether NFC can never combine `c` with what precedes it, so text can be split
@@ -190,7 +200,15 @@ fn is_composition_boundary_before(c: char) -> bool {
             && is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes)
 }
 
-fn check_segment(text: &str, start: usize, end: usize, findings: &mut Vec<Finding>) {
+/// Checks one segment between composition boundaries; `normalized` is a
+/// buffer for its NFC form, kept from one segment to the next.
+fn check_segment(
+    text: &str,
+    start: usize,
+    end: usize,
+    normalized: &mut String,
+    findings: &mut Vec<Finding>,
+) {
     let segment = &text[start..end];
     match is_nfc_quick(segment.chars()) {
         IsNormalized::Yes => return,
@@ -199,7 +217,8 @@ fn check_segment(text: &str, start: usize, end: usize, findings: &mut Vec<Findin
         IsNormalized::Maybe if segment.chars().nfc().eq(segment.chars()) => return,
         _ => {}
     }
-    let normalized: String = segment.nfc().collect();
+    normalized.clear();
+    normalized.extend(segment.nfc());
     // Trim what NFC left alone at either end, so the edit covers only the
     // characters that change (`ą` + U+0301: only `a` + U+0328 becomes `ą`).
     let prefix: usize = segment
