@@ -75,29 +75,35 @@ impl Edit {
     }
 }
 
+/// A fix's edits: one is kept inline, in the finding itself (most fixes
+/// are one edit, and a text can have a fix every few bytes: no allocation
+/// each), more on the heap.
+pub type Edits = smallvec::SmallVec<[Edit; 1]>;
+
 /// A fix: edits that are applied together or not at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fix {
     /// [`Applicability::Safe`] or [`Applicability::Review`]; never `Flag`.
     pub applicability: Applicability,
     /// Non-overlapping edits, sorted by position.
-    pub edits: Vec<Edit>,
+    pub edits: Edits,
 }
 
 impl Fix {
-    /// A fix applied by default.
-    pub fn safe(edits: Vec<Edit>) -> Self {
+    /// A fix applied by default: `Fix::safe([edit])` for one edit (kept
+    /// inline), `Fix::safe(vec![...])` for several.
+    pub fn safe(edits: impl Into<Edits>) -> Self {
         Fix {
             applicability: Applicability::Safe,
-            edits,
+            edits: edits.into(),
         }
     }
 
     /// A fix applied only with `--apply review`.
-    pub fn review(edits: Vec<Edit>) -> Self {
+    pub fn review(edits: impl Into<Edits>) -> Self {
         Fix {
             applicability: Applicability::Review,
-            edits,
+            edits: edits.into(),
         }
     }
 

@@ -567,7 +567,7 @@ fn count_applied(
     edits: &mut Vec<Edit>,
 ) {
     if let Some(fix) = &mut recorded.finding.fix {
-        edits.append(&mut fix.edits);
+        edits.extend(fix.edits.drain(..));
     }
     let applicability = recorded.applicability();
     // Few rules fire in one step: a short list beats a map.
@@ -1039,7 +1039,7 @@ mod tests {
                     i,
                     i + 2,
                     "ab",
-                    Fix::safe(vec![Edit::delete(i, i + 1)]),
+                    Fix::safe([Edit::delete(i, i + 1)]),
                 ));
             }
             for (i, _) in text.match_indices('!') {
@@ -1121,7 +1121,7 @@ mod tests {
                     i,
                     i + 3,
                     "xyz",
-                    Fix::safe(vec![Edit::replace(i, i + 3, "Z")]),
+                    Fix::safe([Edit::replace(i, i + 3, "Z")]),
                 ));
             }
             for (i, _) in text.match_indices("yz") {
@@ -1130,7 +1130,7 @@ mod tests {
                     i,
                     i + 2,
                     "yz",
-                    Fix::review(vec![Edit::replace(i, i + 2, "Y")]),
+                    Fix::review([Edit::replace(i, i + 2, "Y")]),
                 ));
             }
         }
@@ -1200,7 +1200,7 @@ mod tests {
                     i + 1,
                     i + 2,
                     "x.",
-                    Fix::safe(vec![Edit::delete(i + 1, i + 2)]),
+                    Fix::safe([Edit::delete(i + 1, i + 2)]),
                 ));
             }
         }
@@ -1222,7 +1222,7 @@ mod tests {
                     i,
                     i + 1,
                     "z",
-                    Fix::safe(vec![Edit::delete(i, i + 1)]),
+                    Fix::safe([Edit::delete(i, i + 1)]),
                 ));
             }
         }
@@ -1435,7 +1435,7 @@ mod tests {
                     i + 2,
                     i + 3,
                     "x-line dot",
-                    Fix::safe(vec![Edit::delete(i + 2, i + 3)]),
+                    Fix::safe([Edit::delete(i + 2, i + 3)]),
                 ));
             }
         }

@@ -155,7 +155,7 @@ fn reference_ending_at(text: &str, semi: usize) -> Option<Finding> {
             start,
             semi + 1,
             "",
-            Fix::safe(vec![Edit::replace(start, semi + 1, decoded)]),
+            Fix::safe([Edit::replace(start, semi + 1, decoded)]),
         ));
     }
     let (start, name_ok) = if body.starts_with('#') {
@@ -186,7 +186,7 @@ fn reference_ending_at(text: &str, semi: usize) -> Option<Finding> {
         start,
         semi + 1,
         "",
-        Fix::review(vec![Edit::replace(start, semi + 1, decoded)]),
+        Fix::review([Edit::replace(start, semi + 1, decoded)]),
     ))
 }
 

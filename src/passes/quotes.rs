@@ -1099,7 +1099,7 @@ impl<'a> Pairing<'a> {
                 mark.end,
                 "prime `′` after a number where an apostrophe belongs (WordPress \
                  texturize damage): `′` → `’`",
-                Fix::safe(vec![Edit::replace(mark.start, mark.end, "’")]),
+                Fix::safe([Edit::replace(mark.start, mark.end, "’")]),
             ),
             _ if mark.glyph == '′' => Finding::fixed(
                 WORDPRESS_PRIME,
@@ -1107,7 +1107,7 @@ impl<'a> Pairing<'a> {
                 mark.end,
                 "prime `′` after a number closes a `‘` quotation (WordPress texturize \
                  damage): `′` → `’`",
-                Fix::safe(vec![Edit::replace(mark.start, mark.end, "’")]),
+                Fix::safe([Edit::replace(mark.start, mark.end, "’")]),
             ),
             _ => Finding::fixed(
                 WORDPRESS_PRIME,
@@ -1115,7 +1115,7 @@ impl<'a> Pairing<'a> {
                 mark.end,
                 "double prime `″` after a number closes a `“` quotation (WordPress \
                  texturize damage): `″` → `”`",
-                Fix::safe(vec![Edit::replace(mark.start, mark.end, "”")]),
+                Fix::safe([Edit::replace(mark.start, mark.end, "”")]),
             ),
         };
         self.findings.push(finding);
@@ -1139,7 +1139,7 @@ impl<'a> Pairing<'a> {
                 mark.start,
                 mark.end,
                 "doubled closing quotation mark `””` with only one opener: keep one",
-                Fix::safe(vec![Edit::delete(mark.start, mark.end)]),
+                Fix::safe([Edit::delete(mark.start, mark.end)]),
             ));
             return;
         }
@@ -1223,7 +1223,7 @@ impl<'a> Pairing<'a> {
                         cs,
                         ce,
                         "doubled opening quotation mark `““` with only one closer: keep one",
-                        Fix::safe(vec![Edit::delete(cs, ce)]),
+                        Fix::safe([Edit::delete(cs, ce)]),
                     )
                 } else {
                     Finding::flag(

@@ -242,7 +242,7 @@ fn check_segment(
         s,
         e,
         "",
-        Fix::safe(vec![Edit::replace(s, e, to)]),
+        Fix::safe([Edit::replace(s, e, to)]),
     ));
 }
 
@@ -381,7 +381,7 @@ fn push_spaced_soft_hyphen(findings: &mut Vec<Finding>, start: usize, end: usize
         end,
         "U+00AD SOFT HYPHEN between two spaces stands for a dash: not removed (that would \
          leave a double space); review the fix to `–`",
-        Fix::review(vec![Edit::replace(start, end, "–")]),
+        Fix::review([Edit::replace(start, end, "–")]),
     ));
 }
 
@@ -441,7 +441,7 @@ fn push_removal(findings: &mut Vec<Finding>, rule: &'static str, start: usize, e
         start,
         end,
         "",
-        Fix::safe(vec![Edit::delete(start, end)]),
+        Fix::safe([Edit::delete(start, end)]),
     ));
 }
 

@@ -72,7 +72,7 @@ impl Map {
     /// fix leaves its message to [`Pass::describe`] (written only when shown),
     /// a flag has no edit to describe it from and writes it now.
     fn finding(&self, start: usize, end: usize, found: &str, replacement: String) -> Finding {
-        let edits = vec![Edit::replace(start, end, replacement)];
+        let edits = [Edit::replace(start, end, replacement)];
         match self.applicability {
             Applicability::Safe => {
                 Finding::fixed(self.rule.clone(), start, end, "", Fix::safe(edits))

@@ -93,9 +93,9 @@ impl Mojibake {
             };
             let edit = Edit::replace(offset + start, offset + end, after);
             let fix = if weak {
-                Fix::review(vec![edit])
+                Fix::review([edit])
             } else {
-                Fix::safe(vec![edit])
+                Fix::safe([edit])
             };
             findings.push(Finding::fixed(
                 rule,

@@ -202,7 +202,7 @@ impl Punctuation {
             p,
             p + 2,
             message,
-            Fix::safe(vec![Edit::delete(p + 1, p + 2)]),
+            Fix::safe([Edit::delete(p + 1, p + 2)]),
         ));
     }
 
@@ -239,7 +239,7 @@ impl Punctuation {
             inner_at,
             p + 1,
             "",
-            Fix::safe(vec![Edit::delete(p, p + 1)]),
+            Fix::safe([Edit::delete(p, p + 1)]),
         ));
     }
 
@@ -261,7 +261,7 @@ impl Punctuation {
                 p + 1,
                 "comma after a closing quote whose quotation already ends with `,`: \
                  the outer `,` is removed",
-                Fix::safe(vec![Edit::delete(p, p + 1)]),
+                Fix::safe([Edit::delete(p, p + 1)]),
             )),
             '.' if !text[..inner_at].ends_with('.')
                 && !self.is_abbreviation(word_ending_at(text, inner_at))
@@ -306,7 +306,7 @@ fn stop_after_terminal(text: &str, p: usize, findings: &mut Vec<Finding>) {
         start,
         p + 1,
         "",
-        Fix::safe(vec![Edit::delete(p, p + 1)]),
+        Fix::safe([Edit::delete(p, p + 1)]),
     ));
 }
 
@@ -391,7 +391,7 @@ fn double_comma(text: &str, p: usize, run: usize, findings: &mut Vec<Finding>) {
         p,
         p + run,
         message,
-        Fix::safe(vec![Edit::delete(p + 1, p + run)]),
+        Fix::safe([Edit::delete(p + 1, p + run)]),
     ));
 }
 
