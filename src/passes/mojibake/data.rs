@@ -61,9 +61,24 @@ impl Codec {
         }
     }
 
-    /// `text` as bytes of this codec, if it can be represented.
+    /// `text` as bytes of this codec, if it can be represented. ASCII is
+    /// copied a run at a time (every codec here keeps it, but for `1A` in a
+    /// sloppy one), into a buffer of the text's length.
     pub fn encode(&self, text: &str) -> Option<Vec<u8>> {
-        text.chars().map(|c| self.encode_char(c)).collect()
+        let bytes = text.as_bytes();
+        if self.sloppy && memchr::memchr(0x1a, bytes).is_some() {
+            return None;
+        }
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut at = 0;
+        while let Some(high) = crate::passes::next_non_ascii(bytes, at) {
+            out.extend_from_slice(&bytes[at..high]);
+            let c = text[high..].chars().next().expect("a character boundary");
+            out.push(self.encode_char(c)?);
+            at = high + c.len_utf8();
+        }
+        out.extend_from_slice(&bytes[at..]);
+        Some(out)
     }
 
     /// The character of `byte`; `None` for a byte the strict codec leaves
@@ -652,14 +667,16 @@ impl Data {
     /// `text`, in one pass over it.
     pub fn fitting_codecs(&self, text: &str) -> u16 {
         let mut fits = u16::MAX >> (16 - self.codecs.len());
-        for c in text.chars() {
+        let bytes = text.as_bytes();
+        if memchr::memchr(0x1a, bytes).is_some() {
+            fits &= !self.sloppy_bits;
+        }
+        // Only the non-ASCII characters are looked up, a run of ASCII at a time.
+        let mut at = 0;
+        while let Some(high) = crate::passes::next_non_ascii(bytes, at) {
+            let c = text[high..].chars().next().expect("a character boundary");
+            at = high + c.len_utf8();
             let cp = u32::from(c);
-            if cp < 0x80 {
-                if c == '\u{1a}' {
-                    fits &= !self.sloppy_bits;
-                }
-                continue;
-            }
             fits &= if cp < DENSE_END {
                 self.membership[cp as usize - 0x80]
             } else {

@@ -227,46 +227,116 @@ fn changed_runs(before: &str, after: &str) -> Vec<(usize, usize, String)> {
     let (whole_before, whole_after) = (before, after);
     let before = &whole_before[prefix..whole_before.len() - suffix];
     let after = &whole_after[prefix..whole_after.len() - suffix];
-    let old_chars: Vec<char> = before.chars().collect();
-    let new_chars: Vec<char> = after.chars().collect();
-    // Changed ranges as character indices: (old range, new range).
-    let mut runs: Vec<[usize; 4]> = Vec::new();
-    diff_pieces(&old_chars, &new_chars, 0, 0, 0, &mut runs);
+    // Changed ranges as byte offsets: (old range, new range).
+    let mut runs =
+        runs_between_anchors(before, after).unwrap_or_else(|| runs_of_chars(before, after));
     // A pure deletion or insertion takes in the shared character next to it,
     // if that is not ASCII. Between runs the texts are equal, so old and new
-    // move in step.
+    // move in step (a character each).
     for run in &mut runs {
         if run[0] != run[1] && run[2] != run[3] {
             continue;
         }
-        if run[1] < old_chars.len() && !old_chars[run[1]].is_ascii() {
-            run[1] += 1;
-            run[3] += 1;
-        } else if run[0] > 0 && !old_chars[run[0] - 1].is_ascii() {
-            run[0] -= 1;
-            run[2] -= 1;
+        let next = |text: &str, at: usize| text[at..].chars().next();
+        let previous = |text: &str, at: usize| text[..at].chars().next_back();
+        let len = |c: Option<char>| c.map_or(0, char::len_utf8);
+        if next(before, run[1]).is_some_and(|c| !c.is_ascii()) {
+            run[1] += len(next(before, run[1]));
+            run[3] += len(next(after, run[3]));
+        } else if previous(before, run[0]).is_some_and(|c| !c.is_ascii()) {
+            run[0] -= len(previous(before, run[0]));
+            run[2] -= len(previous(after, run[2]));
         }
     }
-    let mut merged: Vec<[usize; 4]> = Vec::new();
-    for run in runs {
-        match merged.last_mut() {
+    // Runs that now overlap or touch are one, merged in place.
+    let mut kept: usize = 0;
+    for i in 0..runs.len() {
+        let run = runs[i];
+        match kept.checked_sub(1).map(|k| &mut runs[k]) {
             Some(last) if last[1] >= run[0] || last[3] >= run[2] => {
                 last[1] = last[1].max(run[1]);
                 last[3] = last[3].max(run[3]);
             }
-            _ => merged.push(run),
+            _ => {
+                runs[kept] = run;
+                kept += 1;
+            }
         }
     }
-    // Character indices to byte offsets in one walk: the runs are in order.
-    let (mut old_at, mut new_at) = (CharCursor::new(before), CharCursor::new(after));
-    merged
-        .into_iter()
-        .map(|[o0, o1, n0, n1]| {
-            let (start, end) = (old_at.byte(o0), old_at.byte(o1));
-            let (from, to) = (new_at.byte(n0), new_at.byte(n1));
-            (prefix + start, prefix + end, after[from..to].to_string())
-        })
+    runs.truncate(kept);
+    runs.into_iter()
+        .map(|[start, end, from, to]| (prefix + start, prefix + end, after[from..to].to_string()))
         .collect()
+}
+
+/// The changed ranges between `old` and `new` (byte offsets: old range, new
+/// range), when both have the same ASCII letters and digits in the same order
+/// (nearly always: the repair never makes or changes one): the text is cut at
+/// each of them, and only the pieces between that differ are taken apart as
+/// characters and handed to [`diff_pieces`], so a long line is never turned
+/// into characters whole. `None` when the anchors do not pair.
+fn runs_between_anchors(old: &str, new: &str) -> Option<Vec<[usize; 4]>> {
+    let (old_bytes, new_bytes) = (old.as_bytes(), new.as_bytes());
+    let anchor = |b: &&u8| b.is_ascii_alphanumeric();
+    let mut old_anchors = old_bytes.iter().filter(anchor).peekable();
+    old_anchors.peek()?;
+    if !old_anchors.eq(new_bytes.iter().filter(anchor)) {
+        return None;
+    }
+    let next_anchor = |bytes: &[u8], from: usize| {
+        bytes[from..]
+            .iter()
+            .position(|b| b.is_ascii_alphanumeric())
+            .map_or(bytes.len(), |i| from + i)
+    };
+    let mut runs = Vec::new();
+    let (mut old_chars, mut new_chars, mut piece_runs) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut o, mut n) = (0, 0);
+    loop {
+        let (old_end, new_end) = (next_anchor(old_bytes, o), next_anchor(new_bytes, n));
+        let (old_piece, new_piece) = (&old[o..old_end], &new[n..new_end]);
+        if old_piece != new_piece {
+            old_chars.clear();
+            old_chars.extend(old_piece.chars());
+            new_chars.clear();
+            new_chars.extend(new_piece.chars());
+            piece_runs.clear();
+            diff_pieces(&old_chars, &new_chars, 0, 0, 1, &mut piece_runs);
+            let (mut old_at, mut new_at) = (CharCursor::new(old_piece), CharCursor::new(new_piece));
+            for &[o0, o1, n0, n1] in &piece_runs {
+                runs.push([
+                    o + old_at.byte(o0),
+                    o + old_at.byte(o1),
+                    n + new_at.byte(n0),
+                    n + new_at.byte(n1),
+                ]);
+            }
+        }
+        if old_end == old_bytes.len() || new_end == new_bytes.len() {
+            return Some(runs);
+        }
+        (o, n) = (old_end + 1, new_end + 1);
+    }
+}
+
+/// The changed ranges between `old` and `new` as [`diff_pieces`] finds them
+/// on the whole texts' characters, as byte offsets (old range, new range).
+fn runs_of_chars(old: &str, new: &str) -> Vec<[usize; 4]> {
+    let old_chars: Vec<char> = old.chars().collect();
+    let new_chars: Vec<char> = new.chars().collect();
+    let mut runs: Vec<[usize; 4]> = Vec::new();
+    diff_pieces(&old_chars, &new_chars, 0, 0, 0, &mut runs);
+    // Character indices to byte offsets in one walk: the runs are in order.
+    let (mut old_at, mut new_at) = (CharCursor::new(old), CharCursor::new(new));
+    for run in &mut runs {
+        *run = [
+            old_at.byte(run[0]),
+            old_at.byte(run[1]),
+            new_at.byte(run[2]),
+            new_at.byte(run[3]),
+        ];
+    }
+    runs
 }
 
 /// Byte offsets of character indices of a text, asked for in increasing order.
@@ -501,6 +571,40 @@ fn sentence(rule: &str, before: &str, after: &str, note: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn cutting_at_anchors_as_bytes_gives_the_runs_of_the_whole_characters() {
+        // Lines of mojibake next to text that is already right, and their
+        // repairs: the pieces between ASCII letters, diffed one by one,
+        // against the characters of the whole part diffed at once.
+        let pairs = [
+            ("Ã©", "é"),
+            ("Â£", "£"),
+            ("â€œ", "“"),
+            ("â€\u{9d}", "”"),
+            ("Â ", "\u{a0}"),
+            ("Ã¢â‚¬â„¢", "’"),
+            ("ab", "ab"),
+            ("5", "5"),
+            (" ", " "),
+            (".", "."),
+            ("é", "é"),
+            ("“", "“"),
+            ("\u{a0}", "\u{a0}"),
+        ];
+        let mut next = crate::passes::random_text::numbers(23);
+        let mut compared = 0;
+        for _ in 0..20_000 {
+            let picks: Vec<usize> = (0..next(12)).map(|_| next(pairs.len())).collect();
+            let before: String = picks.iter().map(|&i| pairs[i].0).collect();
+            let after: String = picks.iter().map(|&i| pairs[i].1).collect();
+            if let Some(runs) = super::runs_between_anchors(&before, &after) {
+                assert_eq!(runs, super::runs_of_chars(&before, &after), "{before:?}");
+                compared += usize::from(!runs.is_empty());
+            }
+        }
+        assert!(compared > 5_000, "{compared}");
+    }
+
     #[test]
     fn pieces_without_a_common_character_diff_as_myers_does() {
         use similar::{capture_diff_slices, Algorithm, DiffOp};

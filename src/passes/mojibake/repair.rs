@@ -259,7 +259,7 @@ fn restore_a0(data: &Data, bytes: &[u8]) -> Vec<u8> {
 /// (a supplementary character as two encoded surrogates) and `C0 80` for
 /// U+0000. Anything else invalid fails.
 pub(super) fn decode_utf8_variants(bytes: &[u8]) -> Option<String> {
-    if !bytes.iter().any(|&b| b == 0xed || b == 0xc0) {
+    if memchr::memchr2(0xed, 0xc0, bytes).is_none() {
         return std::str::from_utf8(bytes).ok().map(str::to_string);
     }
     let mut out = String::with_capacity(bytes.len());
