@@ -118,12 +118,14 @@ fn parse_object(raw: &str) -> Result<Vec<(String, &RawValue)>, String> {
 
 /// `line` with the field's raw value replaced by `cleaned`, JSON-escaped.
 pub fn replace_field(line: &str, field: &Field, cleaned: &str) -> String {
-    let encoded = serde_json::to_string(cleaned).expect("strings always serialise");
-    let mut out = String::with_capacity(line.len() + encoded.len());
-    out.push_str(&line[..field.span.start]);
-    out.push_str(&encoded);
-    out.push_str(&line[field.span.end..]);
-    out
+    // Escaped straight into the line's copy: a document of 100 MB is not
+    // held a third time as a separate JSON string.
+    let rest = line.len() - field.span.len();
+    let mut out = Vec::with_capacity(rest + cleaned.len() + cleaned.len() / 16 + 2);
+    out.extend_from_slice(&line.as_bytes()[..field.span.start]);
+    serde_json::to_writer(&mut out, cleaned).expect("strings always serialise");
+    out.extend_from_slice(&line.as_bytes()[field.span.end..]);
+    String::from_utf8(out).expect("JSON written from text is UTF-8")
 }
 
 /// The value of `--id-field` in a line, as text (strings unquoted, numbers as written).

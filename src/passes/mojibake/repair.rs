@@ -80,7 +80,7 @@ fn one_step(data: &'static Data, text: &str, plan: &mut Plan) -> Option<String> 
             lossy = replaced != bytes;
             bytes = replaced;
         }
-        if let Some(fixed) = decode_utf8_variants(&bytes) {
+        if let Some(fixed) = decode_utf8_variants(bytes) {
             plan.codecs.push(static_name(codec));
             plan.restored_a0 |= restored;
             plan.lossy |= lossy;
@@ -193,7 +193,20 @@ fn decode_inconsistent(data: &'static Data, text: &str, plan: &mut Plan) -> Opti
 
 /// Whether any pattern matches anywhere in `bytes`.
 fn find(patterns: &[BytePattern], bytes: &[u8]) -> bool {
-    (0..bytes.len()).any(|i| match_at(patterns, bytes, i).is_some())
+    // Patterns start at a byte from 0x80 up or at 0x1A: the ASCII runs
+    // between are skipped a word at a time.
+    let mut at = 0;
+    while at < bytes.len() {
+        let high = crate::passes::next_non_ascii(bytes, at).unwrap_or(bytes.len());
+        if memchr::memchr(0x1a, &bytes[at..high]).is_some() {
+            return (at..bytes.len()).any(|i| match_at(patterns, bytes, i).is_some());
+        }
+        if high < bytes.len() && match_at(patterns, bytes, high).is_some() {
+            return true;
+        }
+        at = high + 1;
+    }
+    false
 }
 
 /// The length of the first pattern (in order) that matches at `i`.
@@ -258,9 +271,10 @@ fn restore_a0(data: &Data, bytes: &[u8]) -> Vec<u8> {
 /// Decodes UTF-8, also accepting what careless encoders produce: CESU-8
 /// (a supplementary character as two encoded surrogates) and `C0 80` for
 /// U+0000. Anything else invalid fails.
-pub(super) fn decode_utf8_variants(bytes: &[u8]) -> Option<String> {
-    if memchr::memchr2(0xed, 0xc0, bytes).is_none() {
-        return std::str::from_utf8(bytes).ok().map(str::to_string);
+pub(super) fn decode_utf8_variants(bytes: Vec<u8>) -> Option<String> {
+    if memchr::memchr2(0xed, 0xc0, &bytes).is_none() {
+        // Plain UTF-8: the bytes become the string, without a copy.
+        return String::from_utf8(bytes).ok();
     }
     let mut out = String::with_capacity(bytes.len());
     let mut start = 0;
@@ -345,12 +359,35 @@ mod tests {
     #[test]
     fn cesu8_and_java_null_decode() {
         assert_eq!(
-            decode_utf8_variants(b"\xed\xa0\xbd\xed\xb8\x8d").as_deref(),
+            decode_utf8_variants(b"\xed\xa0\xbd\xed\xb8\x8d".to_vec()).as_deref(),
             Some("😍")
         );
-        assert_eq!(decode_utf8_variants(b"a\xc0\x80b").as_deref(), Some("a\0b"));
-        assert_eq!(decode_utf8_variants(b"\xed\xa0\xbd"), None);
-        assert_eq!(decode_utf8_variants(b"\xc3"), None);
+        let decode = |bytes: &[u8]| decode_utf8_variants(bytes.to_vec());
+        assert_eq!(decode(b"a\xc0\x80b").as_deref(), Some("a\0b"));
+        assert_eq!(decode(b"\xed\xa0\xbd"), None);
+        assert_eq!(decode(b"\xc3"), None);
+        assert_eq!(decode("plain é".as_bytes()).as_deref(), Some("plain é"));
+    }
+
+    #[test]
+    fn the_pattern_search_skipping_ascii_finds_what_a_search_at_every_byte_finds() {
+        let d = data();
+        let alphabet = [
+            b'a', b' ', 0x1a, 0xa0, 0xc2, 0xc3, 0xe2, 0x80, 0x9d, 0xef, 0xbf, 0xbd,
+        ];
+        let mut next = crate::passes::random_text::numbers(31);
+        let mut found = [0, 0];
+        for _ in 0..20_000 {
+            let bytes: Vec<u8> = (0..next(20))
+                .map(|_| alphabet[next(alphabet.len())])
+                .collect();
+            for patterns in [&d.restore_a0, &d.lossy] {
+                let everywhere = (0..bytes.len()).any(|i| match_at(patterns, &bytes, i).is_some());
+                assert_eq!(find(patterns, &bytes), everywhere, "{bytes:?}");
+                found[usize::from(everywhere)] += 1;
+            }
+        }
+        assert!(found[0] > 1000 && found[1] > 1000, "{found:?}");
     }
 
     #[test]
