@@ -326,21 +326,17 @@ impl Pipeline {
             // taken in before the next is checked, so that a text with a fix
             // every few bytes never holds all its findings at once (a finding
             // is about a hundred bytes; the fixes it leaves are smaller).
+            let budget = rayon::current_num_threads().max(1) * BATCH_BYTES;
             let spans = match &scope {
                 Scope::Whole => Vec::new(),
                 Scope::Lines(ranges, lines) => {
                     let with_previous = pass.locality() == Locality::LineAndPrevious;
                     let spans = spans_to_check(text, ranges, lines, with_previous);
-                    let budget = rayon::current_num_threads().max(1) * BATCH_BYTES;
                     cut_spans(text.as_bytes(), spans, budget, with_previous)
                 }
             };
-            let batches = match &scope {
-                Scope::Whole => std::iter::once(0..0).collect(),
-                Scope::Lines(..) => {
-                    batches(&spans, rayon::current_num_threads().max(1) * BATCH_BYTES)
-                }
-            };
+            // One batch (empty, unused) for a check of the whole text.
+            let batches = batches(&spans, budget);
             let mut applied = Vec::new();
             // A lean run keeps applied fixes only as counts and their edits
             // apart (see `Step::counted`), so memory per fix is an edit.

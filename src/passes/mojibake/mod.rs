@@ -302,15 +302,7 @@ fn runs_between_anchors(old: &str, new: &str) -> Option<Vec<[usize; 4]>> {
             new_chars.extend(new_piece.chars());
             piece_runs.clear();
             diff_pieces(&old_chars, &new_chars, 0, 0, 1, &mut piece_runs);
-            let (mut old_at, mut new_at) = (CharCursor::new(old_piece), CharCursor::new(new_piece));
-            for &[o0, o1, n0, n1] in &piece_runs {
-                runs.push([
-                    o + old_at.byte(o0),
-                    o + old_at.byte(o1),
-                    n + new_at.byte(n0),
-                    n + new_at.byte(n1),
-                ]);
-            }
+            push_as_bytes(&piece_runs, (old_piece, new_piece), (o, n), &mut runs);
         }
         if old_end == old_bytes.len() || new_end == new_bytes.len() {
             return Some(runs);
@@ -324,19 +316,31 @@ fn runs_between_anchors(old: &str, new: &str) -> Option<Vec<[usize; 4]>> {
 fn runs_of_chars(old: &str, new: &str) -> Vec<[usize; 4]> {
     let old_chars: Vec<char> = old.chars().collect();
     let new_chars: Vec<char> = new.chars().collect();
-    let mut runs: Vec<[usize; 4]> = Vec::new();
-    diff_pieces(&old_chars, &new_chars, 0, 0, 0, &mut runs);
-    // Character indices to byte offsets in one walk: the runs are in order.
-    let (mut old_at, mut new_at) = (CharCursor::new(old), CharCursor::new(new));
-    for run in &mut runs {
-        *run = [
-            old_at.byte(run[0]),
-            old_at.byte(run[1]),
-            new_at.byte(run[2]),
-            new_at.byte(run[3]),
-        ];
-    }
+    let mut char_runs: Vec<[usize; 4]> = Vec::new();
+    diff_pieces(&old_chars, &new_chars, 0, 0, 0, &mut char_runs);
+    let mut runs = Vec::with_capacity(char_runs.len());
+    push_as_bytes(&char_runs, (old, new), (0, 0), &mut runs);
     runs
+}
+
+/// Pushes `runs` (in order, as character indices into the texts `old` and
+/// `new`) onto `out` as byte offsets, plus `at` (where the texts start):
+/// one walk over each text.
+fn push_as_bytes(
+    runs: &[[usize; 4]],
+    (old, new): (&str, &str),
+    at: (usize, usize),
+    out: &mut Vec<[usize; 4]>,
+) {
+    let (mut old_at, mut new_at) = (CharCursor::new(old), CharCursor::new(new));
+    for &[o0, o1, n0, n1] in runs {
+        out.push([
+            at.0 + old_at.byte(o0),
+            at.0 + old_at.byte(o1),
+            at.1 + new_at.byte(n0),
+            at.1 + new_at.byte(n1),
+        ]);
+    }
 }
 
 /// Byte offsets of character indices of a text, asked for in increasing order.
