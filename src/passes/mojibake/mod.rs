@@ -74,11 +74,17 @@ impl Mojibake {
     }
 
     /// Checks one line (with its line ending) that starts at byte `offset`.
-    fn check_line(&self, line: &str, offset: usize, findings: &mut Vec<Finding>) {
+    fn check_line(
+        &self,
+        line: &str,
+        offset: usize,
+        memo: &mut PieceMemo,
+        findings: &mut Vec<Finding>,
+    ) {
         let Some((fixed, plan)) = repair::fix_encoding(self.data, line) else {
             return;
         };
-        let runs = changed_runs(line, &fixed);
+        let runs = changed_runs(line, &fixed, memo);
         let weak = runs.iter().all(|r| is_weak_run(line, r.0, r.1, &r.2));
         // The codecs are all `describe` cannot tell from a finding: they go
         // in its message as a note, and the sentence is written when shown.
@@ -139,6 +145,7 @@ impl Pass for Mojibake {
 
     fn check(&self, text: &str, findings: &mut Vec<Finding>) {
         let bytes = text.as_bytes();
+        let mut memo = PieceMemo::default();
         let mut pos = 0;
         while let Some(hit) = next_non_ascii(bytes, pos) {
             let start = memchr::memrchr(b'\n', &bytes[..hit]).map_or(0, |i| i + 1);
@@ -146,10 +153,10 @@ impl Pass for Mojibake {
             if end - start > LONG_LINE {
                 for window in windows(&bytes[start..end]) {
                     let (from, to) = (start + window.start, start + window.end);
-                    self.check_line(&text[from..to], from, findings);
+                    self.check_line(&text[from..to], from, &mut memo, findings);
                 }
             } else {
-                self.check_line(&text[start..end], start, findings);
+                self.check_line(&text[start..end], start, &mut memo, findings);
             }
             pos = end;
         }
@@ -162,33 +169,60 @@ const LONG_LINE: usize = 64 * 1024;
 const WINDOW: usize = 16 * 1024;
 /// A window ends in the middle of a run of at least this many ASCII bytes.
 const QUIET_RUN: usize = 32;
+/// Past this length, a window without a quiet run ends at a gap between two
+/// ASCII words.
+const WINDOW_WITHOUT_QUIET: usize = 4 * WINDOW;
+/// Past this length, a window without a gap ends before the next ASCII byte
+/// or the next character that a UTF-8 lead byte becomes in Latin-1.
+const WINDOW_WITHOUT_GAP: usize = 1024 * 1024;
 
-/// Windows of a long line for the repair, so that its cost stays proportional
-/// to the line's length: the repair re-encodes and diffs the whole text it is
-/// given, several times, which on one line of many megabytes (a page without
-/// paragraphs) made the pass the slowest thing in the pipeline. Each window is
-/// at least [`WINDOW`] bytes and ends in the middle of a run of [`QUIET_RUN`]
-/// ASCII bytes: a mojibake sequence (a few non-ASCII characters, a few ASCII
-/// bytes apart at most) never spans a cut, so each sequence is judged with all
-/// of its neighbours. Lines of ordinary length are repaired whole, as ftfy
-/// repairs them.
+/// Windows of a long line for the repair, so that its cost and the memory it
+/// needs stay proportional to the line's length: the repair re-encodes and
+/// diffs the whole text it is given, several times, which on one line of many
+/// megabytes (a page without paragraphs) made the pass the slowest thing in
+/// the pipeline. Each window is at least [`WINDOW`] bytes and ends in the
+/// middle of a run of [`QUIET_RUN`] ASCII bytes: a mojibake sequence (a few
+/// non-ASCII characters, a few ASCII bytes apart at most) never spans a cut,
+/// so each sequence is judged with all of its neighbours. A line dense with
+/// mojibake has no such run: past [`WINDOW_WITHOUT_QUIET`] a window ends
+/// before the space between two ASCII letters or digits (`naÃ¯ve cafÃ©`), which
+/// no sequence spans either (mojibake is made of non-ASCII characters, and the
+/// `Â`/`Ã` before a space that was a no-break space follows no letter); past
+/// [`WINDOW_WITHOUT_GAP`], at a guess like ftfy's cut of long texts: before
+/// an ASCII byte or a character a lead byte becomes (`Ã`, `â`). Lines of
+/// ordinary length are repaired whole, as ftfy repairs them.
 fn windows(line: &[u8]) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
     let mut from = 0;
     let mut i = WINDOW;
     let mut quiet_from = i;
     while i < line.len() {
-        if line[i] >= 0x80 {
+        let length = i - from;
+        let cut = if line[i] >= 0x80 {
             quiet_from = i + 1;
+            let lead_as_latin1 = line[i] == 0xC3 && matches!(line.get(i + 1), Some(0x82..=0xB4));
+            (length >= WINDOW_WITHOUT_GAP && lead_as_latin1).then_some(i)
         } else if i + 1 - quiet_from >= QUIET_RUN {
-            let cut = quiet_from + QUIET_RUN / 2;
-            out.push(from..cut);
-            from = cut;
-            i = cut + WINDOW;
-            quiet_from = i;
-            continue;
+            Some(quiet_from + QUIET_RUN / 2)
+        } else if length >= WINDOW_WITHOUT_GAP {
+            Some(i)
+        } else {
+            let word_gap = || {
+                line[i] == b' '
+                    && line[i - 1].is_ascii_alphanumeric()
+                    && line.get(i + 1).is_some_and(u8::is_ascii_alphanumeric)
+            };
+            (length >= WINDOW_WITHOUT_QUIET && word_gap()).then_some(i)
+        };
+        match cut {
+            Some(cut) => {
+                out.push(from..cut);
+                from = cut;
+                i = cut + WINDOW;
+                quiet_from = i;
+            }
+            None => i += 1,
         }
-        i += 1;
     }
     out.push(from..line.len());
     out
@@ -199,7 +233,7 @@ fn windows(line: &[u8]) -> Vec<std::ops::Range<usize>> {
 /// between mojibake) are kept out of the runs, except that a run that only
 /// deletes or inserts takes in a non-ASCII neighbour: `Â£` → `£` and
 /// `â€�` → `�` say more than `Â` → nothing.
-fn changed_runs(before: &str, after: &str) -> Vec<(usize, usize, String)> {
+fn changed_runs(before: &str, after: &str, memo: &mut PieceMemo) -> Vec<(usize, usize, String)> {
     // Only the part between the common prefix and suffix is diffed (usually
     // just the mojibake), which keeps the diff small.
     let prefix: usize = before
@@ -229,7 +263,7 @@ fn changed_runs(before: &str, after: &str) -> Vec<(usize, usize, String)> {
     let after = &whole_after[prefix..whole_after.len() - suffix];
     // Changed ranges as byte offsets: (old range, new range).
     let mut runs =
-        runs_between_anchors(before, after).unwrap_or_else(|| runs_of_chars(before, after));
+        runs_between_anchors(before, after, memo).unwrap_or_else(|| runs_of_chars(before, after));
     // A pure deletion or insertion takes in the shared character next to it,
     // if that is not ASCII. Between runs the texts are equal, so old and new
     // move in step (a character each).
@@ -275,7 +309,7 @@ fn changed_runs(before: &str, after: &str) -> Vec<(usize, usize, String)> {
 /// each of them, and only the pieces between that differ are taken apart as
 /// characters and handed to [`diff_pieces`], so a long line is never turned
 /// into characters whole. `None` when the anchors do not pair.
-fn runs_between_anchors(old: &str, new: &str) -> Option<Vec<[usize; 4]>> {
+fn runs_between_anchors(old: &str, new: &str, memo: &mut PieceMemo) -> Option<Vec<[usize; 4]>> {
     let (old_bytes, new_bytes) = (old.as_bytes(), new.as_bytes());
     let anchor = |b: &&u8| b.is_ascii_alphanumeric();
     let mut old_anchors = old_bytes.iter().filter(anchor).peekable();
@@ -290,24 +324,86 @@ fn runs_between_anchors(old: &str, new: &str) -> Option<Vec<[usize; 4]>> {
             .map_or(bytes.len(), |i| from + i)
     };
     let mut runs = Vec::new();
-    let (mut old_chars, mut new_chars, mut piece_runs) = (Vec::new(), Vec::new(), Vec::new());
     let (mut o, mut n) = (0, 0);
     loop {
         let (old_end, new_end) = (next_anchor(old_bytes, o), next_anchor(new_bytes, n));
         let (old_piece, new_piece) = (&old[o..old_end], &new[n..new_end]);
         if old_piece != new_piece {
-            old_chars.clear();
-            old_chars.extend(old_piece.chars());
-            new_chars.clear();
-            new_chars.extend(new_piece.chars());
-            piece_runs.clear();
-            diff_pieces(&old_chars, &new_chars, 0, 0, 1, &mut piece_runs);
-            push_as_bytes(&piece_runs, (old_piece, new_piece), (o, n), &mut runs);
+            memo.diff(old_piece, new_piece, (o, n), &mut runs);
         }
         if old_end == old_bytes.len() || new_end == new_bytes.len() {
             return Some(runs);
         }
         (o, n) = (old_end + 1, new_end + 1);
+    }
+}
+
+/// A piece pair of at most this many bytes (old and new together) has its runs
+/// remembered by [`PieceMemo`].
+const MEMO_PIECE: usize = 64;
+/// [`PieceMemo`] starts afresh when it holds this many piece pairs.
+const MEMO_ENTRIES: usize = 4096;
+
+/// The changed runs of the pieces between anchors ([`runs_between_anchors`]),
+/// remembered by piece pair for one `check`. Mojibake repeats itself: a text
+/// damaged once is damaged the same way throughout (`Ã© Â£` → `é £` wherever
+/// a price follows a café), and where a piece shares a character with its
+/// repair, [`diff_pieces`] runs Myers' diff on it, which cost a quarter of the
+/// pass on text with a repair every few bytes. The runs depend only on the two
+/// pieces, so a remembered answer is the answer.
+#[derive(Default)]
+struct PieceMemo {
+    /// Byte runs relative to the pieces' starts, by [`PieceMemo::key`].
+    runs: std::collections::HashMap<Box<str>, smallvec::SmallVec<[[usize; 4]; 2]>>,
+    key: String,
+    old_chars: Vec<char>,
+    new_chars: Vec<char>,
+    char_runs: Vec<[usize; 4]>,
+}
+
+impl PieceMemo {
+    /// Pushes the changed ranges between the pieces `old` and `new` onto
+    /// `out` as byte offsets plus `at` (where the pieces start).
+    fn diff(&mut self, old: &str, new: &str, at: (usize, usize), out: &mut Vec<[usize; 4]>) {
+        let remembered = old.len() + new.len() <= MEMO_PIECE;
+        if remembered {
+            // The old piece's length first (one character), so that each
+            // pair of pieces has a key of its own.
+            self.key.clear();
+            self.key.push(char::from(old.len() as u8));
+            self.key.push_str(old);
+            self.key.push_str(new);
+            if let Some(runs) = self.runs.get(self.key.as_str()) {
+                let shift =
+                    |[o0, o1, n0, n1]: [usize; 4]| [o0 + at.0, o1 + at.0, n0 + at.1, n1 + at.1];
+                out.extend(runs.iter().map(|&run| shift(run)));
+                return;
+            }
+        }
+        self.old_chars.clear();
+        self.old_chars.extend(old.chars());
+        self.new_chars.clear();
+        self.new_chars.extend(new.chars());
+        self.char_runs.clear();
+        diff_pieces(
+            &self.old_chars,
+            &self.new_chars,
+            0,
+            0,
+            1,
+            &mut self.char_runs,
+        );
+        let first = out.len();
+        push_as_bytes(&self.char_runs, (old, new), at, out);
+        if remembered {
+            if self.runs.len() >= MEMO_ENTRIES {
+                self.runs.clear();
+            }
+            let unshift =
+                |[o0, o1, n0, n1]: [usize; 4]| [o0 - at.0, o1 - at.0, n0 - at.1, n1 - at.1];
+            let runs = out[first..].iter().map(|&run| unshift(run)).collect();
+            self.runs.insert(self.key.as_str().into(), runs);
+        }
     }
 }
 
@@ -597,16 +693,41 @@ mod tests {
         ];
         let mut next = crate::passes::random_text::numbers(23);
         let mut compared = 0;
+        // One memo for all lines, as in a `check`: its remembered pieces
+        // must give what the diff gives.
+        let mut memo = super::PieceMemo::default();
         for _ in 0..20_000 {
             let picks: Vec<usize> = (0..next(12)).map(|_| next(pairs.len())).collect();
             let before: String = picks.iter().map(|&i| pairs[i].0).collect();
             let after: String = picks.iter().map(|&i| pairs[i].1).collect();
-            if let Some(runs) = super::runs_between_anchors(&before, &after) {
+            if let Some(runs) = super::runs_between_anchors(&before, &after, &mut memo) {
                 assert_eq!(runs, super::runs_of_chars(&before, &after), "{before:?}");
                 compared += usize::from(!runs.is_empty());
             }
         }
         assert!(compared > 5_000, "{compared}");
+    }
+
+    #[test]
+    fn the_piece_memo_tells_every_pair_apart() {
+        // Every split of the same characters into an old and a new piece
+        // (`Ã©` + ` é` and `Ã` + `© é` join to the same text): with one memo
+        // for all of them, each pair still gets its own runs.
+        let alphabet = ['Ã', '©', ' ', 'é', 'Â', '£', '.', '“'];
+        let mut next = crate::passes::random_text::numbers(5);
+        let mut memo = super::PieceMemo::default();
+        for _ in 0..2_000 {
+            let joined: String = (0..1 + next(8))
+                .map(|_| alphabet[next(alphabet.len())])
+                .collect();
+            for (cut, _) in joined.char_indices().skip(1) {
+                let (old, new) = joined.split_at(cut);
+                let (mut remembered, mut fresh) = (Vec::new(), Vec::new());
+                memo.diff(old, new, (3, 5), &mut remembered);
+                super::PieceMemo::default().diff(old, new, (3, 5), &mut fresh);
+                assert_eq!(remembered, fresh, "{old:?} {new:?}");
+            }
+        }
     }
 
     #[test]
@@ -642,28 +763,58 @@ mod tests {
         assert!(fast > 1000, "the fast path was taken {fast} times");
     }
 
+    /// The windows of `line` but the last (each ends at a cut), checked to
+    /// be more than `at_least` and to cover the line in order, end to end.
+    fn windows_tiling(line: &str, at_least: usize) -> Vec<std::ops::Range<usize>> {
+        let mut cuts = super::windows(line.as_bytes());
+        assert!(cuts.len() > at_least, "{} windows", cuts.len());
+        assert_eq!((cuts[0].start, cuts.last().unwrap().end), (0, line.len()));
+        for pair in cuts.windows(2) {
+            assert_eq!(pair[0].end, pair[1].start);
+        }
+        cuts.pop();
+        cuts
+    }
+
     #[test]
     fn long_lines_are_repaired_in_windows_cut_between_ascii() {
         let unit = "He said he donâ€™t know, in Zürich. Plain words follow here, all ASCII text. ";
         let line = unit.repeat(4000);
-        let cuts = super::windows(line.as_bytes());
-        assert!(cuts.len() > 10, "{} windows", cuts.len());
-        assert_eq!(cuts[0].start, 0);
-        assert_eq!(cuts.last().unwrap().end, line.len());
-        for pair in cuts.windows(2) {
-            assert_eq!(pair[0].end, pair[1].start);
-            let cut = pair[0].end;
+        for window in windows_tiling(&line, 10) {
+            let cut = window.end;
             assert!(
                 line.as_bytes()[cut - 16..cut + 16].is_ascii(),
                 "cut at {cut}"
             );
-            assert!(pair[0].len() >= super::WINDOW);
+            assert!(window.len() >= super::WINDOW);
         }
         // The long line is repaired as its units are one per line.
         let fixed = crate::Engine::default_config().clean(&line);
         let per_line = crate::Engine::default_config().clean(&unit.replace(". Plain", ".\nPlain"));
         assert_eq!(fixed.matches("don’t").count(), 4000);
         assert!(per_line.contains("don’t") && !fixed.contains("â€"));
+    }
+
+    #[test]
+    fn long_lines_dense_with_mojibake_are_cut_at_word_gaps_or_lead_characters() {
+        // No run of 32 ASCII bytes anywhere: cuts fall before the space
+        // between two ASCII words, and windows stay bounded.
+        let unit = "cafÃ© Â£5 â€œquoteâ€\u{9d} naÃ¯ve ";
+        let line = unit.repeat(30_000);
+        for window in windows_tiling(&line, 10) {
+            let cut = window.end;
+            assert_eq!(&line[cut - 1..cut + 2], "e c", "cut at {cut}");
+            assert!(window.len() >= super::WINDOW_WITHOUT_QUIET);
+            assert!(window.len() <= super::WINDOW_WITHOUT_QUIET + unit.len());
+        }
+        assert_eq!(repaired(&line), "café £5 “quote” naïve ".repeat(30_000));
+        // Nothing but mojibake: cut before a character a lead byte became.
+        let dense = "â€™".repeat(150_000);
+        for window in windows_tiling(&dense, 1) {
+            assert!(window.len() <= super::WINDOW_WITHOUT_GAP + 8);
+            assert!(dense[window.end..].starts_with('â'));
+        }
+        assert_eq!(repaired(&dense), "’".repeat(150_000));
     }
 
     use super::*;
@@ -893,7 +1044,8 @@ mod tests {
         ] {
             let mut rebuilt = String::new();
             let mut at = 0;
-            for (start, end, with) in changed_runs(before, after) {
+            for (start, end, with) in changed_runs(before, after, &mut super::PieceMemo::default())
+            {
                 rebuilt.push_str(&before[at..start]);
                 rebuilt.push_str(&with);
                 at = end;
