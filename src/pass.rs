@@ -55,6 +55,21 @@ pub trait Pass: Send + Sync {
         Locality::Document
     }
 
+    /// For a [`Locality::Line`] pass: a place in the first line of `text`, at
+    /// or after byte `at_least` (which lies inside that line), where the line
+    /// may be cut so that checking the parts apart gives the findings of
+    /// checking the line whole. `text` starts at a line start or at a cut
+    /// this method gave. The pipeline cuts a line longer than a batch of
+    /// lines (one line of many megabytes: a page without paragraphs) so that
+    /// its findings are taken in part by part, never all at once. `None`
+    /// (the default): the line is checked whole. Linear time: look at no more
+    /// of `text` than up to the cut, or than the first line when there is
+    /// none.
+    fn line_cut(&self, text: &str, at_least: usize) -> Option<usize> {
+        let _ = (text, at_least);
+        None
+    }
+
     /// What a line must contain for this pass to find anything on it, for a
     /// line-local pass ([`Locality::Line`] or [`Locality::LineAndPrevious`]):
     /// the pipeline then checks only such lines (found by one shared scan,

@@ -332,7 +332,7 @@ impl Pipeline {
                 Scope::Lines(ranges, lines) => {
                     let with_previous = pass.locality() == Locality::LineAndPrevious;
                     let spans = spans_to_check(text, ranges, lines, with_previous);
-                    cut_spans(text.as_bytes(), spans, budget, with_previous)
+                    cut_spans(text, spans, budget, pass)
                 }
             };
             // One batch (empty, unused) for a check of the whole text.
@@ -889,27 +889,49 @@ const PARALLEL_MIN_BYTES: usize = 1 << 20;
 const BATCH_BYTES: usize = 1 << 20;
 
 /// `spans` (from [`spans_to_check`]) with each span longer than `budget` cut
-/// at line starts into parts of about `budget` bytes (a single longer line
-/// stays whole), each part with its own context start. A line-local pass
-/// gives the same findings on the parts as on the whole span, since it judges
-/// each line alone (or with the line before, which is the part's context).
+/// at line starts into parts of about `budget` bytes, each part with its own
+/// context start. A line-local pass gives the same findings on the parts as
+/// on the whole span, since it judges each line alone (or with the line
+/// before, which is the part's context). A line longer than `budget` is cut
+/// where a [`Locality::Line`] pass says it may be ([`Pass::line_cut`]), and
+/// otherwise stays whole.
 fn cut_spans(
-    bytes: &[u8],
+    text: &str,
     spans: Vec<(usize, Range<usize>)>,
     budget: usize,
-    with_previous: bool,
+    pass: &dyn Pass,
 ) -> Vec<(usize, Range<usize>)> {
     if spans.iter().all(|(_, span)| span.len() <= budget) {
         return spans;
     }
+    let bytes = text.as_bytes();
+    let with_previous = pass.locality() == Locality::LineAndPrevious;
+    let inside_lines = pass.locality() == Locality::Line;
     let mut out = Vec::with_capacity(spans.len());
     for (context, span) in spans {
         let (mut context, mut from) = (context, span.start);
         while span.end - from > budget {
-            let Some(cut) = memchr::memchr(b'\n', &bytes[from + budget..span.end])
-                .map(|i| from + budget + i + 1)
-                .filter(|&cut| cut < span.end)
-            else {
+            let at = from + budget;
+            // The next line start, looked for a batch's length ahead: on a
+            // longer line the pass is asked for a cut inside it (from the
+            // line's start or the part's, whichever is later), and only
+            // without one is the line end looked for.
+            let near = (at + budget).min(span.end);
+            let cut = match memchr::memchr(b'\n', &bytes[at..near]) {
+                Some(i) => Some(at + i + 1),
+                None => {
+                    let line_start =
+                        memchr::memrchr(b'\n', &bytes[from..at]).map_or(from, |i| from + i + 1);
+                    let inside = inside_lines
+                        .then(|| pass.line_cut(&text[line_start..span.end], at - line_start))
+                        .flatten()
+                        .map(|cut| line_start + cut);
+                    inside.or_else(|| {
+                        memchr::memchr(b'\n', &bytes[near..span.end]).map(|i| near + i + 1)
+                    })
+                }
+            };
+            let Some(cut) = cut.filter(|&cut| cut < span.end) else {
                 break;
             };
             out.push((context, from..cut));
@@ -1372,6 +1394,9 @@ mod tests {
             "\"stop.\". ",
             "e\u{301}",
             "a\u{200b}b",
+            " \u{ad} ",
+            "a\u{ad}b",
+            "\u{ad}\u{ad}",
             "\n",
             "\n\n",
             "conflict.. Azerbaijan",
@@ -1390,7 +1415,6 @@ mod tests {
         };
         for _ in 0..200 {
             let text: String = (0..next(60)).map(|_| pieces[next(pieces.len())]).collect();
-            let bytes = text.as_bytes();
             // Every line, and a few edited ranges, as a round would ask.
             let lines = [Range {
                 start: 0,
@@ -1409,7 +1433,7 @@ mod tests {
                     let mut whole = Vec::new();
                     check_spans(pass.as_ref(), &text, &spans, &mut whole);
                     for budget in [1, 2, 5, 16, 1 << 20] {
-                        let cut = cut_spans(bytes, spans.clone(), budget, with_previous);
+                        let cut = cut_spans(&text, spans.clone(), budget, pass.as_ref());
                         assert!(cut.windows(2).all(|w| w[0].1.end <= w[1].1.start));
                         let groups = batches(&cut, budget);
                         assert_eq!(groups.first().map(|g| g.start), Some(0));
@@ -1430,6 +1454,61 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn long_lines_cut_where_the_pass_allows_give_the_findings_of_the_whole_line() {
+        // Lines of a few hundred kilobytes, dense with mojibake and NFD text
+        // (no run of 32 ASCII bytes) or with quiet stretches, between short
+        // lines: the mojibake and unicode passes cut them, and the parts
+        // give what the whole lines give.
+        let units = [
+            "cafÃ© Â£5 â€œquoteâ€\u{9d} naÃ¯ve ",
+            "cafe\u{301} nai\u{308}ve A\u{30a}ngstro\u{308}m a\u{200b}b ",
+            "He said he donâ€™t know, in Zürich. Plain words follow here, all ASCII. ",
+            "Ð¿Ñ€Ð¸Ð²ÐµÑ‚ ",
+        ];
+        let mut next = crate::passes::random_text::numbers(17);
+        let passes: Vec<Box<dyn Pass>> = vec![
+            Box::new(crate::passes::mojibake::Mojibake::new()),
+            Box::new(crate::passes::unicode::Unicode::new()),
+        ];
+        let mut cut_inside = 0;
+        for _ in 0..3 {
+            let mut text = String::from("short line\n");
+            for _ in 0..2 {
+                let line_units = 2_000 + next(6_000);
+                for _ in 0..line_units {
+                    text.push_str(units[next(units.len())]);
+                }
+                text.push_str("\nanother short line\n");
+            }
+            let lines = [Range {
+                start: 0,
+                end: text.len(),
+            }];
+            for pass in &passes {
+                let spans = spans_to_check(&text, &[], &lines, false);
+                let mut whole = Vec::new();
+                check_spans(pass.as_ref(), &text, &spans, &mut whole);
+                for budget in [70_000, 150_000] {
+                    let cut = cut_spans(&text, spans.clone(), budget, pass.as_ref());
+                    let inside = |at: usize| at > 0 && text.as_bytes()[at - 1] != b'\n';
+                    cut_inside += cut.iter().filter(|(_, span)| inside(span.start)).count();
+                    let mut parts = Vec::new();
+                    for group in batches(&cut, budget) {
+                        check_spans(pass.as_ref(), &text, &cut[group], &mut parts);
+                    }
+                    // A pass reports each rule in order; the parts interleave them.
+                    let order = |f: &Finding| (f.start, f.end, f.rule.to_string());
+                    whole.sort_by_key(order);
+                    parts.sort_by_key(order);
+                    assert_eq!(parts.len(), whole.len(), "{} budget {budget}", pass.name());
+                    assert!(parts == whole, "{} budget {budget}", pass.name());
+                }
+            }
+        }
+        assert!(cut_inside > 10, "{cut_inside} cuts inside lines");
     }
 
     /// Deletes a `.` at the start of a line whose line before ends with `x`

@@ -112,6 +112,20 @@ impl Pass for Unicode {
         })
     }
 
+    fn line_cut(&self, text: &str, at_least: usize) -> Option<usize> {
+        // Before a printable ASCII character: it is a composition boundary
+        // for NFC and no character this pass removes, so no run of invisible
+        // characters spans the cut; the rules for such runs look at the one
+        // character on each side, and only a soft hyphen's rule looks at the
+        // character after it (is it between spaces?), so the cut is not
+        // made right after a soft hyphen.
+        let bytes = text.as_bytes();
+        let printable = |b: u8| (0x20..0x7f).contains(&b);
+        (at_least.max(1)..bytes.len())
+            .take_while(|&i| bytes[i - 1] != b'\n')
+            .find(|&i| printable(bytes[i]) && !bytes[..i].ends_with("\u{AD}".as_bytes()))
+    }
+
     fn check(&self, text: &str, findings: &mut Vec<Finding>) {
         // ASCII text is NFC and can only hold C0 controls; skip the UTF-8 work.
         if text.is_ascii() {

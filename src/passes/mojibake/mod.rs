@@ -143,6 +143,23 @@ impl Pass for Mojibake {
         Some(sentence(&finding.rule, before, after, &finding.message))
     }
 
+    fn line_cut(&self, text: &str, at_least: usize) -> Option<usize> {
+        // A cut between two of the line's windows, with more than a long
+        // line's worth of the line on each side: each part is then repaired
+        // in the same windows as the whole line (the cuts after a cut depend
+        // only on what follows it).
+        let bytes = text.as_bytes();
+        let min = at_least.max(LONG_LINE + 1);
+        let line_goes_on = |from: usize, to: usize| {
+            to < bytes.len() && memchr::memchr(b'\n', &bytes[from..=to]).is_none()
+        };
+        if !line_goes_on(0, min + LONG_LINE) {
+            return None;
+        }
+        let cut = WindowCuts::new(bytes).find(|&cut| cut >= min)?;
+        line_goes_on(cut.max(min + LONG_LINE), cut + LONG_LINE).then_some(cut)
+    }
+
     fn check(&self, text: &str, findings: &mut Vec<Finding>) {
         let bytes = text.as_bytes();
         let mut memo = PieceMemo::default();
@@ -150,13 +167,9 @@ impl Pass for Mojibake {
         while let Some(hit) = next_non_ascii(bytes, pos) {
             let start = memchr::memrchr(b'\n', &bytes[..hit]).map_or(0, |i| i + 1);
             let end = memchr::memchr(b'\n', &bytes[hit..]).map_or(bytes.len(), |i| hit + i + 1);
-            if end - start > LONG_LINE {
-                for window in windows(&bytes[start..end]) {
-                    let (from, to) = (start + window.start, start + window.end);
-                    self.check_line(&text[from..to], from, &mut memo, findings);
-                }
-            } else {
-                self.check_line(&text[start..end], start, &mut memo, findings);
+            for window in windows(&bytes[start..end]) {
+                let (from, to) = (start + window.start, start + window.end);
+                self.check_line(&text[from..to], from, &mut memo, findings);
             }
             pos = end;
         }
@@ -190,42 +203,80 @@ const WINDOW_WITHOUT_GAP: usize = 1024 * 1024;
 /// `Â`/`Ã` before a space that was a no-break space follows no letter); past
 /// [`WINDOW_WITHOUT_GAP`], at a guess like ftfy's cut of long texts: before
 /// an ASCII byte or a character a lead byte becomes (`Ã`, `â`). Lines of
-/// ordinary length are repaired whole, as ftfy repairs them.
-fn windows(line: &[u8]) -> Vec<std::ops::Range<usize>> {
-    let mut out = Vec::new();
+/// ordinary length (up to [`LONG_LINE`]) are one window: repaired whole, as
+/// ftfy repairs them.
+fn windows(line: &[u8]) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let long = line.len() > LONG_LINE;
+    let cuts = long.then(|| WindowCuts::new(line)).into_iter().flatten();
     let mut from = 0;
-    let mut i = WINDOW;
-    let mut quiet_from = i;
-    while i < line.len() {
-        let length = i - from;
-        let cut = if line[i] >= 0x80 {
-            quiet_from = i + 1;
-            let lead_as_latin1 = line[i] == 0xC3 && matches!(line.get(i + 1), Some(0x82..=0xB4));
-            (length >= WINDOW_WITHOUT_GAP && lead_as_latin1).then_some(i)
-        } else if i + 1 - quiet_from >= QUIET_RUN {
-            Some(quiet_from + QUIET_RUN / 2)
-        } else if length >= WINDOW_WITHOUT_GAP {
-            Some(i)
-        } else {
-            let word_gap = || {
-                line[i] == b' '
-                    && line[i - 1].is_ascii_alphanumeric()
-                    && line.get(i + 1).is_some_and(u8::is_ascii_alphanumeric)
-            };
-            (length >= WINDOW_WITHOUT_QUIET && word_gap()).then_some(i)
-        };
-        match cut {
-            Some(cut) => {
-                out.push(from..cut);
-                from = cut;
-                i = cut + WINDOW;
-                quiet_from = i;
-            }
-            None => i += 1,
+    cuts.chain([line.len()]).map(move |cut| {
+        let window = from..cut;
+        from = cut;
+        window
+    })
+}
+
+/// The cuts between the [`windows`] of a line, in order, up to its line
+/// feed. After a cut it looks at nothing before the cut, so the cuts of the
+/// rest of a line from one of its cuts are the line's own.
+struct WindowCuts<'a> {
+    line: &'a [u8],
+    /// Where the current window starts.
+    from: usize,
+    /// The next byte to look at.
+    i: usize,
+    /// Where the current run of ASCII bytes started.
+    quiet_from: usize,
+}
+
+impl<'a> WindowCuts<'a> {
+    fn new(line: &'a [u8]) -> Self {
+        WindowCuts {
+            line,
+            from: 0,
+            i: WINDOW,
+            quiet_from: WINDOW,
         }
     }
-    out.push(from..line.len());
-    out
+}
+
+impl Iterator for WindowCuts<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        let line = self.line;
+        while self.i < line.len() && line[self.i] != b'\n' {
+            let (i, length) = (self.i, self.i - self.from);
+            let cut = if line[i] >= 0x80 {
+                self.quiet_from = i + 1;
+                let lead_as_latin1 =
+                    line[i] == 0xC3 && matches!(line.get(i + 1), Some(0x82..=0xB4));
+                (length >= WINDOW_WITHOUT_GAP && lead_as_latin1).then_some(i)
+            } else if i + 1 - self.quiet_from >= QUIET_RUN {
+                Some(self.quiet_from + QUIET_RUN / 2)
+            } else if length >= WINDOW_WITHOUT_GAP {
+                Some(i)
+            } else {
+                let word_gap = || {
+                    line[i] == b' '
+                        && line[i - 1].is_ascii_alphanumeric()
+                        && line.get(i + 1).is_some_and(u8::is_ascii_alphanumeric)
+                };
+                (length >= WINDOW_WITHOUT_QUIET && word_gap()).then_some(i)
+            };
+            match cut {
+                Some(cut) => {
+                    self.from = cut;
+                    self.i = cut + WINDOW;
+                    self.quiet_from = self.i;
+                    return Some(cut);
+                }
+                None => self.i += 1,
+            }
+        }
+        self.i = line.len();
+        None
+    }
 }
 
 /// The runs where `after` differs from `before`: `(start, end, replacement)`,
@@ -766,7 +817,7 @@ mod tests {
     /// The windows of `line` but the last (each ends at a cut), checked to
     /// be more than `at_least` and to cover the line in order, end to end.
     fn windows_tiling(line: &str, at_least: usize) -> Vec<std::ops::Range<usize>> {
-        let mut cuts = super::windows(line.as_bytes());
+        let mut cuts: Vec<_> = super::windows(line.as_bytes()).collect();
         assert!(cuts.len() > at_least, "{} windows", cuts.len());
         assert_eq!((cuts[0].start, cuts.last().unwrap().end), (0, line.len()));
         for pair in cuts.windows(2) {
@@ -774,6 +825,47 @@ mod tests {
         }
         cuts.pop();
         cuts
+    }
+
+    #[test]
+    fn parts_of_a_line_cut_where_the_pass_allows_keep_the_lines_windows() {
+        // A line cut part by part (each part from the cut before, as the
+        // pipeline asks) is repaired in the windows of the whole line.
+        use crate::pass::Pass;
+        let units = [
+            "cafÃ© Â£5 naÃ¯ve ",
+            "donâ€™t ",
+            "Ã©Ã©",
+            "plain ascii words here, ",
+        ];
+        let mut next = crate::passes::random_text::numbers(3);
+        let pass = Mojibake::new();
+        for round in 0..40 {
+            // Half of the lines have no quiet ASCII runs: their windows are
+            // 64 KiB or more, so a cut can fall well past where it was asked.
+            let units = &units[..units.len() - round % 2];
+            let line: String = (0..30_000).map(|_| units[next(units.len())]).collect();
+            let whole: Vec<_> = super::windows(line.as_bytes()).collect();
+            let budget = 1 + next(200_000);
+            let (mut from, mut parts) = (0, Vec::new());
+            while let Some(cut) = pass.line_cut(&line[from..], budget) {
+                assert!(cut >= budget.max(super::LONG_LINE + 1));
+                parts.push(from..from + cut);
+                from += cut;
+            }
+            parts.push(from..line.len());
+            assert!(parts.last().unwrap().len() > super::LONG_LINE);
+            let of_parts: Vec<_> = parts
+                .iter()
+                .flat_map(|part| {
+                    let windows = super::windows(&line.as_bytes()[part.clone()]);
+                    windows
+                        .into_iter()
+                        .map(|w| part.start + w.start..part.start + w.end)
+                })
+                .collect();
+            assert_eq!(of_parts, whole, "budget {budget}");
+        }
     }
 
     #[test]
