@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use redline::io::jsonl::{find_field, id_of, open_reader, replace_field, Compressed, FieldPath};
+use redline::io::jsonl::{
+    find_field, id_of, open_reader, replace_field, write_replaced, Compressed, FieldPath,
+};
 use redline::io::write;
 use redline::render::check::Tally;
 use redline::render::statistics::Statistics;
@@ -52,11 +54,23 @@ pub struct AtomicTarget {
 }
 
 /// What a line becomes in the cleaned stream.
+/// A cleaned document longer than this is escaped into its line as the
+/// line is written ([`LineOut::Field`]).
+const LARGE_DOCUMENT: usize = 1 << 20;
+
 enum LineOut {
     /// The input line, byte for byte (no copy made).
     Same,
     /// A rewritten line (with its original line ending).
     New(Vec<u8>),
+    /// The input line with the field's raw value at `span` replaced by the
+    /// cleaned text, escaped as the writer writes it: a large document is not
+    /// held once more as its rewritten line (small ones are rewritten by the
+    /// cleaning threads, in parallel).
+    Field {
+        span: std::ops::Range<usize>,
+        cleaned: String,
+    },
     /// Nothing is written (check and diff).
     Nothing,
 }
@@ -210,6 +224,9 @@ pub fn run(
                         match &r.out {
                             LineOut::Same => w.write_all(raw)?,
                             LineOut::New(bytes) => w.write_all(bytes)?,
+                            LineOut::Field { span, cleaned } => {
+                                write_replaced(w, raw, span, cleaned)?
+                            }
                             LineOut::Nothing => {}
                         }
                     }
@@ -356,6 +373,10 @@ fn process_line(
     result.leftover = outcome.leftover;
     if job.mode == Mode::Clean {
         result.out = match outcome.cleaned {
+            Some(cleaned) if outcome.changed && cleaned.len() > LARGE_DOCUMENT => LineOut::Field {
+                span: field.span,
+                cleaned,
+            },
             Some(cleaned) if outcome.changed => {
                 let mut out = replace_field(line, &field, &cleaned).into_bytes();
                 out.extend_from_slice(ending);

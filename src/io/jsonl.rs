@@ -184,10 +184,22 @@ pub fn replace_field(line: &str, field: &Field, cleaned: &str) -> String {
     // held a third time as a separate JSON string.
     let rest = line.len() - field.span.len();
     let mut out = Vec::with_capacity(rest + cleaned.len() + cleaned.len() / 16 + 2);
-    out.extend_from_slice(&line.as_bytes()[..field.span.start]);
-    serde_json::to_writer(&mut out, cleaned).expect("strings always serialise");
-    out.extend_from_slice(&line.as_bytes()[field.span.end..]);
+    write_replaced(&mut out, line.as_bytes(), &field.span, cleaned)
+        .expect("writing to memory does not fail");
     String::from_utf8(out).expect("JSON written from text is UTF-8")
+}
+
+/// Writes `line` with the raw JSON value at `span` replaced by `cleaned` as a
+/// JSON string: what [`replace_field`] returns, written as it is made.
+pub fn write_replaced(
+    out: &mut impl Write,
+    line: &[u8],
+    span: &Range<usize>,
+    cleaned: &str,
+) -> io::Result<()> {
+    out.write_all(&line[..span.start])?;
+    serde_json::to_writer(&mut *out, cleaned)?;
+    out.write_all(&line[span.end..])
 }
 
 /// The value of `--id-field` in a line, as text (strings unquoted, numbers as written).
