@@ -1378,6 +1378,39 @@ mod tests {
         }
     }
 
+    /// `pass`'s findings on `spans` of `text`, checked whole and checked in
+    /// the parts [`cut_spans`] makes for `budget`, batch by batch (the batches
+    /// checked to cover the parts in order), both sorted by place, rule and
+    /// replacement (a pass reports each rule in order; parts interleave
+    /// them); and the parts.
+    #[allow(clippy::type_complexity)]
+    fn whole_and_in_parts(
+        pass: &dyn Pass,
+        text: &str,
+        spans: &[(usize, Range<usize>)],
+        budget: usize,
+    ) -> (Vec<Finding>, Vec<Finding>, Vec<(usize, Range<usize>)>) {
+        let mut whole = Vec::new();
+        check_spans(pass, text, spans, &mut whole);
+        let cut = cut_spans(text, spans.to_vec(), budget, pass);
+        assert!(cut.windows(2).all(|w| w[0].1.end <= w[1].1.start));
+        let groups = batches(&cut, budget);
+        assert_eq!(groups.first().map(|g| g.start), Some(0));
+        assert!(groups.windows(2).all(|w| w[0].end == w[1].start));
+        assert_eq!(groups.last().map(|g| g.end), Some(cut.len()));
+        let mut parts = Vec::new();
+        for group in groups {
+            check_spans(pass, text, &cut[group], &mut parts);
+        }
+        let order = |f: &Finding| {
+            let replacement = f.replacement().to_owned();
+            (f.start, f.end, f.rule.to_string(), replacement)
+        };
+        whole.sort_by_key(order);
+        parts.sort_by_key(order);
+        (whole, parts, cut)
+    }
+
     #[test]
     fn spans_cut_into_batches_give_the_findings_of_the_whole_spans() {
         use crate::passes::{punctuation::Punctuation, unicode::Unicode};
@@ -1405,14 +1438,6 @@ mod tests {
             ".",
         ];
         let mut next = crate::passes::random_text::numbers(5);
-        let key = |f: &Finding| {
-            (
-                f.rule.to_string(),
-                f.start,
-                f.end,
-                f.replacement().to_owned(),
-            )
-        };
         for _ in 0..200 {
             let text: String = (0..next(60)).map(|_| pieces[next(pieces.len())]).collect();
             // Every line, and a few edited ranges, as a round would ask.
@@ -1430,26 +1455,10 @@ mod tests {
                 let with_previous = pass.locality() == Locality::LineAndPrevious;
                 for (ranges, lines) in [(&edited[..], &[][..]), (&[][..], &lines[..])] {
                     let spans = spans_to_check(&text, ranges, lines, with_previous);
-                    let mut whole = Vec::new();
-                    check_spans(pass.as_ref(), &text, &spans, &mut whole);
                     for budget in [1, 2, 5, 16, 1 << 20] {
-                        let cut = cut_spans(&text, spans.clone(), budget, pass.as_ref());
-                        assert!(cut.windows(2).all(|w| w[0].1.end <= w[1].1.start));
-                        let groups = batches(&cut, budget);
-                        assert_eq!(groups.first().map(|g| g.start), Some(0));
-                        assert!(groups.windows(2).all(|w| w[0].end == w[1].start));
-                        assert_eq!(groups.last().map(|g| g.end), Some(cut.len()));
-                        let mut parts = Vec::new();
-                        for group in groups {
-                            check_spans(pass.as_ref(), &text, &cut[group], &mut parts);
-                        }
-                        let (mut a, mut b): (Vec<_>, Vec<_>) = (
-                            whole.iter().map(key).collect(),
-                            parts.iter().map(key).collect(),
-                        );
-                        a.sort();
-                        b.sort();
-                        assert_eq!(a, b, "{} {text:?} budget {budget}", pass.name());
+                        let (whole, parts, _) =
+                            whole_and_in_parts(pass.as_ref(), &text, &spans, budget);
+                        assert_eq!(whole, parts, "{} {text:?} budget {budget}", pass.name());
                     }
                 }
             }
@@ -1489,20 +1498,11 @@ mod tests {
             }];
             for pass in &passes {
                 let spans = spans_to_check(&text, &[], &lines, false);
-                let mut whole = Vec::new();
-                check_spans(pass.as_ref(), &text, &spans, &mut whole);
                 for budget in [70_000, 150_000] {
-                    let cut = cut_spans(&text, spans.clone(), budget, pass.as_ref());
+                    let (whole, parts, cut) =
+                        whole_and_in_parts(pass.as_ref(), &text, &spans, budget);
                     let inside = |at: usize| at > 0 && text.as_bytes()[at - 1] != b'\n';
                     cut_inside += cut.iter().filter(|(_, span)| inside(span.start)).count();
-                    let mut parts = Vec::new();
-                    for group in batches(&cut, budget) {
-                        check_spans(pass.as_ref(), &text, &cut[group], &mut parts);
-                    }
-                    // A pass reports each rule in order; the parts interleave them.
-                    let order = |f: &Finding| (f.start, f.end, f.rule.to_string());
-                    whole.sort_by_key(order);
-                    parts.sort_by_key(order);
                     assert_eq!(parts.len(), whole.len(), "{} budget {budget}", pass.name());
                     assert!(parts == whole, "{} budget {budget}", pass.name());
                 }

@@ -431,21 +431,8 @@ impl PieceMemo {
                 return;
             }
         }
-        self.old_chars.clear();
-        self.old_chars.extend(old.chars());
-        self.new_chars.clear();
-        self.new_chars.extend(new.chars());
-        self.char_runs.clear();
-        diff_pieces(
-            &self.old_chars,
-            &self.new_chars,
-            0,
-            0,
-            1,
-            &mut self.char_runs,
-        );
         let first = out.len();
-        push_as_bytes(&self.char_runs, (old, new), at, out);
+        self.diff_chars(old, new, 1, at, out);
         if remembered {
             if self.runs.len() >= MEMO_ENTRIES {
                 self.runs.clear();
@@ -456,17 +443,34 @@ impl PieceMemo {
             self.runs.insert(self.key.as_str().into(), runs);
         }
     }
+
+    /// Pushes the changed ranges [`diff_pieces`] finds between the characters
+    /// of `old` and `new`, from anchor `level` on, onto `out` as byte offsets
+    /// plus `at`; the characters go in the memo's buffers.
+    fn diff_chars(
+        &mut self,
+        old: &str,
+        new: &str,
+        level: usize,
+        at: (usize, usize),
+        out: &mut Vec<[usize; 4]>,
+    ) {
+        self.old_chars.clear();
+        self.old_chars.extend(old.chars());
+        self.new_chars.clear();
+        self.new_chars.extend(new.chars());
+        self.char_runs.clear();
+        let (old_chars, new_chars) = (&self.old_chars, &self.new_chars);
+        diff_pieces(old_chars, new_chars, 0, 0, level, &mut self.char_runs);
+        push_as_bytes(&self.char_runs, (old, new), at, out);
+    }
 }
 
 /// The changed ranges between `old` and `new` as [`diff_pieces`] finds them
 /// on the whole texts' characters, as byte offsets (old range, new range).
 fn runs_of_chars(old: &str, new: &str) -> Vec<[usize; 4]> {
-    let old_chars: Vec<char> = old.chars().collect();
-    let new_chars: Vec<char> = new.chars().collect();
-    let mut char_runs: Vec<[usize; 4]> = Vec::new();
-    diff_pieces(&old_chars, &new_chars, 0, 0, 0, &mut char_runs);
-    let mut runs = Vec::with_capacity(char_runs.len());
-    push_as_bytes(&char_runs, (old, new), (0, 0), &mut runs);
+    let mut runs = Vec::new();
+    PieceMemo::default().diff_chars(old, new, 0, (0, 0), &mut runs);
     runs
 }
 
@@ -859,9 +863,7 @@ mod tests {
                 .iter()
                 .flat_map(|part| {
                     let windows = super::windows(&line.as_bytes()[part.clone()]);
-                    windows
-                        .into_iter()
-                        .map(|w| part.start + w.start..part.start + w.end)
+                    windows.map(|w| part.start + w.start..part.start + w.end)
                 })
                 .collect();
             assert_eq!(of_parts, whole, "budget {budget}");
