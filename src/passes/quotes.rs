@@ -77,7 +77,7 @@
 //! - Brackets are not paired: that is not a quotation problem.
 
 use std::borrow::Cow;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use memchr::memchr;
 use memchr::memmem::Finder;
@@ -257,8 +257,101 @@ impl Pass for Quotes {
         if memchr::memchr3(b'"', b'\'', 0xE2, bytes).is_none() && memchr(0xC2, bytes).is_none() {
             return;
         }
-        Pairing::new(text, findings).run();
+        let threads = rayon::current_num_threads();
+        if threads > 1 && text.len() >= PARALLEL_MIN {
+            let part = text.len().div_ceil(threads * 4).max(PARALLEL_MIN / 2);
+            pair_in_parts(text, findings, part);
+            return;
+        }
+        let blank_lines = OnceLock::new();
+        let mut pairing = Pairing::new(text, std::mem::take(findings), &blank_lines, 0);
+        pairing.run();
+        *findings = pairing.findings;
     }
+}
+
+/// Texts at least this long are paired in parts on every thread of the
+/// current pool, when it has more than one (see [`pair_in_parts`]).
+const PARALLEL_MIN: usize = 2 << 20;
+
+/// The most places a part remembers where its pairing state is fresh (see
+/// [`pair_in_parts`]): the state carried into a part almost always matches
+/// within its first lines, and memory stays bounded.
+const FRESH_POINTS: usize = 4096;
+
+/// Pairs `text` in parts of about `part` bytes (cut at line starts) on every
+/// thread, with the findings of one pairing of the whole text, in its order.
+///
+/// Every part after the first is paired from a fresh state (nothing open, no
+/// tag or code line carried in) as if the text began there, remembering the
+/// line starts where its state was fresh again, and where its findings stood
+/// then. Then, in order, the true state at the end of the text before a part
+/// is carried into it: it is paired on until a line start where the true
+/// state is fresh and the part's was too. From there the two pairings are
+/// the same (a fresh state holds nothing that reaches past a line), so the
+/// part's own findings from that line on, and its state at its end, are
+/// taken. Most quotations close within their paragraph, so the true state
+/// matches within a few lines; when it never does (every quotation left
+/// open), the part is paired on to its end, which costs its length once
+/// more but stays linear.
+fn pair_in_parts(text: &str, findings: &mut Vec<Finding>, part: usize) {
+    use rayon::prelude::*;
+    let bytes = text.as_bytes();
+    let mut starts = vec![0];
+    let mut at = part.max(1);
+    while at < bytes.len() {
+        let Some(p) = memchr(b'\n', &bytes[at..]) else {
+            break;
+        };
+        let start = at + p + 1;
+        if start >= bytes.len() {
+            break;
+        }
+        starts.push(start);
+        at = start + part.max(1);
+    }
+    let end_of = |k: usize| starts.get(k + 1).copied().unwrap_or(usize::MAX);
+    let blank_lines = OnceLock::new();
+    let parts: Vec<(Pairing, Vec<(usize, usize)>)> = (0..starts.len())
+        .into_par_iter()
+        .map(|k| {
+            let from = starts[k];
+            let mut pairing = Pairing::new(text, Vec::new(), &blank_lines, from);
+            let mut fresh = Vec::new();
+            pairing.run_lines(from, end_of(k), &mut |at, found| {
+                if k > 0 && fresh.len() < FRESH_POINTS {
+                    fresh.push((at, found));
+                }
+                false
+            });
+            (pairing, fresh)
+        })
+        .collect();
+    let mut parts = parts.into_iter().enumerate();
+    let Some((_, (mut pairing, _))) = parts.next() else {
+        return;
+    };
+    let mut out = std::mem::take(findings);
+    out.append(&mut pairing.findings);
+    for (k, (mut own, fresh)) in parts {
+        let mut next = 0;
+        let met = pairing.run_lines(starts[k], end_of(k), &mut |at, _| {
+            while fresh.get(next).is_some_and(|&(f, _)| f < at) {
+                next += 1;
+            }
+            fresh.get(next).is_some_and(|&(f, _)| f == at)
+        });
+        out.append(&mut pairing.findings);
+        if let Some(at) = met {
+            let i = fresh.partition_point(|&(f, _)| f < at);
+            out.extend(own.findings.drain(fresh[i].1..));
+            own.findings.clear();
+            pairing = own;
+        }
+    }
+    pairing.report_unclosed(0, Ending::Text);
+    out.append(&mut pairing.findings);
+    *findings = out;
 }
 
 /// Which marks can pair with which: a closer closes an opener of its kind.
@@ -397,15 +490,18 @@ enum Ending {
 /// The pairing state for one document.
 struct Pairing<'a> {
     text: &'a str,
-    findings: &'a mut Vec<Finding>,
+    findings: Vec<Finding>,
     stack: Vec<Opened>,
     /// Per [`Kind`], the index of the innermost open quotation of that kind.
     last_of_kind: [Option<usize>; 4],
     /// End and glyph of the last mark that closed a quotation.
     last_close: Option<(usize, char)>,
     marks: Vec<Mark>,
-    /// Lazily computed: whether the text separates paragraphs by blank lines.
-    blank_line_paragraphs: Option<bool>,
+    /// Lazily computed: whether the text separates paragraphs by blank lines
+    /// (shared by the pairings of the parts of one text).
+    blank_line_paragraphs: &'a OnceLock<bool>,
+    /// Whether a blank line came since the last non-blank line.
+    saw_blank: bool,
     /// Marks before this byte are inside a tag that began on an earlier line.
     skip_until: usize,
     /// Where the current line starts.
@@ -420,7 +516,14 @@ struct Pairing<'a> {
 }
 
 impl<'a> Pairing<'a> {
-    fn new(text: &'a str, findings: &'a mut Vec<Finding>) -> Self {
+    /// A fresh pairing of `text` from the line start `from`, adding to
+    /// `findings`.
+    fn new(
+        text: &'a str,
+        findings: Vec<Finding>,
+        blank_line_paragraphs: &'a OnceLock<bool>,
+        from: usize,
+    ) -> Self {
         Pairing {
             text,
             findings,
@@ -428,19 +531,45 @@ impl<'a> Pairing<'a> {
             last_of_kind: [None; 4],
             last_close: None,
             marks: Vec::new(),
-            blank_line_paragraphs: None,
+            blank_line_paragraphs,
+            saw_blank: false,
             skip_until: 0,
             line: 0,
             prev_line_end: 0,
-            triggers: Triggers::new(text.as_bytes()),
+            triggers: Triggers::starting_at(text.as_bytes(), from),
             code_continues_at: None,
         }
     }
 
-    fn run(mut self) {
+    /// Pairs the whole text and reports what is left open at its end.
+    fn run(&mut self) {
+        self.run_lines(0, usize::MAX, &mut |_, _| false);
+        self.report_unclosed(0, Ending::Text);
+    }
+
+    /// Whether nothing of what came before the line starting at `line`
+    /// reaches into it: no quotation is open, no tag goes on into it and it
+    /// does not continue a code line. (The other state is set anew by the
+    /// lines before it is read: the end of the last non-blank line and
+    /// whether a blank line came are read only while a quotation is open,
+    /// and the last closer is compared only with marks on its own line.)
+    fn is_fresh(&self, line: usize) -> bool {
+        self.stack.is_empty() && self.skip_until <= line && self.code_continues_at != Some(line)
+    }
+
+    /// Pairs the lines that start in `from..to` (`from` a line start; the
+    /// first lines without a mark may be skipped), calling `fresh_at` with
+    /// each line start it comes to in a fresh state ([`is_fresh`]) and how
+    /// many findings it has then. Stops before that line, returning it, when
+    /// `fresh_at` says so; else returns `None` at `to` or the text's end.
+    fn run_lines(
+        &mut self,
+        from: usize,
+        to: usize,
+        fresh_at: &mut dyn FnMut(usize, usize) -> bool,
+    ) -> Option<usize> {
         let bytes = self.text.as_bytes();
-        let mut line_start = 0;
-        let mut saw_blank = false;
+        let mut line_start = from;
         loop {
             if self.stack.is_empty() {
                 // Nothing is open: a line without a trigger byte changes no
@@ -448,19 +577,23 @@ impl<'a> Pairing<'a> {
                 // lines skipped would only set `saw_blank` and
                 // `prev_line_end`, which are read only while a quotation is
                 // open, and the next non-blank line sets them anew.)
-                let Some(next) = self.triggers.peek() else {
-                    break;
-                };
+                let next = self.triggers.peek()?;
                 if next > line_start {
                     line_start = memchr::memrchr(b'\n', &bytes[line_start..next])
                         .map_or(line_start, |p| line_start + p + 1);
                 }
             }
+            if line_start >= to {
+                return None;
+            }
+            if self.is_fresh(line_start) && fresh_at(line_start, self.findings.len()) {
+                return Some(line_start);
+            }
             let line_end =
                 memchr(b'\n', &bytes[line_start..]).map_or(bytes.len(), |p| line_start + p);
             let content = content_start(bytes, line_start, line_end);
             if content == line_end {
-                saw_blank = true;
+                self.saw_blank = true;
                 self.triggers.skip_before(line_end); // spaces such as U+00A0
             } else {
                 self.line = line_start;
@@ -468,21 +601,20 @@ impl<'a> Pairing<'a> {
                 let consumed = if self.stack.is_empty() {
                     0
                 } else {
-                    self.paragraph_start(content, saw_blank)
+                    self.paragraph_start(content, self.saw_blank)
                 };
                 for i in consumed..self.marks.len() {
                     let mark = self.marks[i];
                     self.resolve(mark);
                 }
-                saw_blank = false;
+                self.saw_blank = false;
                 self.prev_line_end = line_end;
             }
             if line_end == bytes.len() {
-                break;
+                return None;
             }
             line_start = line_end + 1;
         }
-        self.report_unclosed(0, Ending::Text);
     }
 
     /// Collects the marks of one line, with their classes and look-ahead,
@@ -763,7 +895,7 @@ impl<'a> Pairing<'a> {
     fn blank_line_paragraphs(&mut self) -> bool {
         *self
             .blank_line_paragraphs
-            .get_or_insert_with(|| has_blank_line_between_content(self.text.as_bytes()))
+            .get_or_init(|| has_blank_line_between_content(self.text.as_bytes()))
     }
 
     fn rebuild_index(&mut self) {
@@ -1278,6 +1410,8 @@ struct Triggers<'h> {
     rare: memchr::Memchr3<'h>,
     next_common: Option<usize>,
     next_rare: Option<usize>,
+    /// Where in the haystack the searches start (they report from there).
+    offset: usize,
     /// Test builds: yield every byte of a text this long instead (the
     /// per-byte scan the jumps are checked against).
     #[cfg(test)]
@@ -1286,13 +1420,20 @@ struct Triggers<'h> {
 
 impl<'h> Triggers<'h> {
     fn new(haystack: &'h [u8]) -> Self {
+        Self::starting_at(haystack, 0)
+    }
+
+    /// The triggers of `haystack` at or after `offset`.
+    fn starting_at(haystack: &'h [u8], offset: usize) -> Self {
+        let haystack = &haystack[offset..];
         let mut common = memchr::memchr3_iter(b'"', b'\'', 0xE2, haystack);
         let mut rare = memchr::memchr3_iter(b'`', b'<', 0xC2, haystack);
         Triggers {
-            next_common: common.next(),
-            next_rare: rare.next(),
+            next_common: common.next().map(|p| p + offset),
+            next_rare: rare.next().map(|p| p + offset),
             common,
             rare,
+            offset,
             #[cfg(test)]
             every_byte: None,
         }
@@ -1307,6 +1448,7 @@ impl<'h> Triggers<'h> {
             rare: memchr::memchr3_iter(0, 0, 0, none),
             next_common: (!haystack.is_empty()).then_some(0),
             next_rare: None,
+            offset: 0,
             every_byte: Some(haystack.len()),
         }
     }
@@ -1333,12 +1475,12 @@ impl Triggers<'_> {
         }
         match (self.next_common, self.next_rare) {
             (Some(c), r) if c < end && r.is_none_or(|r| c < r) => {
-                self.next_common = self.common.next();
+                self.next_common = self.common.next().map(|p| p + self.offset);
                 Some(c)
             }
             // The common one is at or after `end`, after this one, or none.
             (_, Some(r)) if r < end => {
-                self.next_rare = self.rare.next();
+                self.next_rare = self.rare.next().map(|p| p + self.offset);
                 Some(r)
             }
             _ => None,
@@ -1363,15 +1505,15 @@ impl Iterator for Triggers<'_> {
         }
         match (self.next_common, self.next_rare) {
             (Some(c), Some(r)) if r < c => {
-                self.next_rare = self.rare.next();
+                self.next_rare = self.rare.next().map(|p| p + self.offset);
                 Some(r)
             }
             (Some(c), _) => {
-                self.next_common = self.common.next();
+                self.next_common = self.common.next().map(|p| p + self.offset);
                 Some(c)
             }
             (None, Some(r)) => {
-                self.next_rare = self.rare.next();
+                self.next_rare = self.rare.next().map(|p| p + self.offset);
                 Some(r)
             }
             (None, None) => None,
@@ -2513,13 +2655,13 @@ mod tests {
     /// The pass's findings, from the trigger jumps or (`reference`) from a
     /// scan that visits every line and every byte, as the pass once did.
     fn findings_of(text: &str, reference: bool) -> Vec<Finding> {
-        let mut findings = Vec::new();
-        let mut pairing = Pairing::new(text, &mut findings);
+        let blank_lines = OnceLock::new();
+        let mut pairing = Pairing::new(text, Vec::new(), &blank_lines, 0);
         if reference {
             pairing.triggers = Triggers::every_byte(text.as_bytes());
         }
         pairing.run();
-        findings
+        pairing.findings
     }
 
     /// [`looks_like_code`] as a search for each marker in turn.
@@ -2634,6 +2776,24 @@ mod tests {
             prop_assert_eq!(findings_of(&text, false), findings_of(&text, true), "{:?}", text);
         }
 
+        /// Pairing in parts on several threads, each part from a fresh
+        /// state and the true state carried in until the two meet, gives
+        /// the findings of one pairing, in order, at any part size: parts
+        /// that start inside a quotation, a tag over several lines or a
+        /// continued code line.
+        #[test]
+        fn pairing_in_parts_finds_what_one_pairing_finds(
+            text in random_text::texts(SCAN_PIECES, 60),
+            part in 1usize..48,
+        ) {
+            let pool = POOL.get_or_init(|| {
+                rayon::ThreadPoolBuilder::new().num_threads(3).build().expect("a pool")
+            });
+            let mut parts = Vec::new();
+            pool.install(|| pair_in_parts(&text, &mut parts, part));
+            prop_assert_eq!(parts, findings_of(&text, false), "{:?}", text);
+        }
+
         #[test]
         fn code_markers_are_found_as_by_a_search_for_each(
             text in random_text::texts(SCAN_PIECES, 30)
@@ -2644,6 +2804,38 @@ mod tests {
                     looks_like_code_by_search(line.as_bytes()),
                     "{:?}", line
                 );
+            }
+        }
+    }
+
+    static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
+
+    /// Each state that reaches past a line start, cut there at every part
+    /// size: a quotation open over lines (it meets the part's state when it
+    /// closes), a tag over lines (its quotes are not marks), a code line
+    /// continued by `\` (nor are the next line's), every quotation left
+    /// open (the two never meet).
+    #[test]
+    fn pairing_in_parts_carries_each_state_over_a_part_edge() {
+        let pool = POOL.get_or_init(|| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(3)
+                .build()
+                .expect("a pool")
+        });
+        let texts = [
+            "Title\n\n“It went on\nover lines,” he said. “Then\nmore” and “open.\n\nEnd.\n",
+            "Intro.\n<img src=x\n“stray\n”> done.\nHe said “hi.\n",
+            "{\"a\":\"b\", \\\nHe said “hello\n\nEnd “open.\n",
+            "“a\n“b\n“c\n“d\n‘e\n“f\n",
+        ];
+        for text in texts {
+            let one = findings_of(text, false);
+            assert!(!one.is_empty(), "{text:?}");
+            for part in 1..text.len() {
+                let mut parts = Vec::new();
+                pool.install(|| pair_in_parts(text, &mut parts, part));
+                assert_eq!(parts, one, "{text:?} in parts of {part}");
             }
         }
     }

@@ -1195,6 +1195,7 @@ mod tests {
     static TRICKY: std::sync::OnceLock<Vec<Variants>> = std::sync::OnceLock::new();
     static UK: std::sync::OnceLock<Vec<Variants>> = std::sync::OnceLock::new();
     static UK_PLAIN: std::sync::OnceLock<Variants> = std::sync::OnceLock::new();
+    static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
 
     proptest! {
         #![proptest_config(crate::passes::random_text::config())]
@@ -1214,6 +1215,39 @@ mod tests {
             // No prefilter: only the name look-ups differ from the reference.
             let (fast, full) = both(UK_PLAIN.get_or_init(uk), &text);
             prop_assert_eq!(fast, full);
+        }
+
+        /// Hits found ahead part by part on several threads give the regions
+        /// (and so the findings) of one search as the scan goes, whatever the
+        /// part and chunk sizes: keys across part and chunk edges.
+        #[test]
+        fn hits_found_ahead_in_parallel_give_the_same_regions(
+            text in dense_texts(phrases()),
+            chunk in 0..CHUNKS.len(),
+            part in 1usize..24,
+            gap in 0usize..3,
+        ) {
+            let pool = POOL.get_or_init(|| {
+                rayon::ThreadPoolBuilder::new().num_threads(3).build().expect("a pool")
+            });
+            for p in [chunked(&NAMES, names), chunked(&TRICKY, tricky), chunked(&UK, uk_prefiltered)] {
+                let prefilter = p[chunk].prefilter.as_ref().expect("a prefilter");
+                let gap = [0, 1, p[chunk].longest][gap];
+                let all = |part: Option<usize>| {
+                    let mut regions = prefilter.regions_ahead(text.as_bytes(), part).with_merge_gap(gap);
+                    let mut out = Vec::new();
+                    let mut from = 0;
+                    while let Some(region) = regions.next_from(from) {
+                        out.push(region);
+                        // As the scan asks: within a region, then past it.
+                        from = if from < region.1 { from.max(region.0) + 1 } else { region.1 + 1 };
+                    }
+                    out
+                };
+                let one = all(None);
+                let many = pool.install(|| all(Some(part)));
+                prop_assert_eq!(many, one);
+            }
         }
     }
 }

@@ -34,6 +34,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use aho_corasick::packed::{Config, MatchKind, Searcher};
 use aho_corasick::Span;
+use rayon::prelude::*;
 
 /// The most fragments searched for: beyond 64 the packed (Teddy) searcher
 /// declines to build (too many for its buckets to stay selective).
@@ -54,6 +55,13 @@ const MIN_BYTES_PER_HIT: f64 = 256.0;
 const FRAGMENT_COSTS: [f64; 8] = [1.0, 10.0, 30.0, 100.0, 150.0, 300.0, 1e3, 1e5];
 /// Bytes of text lower-cased and searched at a time.
 const CHUNK: usize = 64 * 1024;
+/// Texts at least this long, when the thread pool has more than one thread,
+/// have their fragment hits found on every thread (see [`Regions::next_hit`]):
+/// the search is most of the pass, and the pass runs on the whole document.
+const PARALLEL_MIN: usize = 2 << 20;
+/// Bytes of text one thread searches for hits at a time in that case; a
+/// window of a few parts per thread is searched ahead of the scan.
+const PARALLEL_PART: usize = 256 * 1024;
 
 /// How often each byte occurs in English news text, per million bytes,
 /// ASCII-lower-cased (counted over the BBC news corpus; at least 1, and at
@@ -186,19 +194,58 @@ impl Prefilter {
         })
     }
 
-    /// The regions of `text` where a pattern can start, in order.
+    /// The regions of `text` where a pattern can start, in order. A long text
+    /// has its hits found ahead on every thread of the current pool when it
+    /// has more than one (same regions).
     pub(super) fn regions<'t>(&'t self, text: &'t [u8]) -> Regions<'t> {
+        let parallel = rayon::current_num_threads() > 1 && text.len() >= PARALLEL_MIN;
+        self.regions_ahead(text, parallel.then_some(PARALLEL_PART))
+    }
+
+    /// [`regions`](Self::regions), with hits found ahead in parts of `part`
+    /// bytes on the current pool's threads, or (`None`) by this thread as
+    /// the scan goes.
+    pub(super) fn regions_ahead<'t>(&'t self, text: &'t [u8], part: Option<usize>) -> Regions<'t> {
         Regions {
             prefilter: self,
             text,
             lower: Vec::new(),
             chunk_start: 0,
+            ahead: part.map(|part| HitsAhead {
+                part: part.max(1),
+                ..HitsAhead::default()
+            }),
             cursor: 0,
             current: None,
             pending: None,
             merge_gap: 0,
         }
     }
+
+    /// The hits (as [`Regions::next_hit`] gives them) whose fragment starts
+    /// in `from..to`, in order, found by one thread.
+    fn hits_in(&self, text: &[u8], from: usize, to: usize) -> Vec<(usize, usize)> {
+        let mut regions = self.regions_ahead(text, None);
+        let mut hits = Vec::new();
+        let mut at = from;
+        while let Some(hit) = regions.next_hit(at).filter(|hit| hit.1 < to) {
+            hits.push(hit);
+            at = hit.1 + 1;
+        }
+        hits
+    }
+}
+
+/// Hits found ahead of the scan, on every thread: those whose fragment
+/// starts before `to` (and at or after where the window began), from `next`
+/// on not yet reported.
+#[derive(Default)]
+struct HitsAhead {
+    /// Bytes one thread searches.
+    part: usize,
+    hits: Vec<(usize, usize)>,
+    next: usize,
+    to: usize,
 }
 
 /// A greedy weighted set cover: each round takes the fragment with the fewest
@@ -272,6 +319,9 @@ pub(super) struct Regions<'t> {
     /// `text[chunk_start..chunk_start + lower.len()]`, ASCII-lower-cased.
     lower: Vec<u8>,
     chunk_start: usize,
+    /// For a long text on more than one thread: the hits of the window
+    /// ahead, found in parallel (then `lower` is unused).
+    ahead: Option<HitsAhead>,
     /// Every fragment that starts before `cursor` (and at or after the
     /// positions asked for) has been reported.
     cursor: usize,
@@ -316,8 +366,44 @@ impl Regions<'_> {
 
     /// The next fragment hit at or after `from` (and after every hit already
     /// reported), as the range of pattern starts it allows.
+    ///
+    /// A hit is a function of its position (the leftmost-first fragment that
+    /// starts there, seen in a chunk that holds it whole), so hits found part
+    /// by part on several threads, each part from its start, are the hits
+    /// one search finds.
     fn next_hit(&mut self, from: usize) -> Option<(usize, usize)> {
         let mut at = from.max(self.cursor);
+        if let Some(ahead) = &mut self.ahead {
+            let prefilter = self.prefilter;
+            let text = self.text;
+            loop {
+                if at >= text.len() {
+                    self.cursor = text.len();
+                    return None;
+                }
+                if at >= ahead.to {
+                    let part = ahead.part;
+                    let window = part * 4 * rayon::current_num_threads();
+                    let to = (at + window).min(text.len());
+                    let starts: Vec<usize> = (at..to).step_by(part).collect();
+                    let parts: Vec<Vec<(usize, usize)>> = starts
+                        .par_iter()
+                        .map(|&from| prefilter.hits_in(text, from, (from + part).min(to)))
+                        .collect();
+                    ahead.hits.clear();
+                    parts.into_iter().for_each(|p| ahead.hits.extend(p));
+                    (ahead.next, ahead.to) = (0, to);
+                }
+                while ahead.hits.get(ahead.next).is_some_and(|hit| hit.1 < at) {
+                    ahead.next += 1;
+                }
+                if let Some(&hit) = ahead.hits.get(ahead.next) {
+                    self.cursor = hit.1 + 1;
+                    return Some(hit);
+                }
+                at = ahead.to;
+            }
+        }
         let keep = self.prefilter.longest_fragment - 1;
         loop {
             if at >= self.text.len() {
