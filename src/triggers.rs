@@ -58,6 +58,10 @@ pub struct TriggerScan {
 /// The passes that can hold more bits than this read the whole text.
 const MAX_PASSES: usize = 64;
 
+/// Texts at least this long are scanned in parts on every thread of the
+/// current pool, when it has more than one.
+const PARALLEL_MIN: usize = 2 << 20;
+
 impl TriggerScan {
     /// A scanner for passes with these triggers (`None`: the pass is not
     /// line-local or declares none, and reads the whole text).
@@ -76,6 +80,10 @@ impl TriggerScan {
             }
             for &sequence in triggers.sequences {
                 assert!(!sequence.is_empty(), "an empty trigger matches everywhere");
+                assert!(
+                    !sequence.contains(&b'\n'),
+                    "a trigger lies inside a line: no line feed"
+                );
                 sequence_passes |= 1 << index;
                 match patterns.iter().position(|p| *p == sequence) {
                     Some(i) => pattern_passes[i] |= 1 << index,
@@ -115,7 +123,53 @@ impl TriggerScan {
 
     /// Per pass: sorted ranges of `text`, each a whole line (without its line
     /// feed) that holds one of the pass's triggers (empty for passes not [covered](Self::covers)).
+    ///
+    /// A long text is scanned in parts on every thread of the current pool
+    /// when it has more than one (same lines; see [`scan_in_parts`](Self::scan_in_parts)).
     pub fn scan(&self, text: &str) -> Vec<Vec<Range<usize>>> {
+        let threads = rayon::current_num_threads();
+        if threads > 1 && text.len() >= PARALLEL_MIN {
+            return self.scan_in_parts(text, text.len().div_ceil(threads * 4));
+        }
+        self.scan_whole(text)
+    }
+
+    /// [`scan`](Self::scan) in parts of about `part` bytes, cut after line
+    /// feeds, on every thread. No trigger holds a line feed and every range
+    /// is one line, so each part's lines are found as a scan of the whole
+    /// text finds them, and the parts' lists, in order, are its lists.
+    fn scan_in_parts(&self, text: &str, part: usize) -> Vec<Vec<Range<usize>>> {
+        use rayon::prelude::*;
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        let mut at = part.max(1);
+        while let Some(p) = bytes.get(at..).and_then(|rest| memchr::memchr(b'\n', rest)) {
+            starts.push(at + p + 1);
+            at += p + 1 + part.max(1);
+        }
+        starts.push(bytes.len());
+        starts.dedup();
+        let parts: Vec<Vec<Vec<Range<usize>>>> = starts
+            .par_windows(2)
+            .map(|w| {
+                let mut hits = self.scan_whole(&text[w[0]..w[1]]);
+                for range in hits.iter_mut().flatten() {
+                    *range = range.start + w[0]..range.end + w[0];
+                }
+                hits
+            })
+            .collect();
+        let mut hits: Vec<Vec<Range<usize>>> = vec![Vec::new(); self.passes.len()];
+        for part in parts {
+            for (all, own) in hits.iter_mut().zip(part) {
+                all.extend(own);
+            }
+        }
+        hits
+    }
+
+    /// [`scan`](Self::scan) on this thread.
+    fn scan_whole(&self, text: &str) -> Vec<Vec<Range<usize>>> {
         let bytes = text.as_bytes();
         let mut hits: Vec<Vec<Range<usize>>> = vec![Vec::new(); self.passes.len()];
         if let Some(matcher) = &self.sequences {
@@ -365,6 +419,51 @@ mod tests {
         let hits = scan.scan(text);
         assert_eq!(hits[0], vec![0..15, 19..27]);
         assert_eq!(hits[1], vec![0..15, 19..27]);
+    }
+
+    /// The default pipeline's passes' triggers, and lines made of their
+    /// pieces: the scan in parts gives the lines of the whole scan at every
+    /// part size.
+    #[test]
+    fn scanning_in_parts_finds_the_lines_of_one_scan() {
+        let scan = TriggerScan::new(vec![
+            Some(crate::passes::punctuation::Punctuation::new(
+                &crate::config::RuleSet::load(&[]).expect("built-in rules"),
+            ))
+            .and_then(|p| crate::pass::Pass::triggers(&p)),
+            Some(Triggers {
+                non_ascii: true,
+                controls: true,
+                ..Triggers::default()
+            }),
+            Some(Triggers {
+                controls: true,
+                ..Triggers::default()
+            }),
+            Some(Triggers {
+                sequences: &[b"\".", b"\". t", b"x"],
+                ..Triggers::default()
+            }),
+        ]);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .expect("a pool");
+        const PIECES: &[&str] = &[
+            "a", "word ", ". ", "..", ",,", "\".", "”.", "?.", "!.", "é", "\u{1}", "\u{7f}", "\n",
+            "\n", "\n\n", "\r\n", "x", " t",
+        ];
+        let mut below = crate::passes::random_text::numbers(7);
+        for _ in 0..400 {
+            let text: String = (0..below(60))
+                .map(|_| PIECES[below(PIECES.len())])
+                .collect();
+            let whole = scan.scan_whole(&text);
+            for part in 1..24 {
+                let parts = pool.install(|| scan.scan_in_parts(&text, part));
+                assert_eq!(parts, whole, "{text:?} in parts of {part}");
+            }
+        }
     }
 
     #[test]
