@@ -155,15 +155,17 @@ fn process_one(job: &Job, input: &Input, dest: &Destination) -> Item {
         Err(e) => return Item::Failed(e),
     };
     let walked = matches!(input, Input::File { walked: true, .. });
-    // Binary files are rare: look for a NUL before handing the bytes over, so
-    // that valid UTF-8 becomes the text without a copy.
-    let maybe_binary = memchr::memchr(0, &bytes).is_some();
-    let kept = maybe_binary.then(|| bytes.clone());
     let decoded =
         match redline::io::decode::decode_vec(bytes, job.engine.settings.encoding.as_deref()) {
             Ok(d) => d,
             Err(redline::io::decode::DecodeError::Binary { .. }) if walked => {
-                let bytes = kept.unwrap_or_default();
+                // Binary files are rare: the bytes went to the decoder (so that
+                // valid UTF-8 becomes the text without a copy), and are read
+                // again to be copied.
+                let bytes = match read_input(input) {
+                    Ok(b) => b,
+                    Err(e) => return Item::Failed(e),
+                };
                 // A binary file met while walking a folder is not an error: it is
                 // skipped (or copied unchanged into an output folder) and reported.
                 let note = match (job.mode, dest) {
