@@ -21,7 +21,7 @@
 
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, Input, MatchKind};
+use aho_corasick::{packed, AhoCorasick, Input, MatchKind};
 
 use crate::passes::{is_junk_control, skip_quiet_words};
 
@@ -44,7 +44,7 @@ pub struct TriggerScan {
     passes: Vec<Option<Triggers>>,
     /// Every pass's sequences, de-duplicated, and their matcher.
     patterns: Vec<&'static [u8]>,
-    sequences: Option<AhoCorasick>,
+    sequences: Option<Sequences>,
     /// Pattern id → the passes (bit per pass index) that declared it.
     pattern_passes: Vec<u64>,
     /// Bit per pass index: passes with sequences.
@@ -94,12 +94,7 @@ impl TriggerScan {
                 }
             }
         }
-        let sequences = (!patterns.is_empty()).then(|| {
-            AhoCorasick::builder()
-                .match_kind(MatchKind::LeftmostFirst)
-                .build(&patterns)
-                .expect("trigger sequences are plain bytes")
-        });
+        let sequences = (!patterns.is_empty()).then(|| Sequences::new(&patterns));
         let passes = passes
             .into_iter()
             .enumerate()
@@ -209,11 +204,57 @@ impl TriggerScan {
     }
 }
 
+/// The search for the trigger sequences.
+///
+/// The packed (Teddy) searcher compares a pattern's first bytes at 16 or 32
+/// positions at once, so it stops only where a whole pair such as `..` may
+/// stand. The automaton's own prefilter picks the patterns' rarest bytes to
+/// stop at, which for the punctuation pairs are `.` and `,` themselves, on
+/// every sentence: it stays as the fallback where Teddy cannot be built
+/// (too many patterns, or no SIMD). Both report the leftmost start, and only
+/// starts are used.
+enum Sequences {
+    Packed(packed::Searcher),
+    Automaton(AhoCorasick),
+}
+
+impl Sequences {
+    fn new(patterns: &[&[u8]]) -> Self {
+        let mut packed = packed::Config::new()
+            .match_kind(packed::MatchKind::LeftmostFirst)
+            .builder();
+        packed.extend(patterns);
+        match packed.build() {
+            Some(searcher) => Sequences::Packed(searcher),
+            None => Sequences::Automaton(Self::automaton(patterns)),
+        }
+    }
+
+    fn automaton(patterns: &[&[u8]]) -> AhoCorasick {
+        AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(patterns)
+            .expect("trigger sequences are plain bytes")
+    }
+
+    /// Where the first sequence at or after `from` starts.
+    fn find_start(&self, bytes: &[u8], from: usize) -> Option<usize> {
+        match self {
+            Sequences::Packed(searcher) => searcher
+                .find_in(bytes, aho_corasick::Span::from(from..bytes.len()))
+                .map(|m| m.start()),
+            Sequences::Automaton(matcher) => matcher
+                .find(Input::new(bytes).span(from..bytes.len()))
+                .map(|m| m.start()),
+        }
+    }
+}
+
 /// Finds the trigger sequences, recording each line that holds one, once per
 /// pass, as the whole line with its line feed.
 fn scan_sequences(
     bytes: &[u8],
-    matcher: &AhoCorasick,
+    matcher: &Sequences,
     patterns: &[&[u8]],
     pattern_passes: &[u64],
     all: u64,
@@ -225,23 +266,22 @@ fn scan_sequences(
     let mut line = 0..0;
     let mut marked = 0u64;
     while pos < bytes.len() {
-        let Some(m) = matcher.find(Input::new(bytes).span(pos..bytes.len())) else {
+        let Some(found) = matcher.find_start(bytes, pos) else {
             break;
         };
-        if m.start() >= line.end {
+        if found >= line.end {
             // Back only to where the last line ended or the search started
             // (both line starts): every byte is searched back over once.
             let floor = pos.max(line.end);
             let start =
-                memchr::memrchr(b'\n', &bytes[floor..m.start()]).map_or(floor, |i| floor + i + 1);
-            let end = memchr::memchr(b'\n', &bytes[m.start()..])
-                .map_or(bytes.len(), |i| m.start() + i + 1);
+                memchr::memrchr(b'\n', &bytes[floor..found]).map_or(floor, |i| floor + i + 1);
+            let end = memchr::memchr(b'\n', &bytes[found..]).map_or(bytes.len(), |i| found + i + 1);
             line = start..end;
             marked = 0;
         }
         // The matcher reports one pattern per start; others may start there
         // too (`".` and `".x` of two passes).
-        let at = &bytes[m.start()..];
+        let at = &bytes[found..];
         let passes = patterns
             .iter()
             .zip(pattern_passes)
@@ -259,7 +299,7 @@ fn scan_sequences(
         pos = if marked & all == all {
             line.end
         } else {
-            m.start() + 1
+            found + 1
         };
     }
 }
@@ -423,7 +463,7 @@ mod tests {
 
     /// The default pipeline's passes' triggers, and lines made of their
     /// pieces: the scan in parts gives the lines of the whole scan at every
-    /// part size.
+    /// part size, and the packed search those of the automaton.
     #[test]
     fn scanning_in_parts_finds_the_lines_of_one_scan() {
         let scan = TriggerScan::new(vec![
@@ -441,7 +481,7 @@ mod tests {
                 ..Triggers::default()
             }),
             Some(Triggers {
-                sequences: &[b"\".", b"\". t", b"x"],
+                sequences: &[b"\".", b"\". t", b"x."],
                 ..Triggers::default()
             }),
         ]);
@@ -453,12 +493,19 @@ mod tests {
             "a", "word ", ". ", "..", ",,", "\".", "”.", "?.", "!.", "é", "\u{1}", "\u{7f}", "\n",
             "\n", "\n\n", "\r\n", "x", " t",
         ];
+        // The same scan with the automaton in place of the packed search.
+        let mut automaton = TriggerScan::new(scan.passes.clone());
+        assert!(matches!(automaton.sequences, Some(Sequences::Packed(_))));
+        automaton.sequences = Some(Sequences::Automaton(Sequences::automaton(
+            &automaton.patterns,
+        )));
         let mut below = crate::passes::random_text::numbers(7);
         for _ in 0..400 {
             let text: String = (0..below(60))
                 .map(|_| PIECES[below(PIECES.len())])
                 .collect();
             let whole = scan.scan_whole(&text);
+            assert_eq!(automaton.scan_whole(&text), whole, "{text:?}");
             for part in 1..24 {
                 let parts = pool.install(|| scan.scan_in_parts(&text, part));
                 assert_eq!(parts, whole, "{text:?} in parts of {part}");
