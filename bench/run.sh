@@ -3,7 +3,7 @@
 #
 #   bench/run.sh            build inputs (once), then measure peers and scaling
 #   bench/run.sh peers      only the peer table
-#   bench/run.sh scaling    only -j 2 against -j 1 (JSON Lines and folder forms)
+#   bench/run.sh scaling    only -j 2 against -j 1 (JSON Lines, folder and one-file forms)
 #   bench/run.sh replace    redline replacing an existing output, beside rust-passthru
 #
 # Inputs are built from ../shared/corpus/bbc-news with ../shared/tools/make_dirty.py
@@ -91,8 +91,12 @@ echo "== parallel scaling (median of $RUNS, whole process; -j 1 pinned to one co
 # The folder form is timed cleaning into a fresh folder (file creation dominates:
 # ext4 inode allocation, slower when many files were deleted in the last minutes)
 # and checking it (no writes).
-for form in jsonl dir dir-check; do
+# FORMS picks some of them: `FORMS=file bash bench/run.sh scaling` times only the
+# 100 MB file as one document (the quotes pass, the names prefilter and the
+# trigger scan then work in parts on every thread).
+for form in ${FORMS:-jsonl dir dir-check file}; do
   case $form in
+    file) in="$WORK/dirty.txt"; args=(clean "$in" -o "{out}") ;;
     jsonl) in="$WORK/dirty.jsonl"; args=(clean --jsonl "$in" -o "{out}") ;;
     dir) in="$WORK/dirty-dir"; args=(clean "$in" -o "{out}") ;;
     dir-check) in="$WORK/dirty-dir"; args=(check "$in") ;;
