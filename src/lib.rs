@@ -41,6 +41,7 @@ pub mod finding;
 pub mod io;
 pub mod names;
 pub mod origin;
+pub(crate) mod parts;
 pub mod pass;
 pub mod passes;
 pub mod pipeline;

@@ -58,10 +58,6 @@ pub struct TriggerScan {
 /// The passes that can hold more bits than this read the whole text.
 const MAX_PASSES: usize = 64;
 
-/// Texts at least this long are scanned in parts on every thread of the
-/// current pool, when it has more than one.
-const PARALLEL_MIN: usize = 2 << 20;
-
 impl TriggerScan {
     /// A scanner for passes with these triggers (`None`: the pass is not
     /// line-local or declares none, and reads the whole text).
@@ -122,9 +118,8 @@ impl TriggerScan {
     /// A long text is scanned in parts on every thread of the current pool
     /// when it has more than one (same lines; see [`scan_in_parts`](Self::scan_in_parts)).
     pub fn scan(&self, text: &str) -> Vec<Vec<Range<usize>>> {
-        let threads = rayon::current_num_threads();
-        if threads > 1 && text.len() >= PARALLEL_MIN {
-            return self.scan_in_parts(text, text.len().div_ceil(threads * 4));
+        if let Some(part) = crate::parts::split_part(text.len()) {
+            return self.scan_in_parts(text, part);
         }
         self.scan_whole(text)
     }
@@ -135,15 +130,8 @@ impl TriggerScan {
     /// text finds them, and the parts' lists, in order, are its lists.
     fn scan_in_parts(&self, text: &str, part: usize) -> Vec<Vec<Range<usize>>> {
         use rayon::prelude::*;
-        let bytes = text.as_bytes();
-        let mut starts = vec![0];
-        let mut at = part.max(1);
-        while let Some(p) = bytes.get(at..).and_then(|rest| memchr::memchr(b'\n', rest)) {
-            starts.push(at + p + 1);
-            at += p + 1 + part.max(1);
-        }
-        starts.push(bytes.len());
-        starts.dedup();
+        let mut starts = crate::parts::line_part_starts(text.as_bytes(), part);
+        starts.push(text.len());
         let parts: Vec<Vec<Vec<Range<usize>>>> = starts
             .par_windows(2)
             .map(|w| {
@@ -485,10 +473,7 @@ mod tests {
                 ..Triggers::default()
             }),
         ]);
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(3)
-            .build()
-            .expect("a pool");
+        let pool = crate::passes::random_text::pool();
         const PIECES: &[&str] = &[
             "a", "word ", ". ", "..", ",,", "\".", "”.", "?.", "!.", "é", "\u{1}", "\u{7f}", "\n",
             "\n", "\n\n", "\r\n", "x", " t",

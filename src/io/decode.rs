@@ -111,19 +111,18 @@ fn decode_cow(bytes: Cow<'_, [u8]>, forced: Option<&str>) -> Result<Decoded, Dec
             });
         }
     }
-    let scan = scan_text(&bytes);
-    if let Some(offset) = scan.first_nul {
-        return Err(DecodeError::Binary { offset });
-    }
     let had_bom = bytes.starts_with(UTF8_BOM);
-    if scan.utf8 {
-        return Ok(Decoded {
-            text: into_checked_string(bytes),
-            encoding: UTF_8.name(),
-            had_bom,
-            detected: false,
-        });
-    }
+    let bytes = match as_utf8(bytes)? {
+        Ok(text) => {
+            return Ok(Decoded {
+                text,
+                encoding: UTF_8.name(),
+                had_bom,
+                detected: false,
+            })
+        }
+        Err(bytes) => bytes,
+    };
     if had_bom {
         return Err(utf8_error(&bytes));
     }
@@ -184,18 +183,18 @@ fn prefer_windows_1252(bytes: &[u8], guess: &'static Encoding) -> &'static Encod
 fn decode_forced(bytes: Cow<'_, [u8]>, label: &str) -> Result<Decoded, DecodeError> {
     let enc = Encoding::for_label_no_replacement(label.trim().as_bytes())
         .ok_or_else(|| DecodeError::UnknownEncoding(label.to_string()))?;
-    // `utf-16` and other labels of UTF-16 are the only ones under which NUL
-    // bytes are text.
-    if enc != UTF_16LE && enc != UTF_16BE {
-        refuse_binary(&bytes)?;
-    }
     let had_bom = match Encoding::for_bom(&bytes) {
         Some((bom_enc, _)) => bom_enc == enc,
         None => false,
     };
     let text = if enc == UTF_8 {
-        into_utf8(bytes).map_err(|(_, e)| e)?
+        as_utf8(bytes)?.map_err(|bytes| utf8_error(&bytes))?
     } else {
+        // `utf-16` and other labels of UTF-16 are the only ones under which
+        // NUL bytes are text.
+        if enc != UTF_16LE && enc != UTF_16BE {
+            refuse_binary(&bytes)?;
+        }
         decode_strict(&bytes, enc)?
     };
     Ok(Decoded {
@@ -251,17 +250,27 @@ fn scan_text(bytes: &[u8]) -> TextScan {
     }
 }
 
-/// The text of bytes [`scan_text`] found to be UTF-8, without checking
-/// them again (std's check would be a third look at every byte).
-fn into_checked_string(bytes: Cow<'_, [u8]>) -> String {
+/// `bytes` as UTF-8 text, after one [`scan_text`]: an error for a NUL byte
+/// (binary data), else the text (owned bytes become it without a copy), or
+/// the bytes back when they are not UTF-8.
+fn as_utf8(bytes: Cow<'_, [u8]>) -> Result<Result<String, Cow<'_, [u8]>>, DecodeError> {
+    let scan = scan_text(&bytes);
+    if let Some(offset) = scan.first_nul {
+        return Err(DecodeError::Binary { offset });
+    }
+    if !scan.utf8 {
+        return Ok(Err(bytes));
+    }
     debug_assert!(std::str::from_utf8(&bytes).is_ok());
-    match bytes {
+    // The text is not checked again: std's check would be a third look at
+    // every byte.
+    Ok(Ok(match bytes {
         // SAFETY: `scan_text` checked every byte to be UTF-8 (and its tests
         // compare it with `std::str::from_utf8`).
         Cow::Owned(vec) => unsafe { String::from_utf8_unchecked(vec) },
         // SAFETY: as above.
         Cow::Borrowed(slice) => unsafe { std::str::from_utf8_unchecked(slice) }.to_owned(),
-    }
+    }))
 }
 
 fn refuse_binary(bytes: &[u8]) -> Result<(), DecodeError> {
@@ -269,24 +278,6 @@ fn refuse_binary(bytes: &[u8]) -> Result<(), DecodeError> {
         Some(offset) => Err(DecodeError::Binary { offset }),
         None => Ok(()),
     }
-}
-
-/// Strict UTF-8: on success the bytes become the `String` (without a copy when
-/// they are owned); on failure the bytes come back with the error.
-fn into_utf8(bytes: Cow<'_, [u8]>) -> Result<String, (Cow<'_, [u8]>, DecodeError)> {
-    // Owned bytes are validated once, as they become the `String`.
-    let bytes = match bytes {
-        Cow::Owned(vec) => match String::from_utf8(vec) {
-            Ok(text) => return Ok(text),
-            Err(e) => Cow::Owned(e.into_bytes()),
-        },
-        Cow::Borrowed(slice) => match std::str::from_utf8(slice) {
-            Ok(text) => return Ok(text.to_owned()),
-            Err(_) => Cow::Borrowed(slice),
-        },
-    };
-    let err = utf8_error(&bytes);
-    Err((bytes, err))
 }
 
 /// Where `bytes`, not UTF-8, stop being UTF-8.
@@ -531,6 +522,12 @@ mod tests {
         assert_eq!(
             decode(b"a\0b", Some("latin1")).unwrap_err(),
             DecodeError::Binary { offset: 1 }
+        );
+        // Nor does forcing UTF-8, and the NUL is named before a malformed
+        // byte ahead of it.
+        assert_eq!(
+            decode(b"ok\xFF\0", Some("utf-8")).unwrap_err(),
+            DecodeError::Binary { offset: 3 }
         );
         let msg = DecodeError::Binary { offset: 4 }.to_string();
         assert!(msg.contains("NUL byte at byte 4"), "{msg}");

@@ -257,9 +257,7 @@ impl Pass for Quotes {
         if memchr::memchr3(b'"', b'\'', 0xE2, bytes).is_none() && memchr(0xC2, bytes).is_none() {
             return;
         }
-        let threads = rayon::current_num_threads();
-        if threads > 1 && text.len() >= PARALLEL_MIN {
-            let part = text.len().div_ceil(threads * 4).max(PARALLEL_MIN / 2);
+        if let Some(part) = crate::parts::split_part(text.len()) {
             pair_in_parts(text, findings, part);
             return;
         }
@@ -269,10 +267,6 @@ impl Pass for Quotes {
         *findings = pairing.findings;
     }
 }
-
-/// Texts at least this long are paired in parts on every thread of the
-/// current pool, when it has more than one (see [`pair_in_parts`]).
-const PARALLEL_MIN: usize = 2 << 20;
 
 /// The most places a part remembers where its pairing state is fresh (see
 /// [`pair_in_parts`]): the state carried into a part almost always matches
@@ -296,20 +290,7 @@ const FRESH_POINTS: usize = 4096;
 /// more but stays linear.
 fn pair_in_parts(text: &str, findings: &mut Vec<Finding>, part: usize) {
     use rayon::prelude::*;
-    let bytes = text.as_bytes();
-    let mut starts = vec![0];
-    let mut at = part.max(1);
-    while at < bytes.len() {
-        let Some(p) = memchr(b'\n', &bytes[at..]) else {
-            break;
-        };
-        let start = at + p + 1;
-        if start >= bytes.len() {
-            break;
-        }
-        starts.push(start);
-        at = start + part.max(1);
-    }
+    let starts = crate::parts::line_part_starts(text.as_bytes(), part);
     let end_of = |k: usize| starts.get(k + 1).copied().unwrap_or(usize::MAX);
     let blank_lines = OnceLock::new();
     let parts: Vec<(Pairing, Vec<(usize, usize)>)> = (0..starts.len())
@@ -2786,9 +2767,7 @@ mod tests {
             text in random_text::texts(SCAN_PIECES, 60),
             part in 1usize..48,
         ) {
-            let pool = POOL.get_or_init(|| {
-                rayon::ThreadPoolBuilder::new().num_threads(3).build().expect("a pool")
-            });
+            let pool = random_text::pool();
             let mut parts = Vec::new();
             pool.install(|| pair_in_parts(&text, &mut parts, part));
             prop_assert_eq!(parts, findings_of(&text, false), "{:?}", text);
@@ -2808,8 +2787,6 @@ mod tests {
         }
     }
 
-    static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
-
     /// Each state that reaches past a line start, cut there at every part
     /// size: a quotation open over lines (it meets the part's state when it
     /// closes), a tag over lines (its quotes are not marks), a code line
@@ -2817,12 +2794,7 @@ mod tests {
     /// open (the two never meet).
     #[test]
     fn pairing_in_parts_carries_each_state_over_a_part_edge() {
-        let pool = POOL.get_or_init(|| {
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(3)
-                .build()
-                .expect("a pool")
-        });
+        let pool = random_text::pool();
         let texts = [
             "Title\n\n“It went on\nover lines,” he said. “Then\nmore” and “open.\n\nEnd.\n",
             "Intro.\n<img src=x\n“stray\n”> done.\nHe said “hi.\n",

@@ -27,6 +27,19 @@ pub(crate) fn config() -> ProptestConfig {
     ProptestConfig::with_cases(CASES)
 }
 
+/// A pool of three threads, built once for all tests, for those that
+/// compare a text split over several threads with one thread's answer
+/// (more threads than parts of work is fine; one thread would not split).
+pub(crate) fn pool() -> &'static rayon::ThreadPool {
+    static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .expect("a pool")
+    })
+}
+
 /// A small deterministic generator for the tests that sweep many cases
 /// against a reference without shrinking: each call gives a number below `n`.
 pub(crate) fn numbers(seed: u64) -> impl FnMut(usize) -> usize {

@@ -1195,7 +1195,6 @@ mod tests {
     static TRICKY: std::sync::OnceLock<Vec<Variants>> = std::sync::OnceLock::new();
     static UK: std::sync::OnceLock<Vec<Variants>> = std::sync::OnceLock::new();
     static UK_PLAIN: std::sync::OnceLock<Variants> = std::sync::OnceLock::new();
-    static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
 
     proptest! {
         #![proptest_config(crate::passes::random_text::config())]
@@ -1227,9 +1226,7 @@ mod tests {
             part in 1usize..24,
             gap in 0usize..3,
         ) {
-            let pool = POOL.get_or_init(|| {
-                rayon::ThreadPoolBuilder::new().num_threads(3).build().expect("a pool")
-            });
+            let pool = crate::passes::random_text::pool();
             for p in [chunked(&NAMES, names), chunked(&TRICKY, tricky), chunked(&UK, uk_prefiltered)] {
                 let prefilter = p[chunk].prefilter.as_ref().expect("a prefilter");
                 let gap = [0, 1, p[chunk].longest][gap];

@@ -55,12 +55,10 @@ const MIN_BYTES_PER_HIT: f64 = 256.0;
 const FRAGMENT_COSTS: [f64; 8] = [1.0, 10.0, 30.0, 100.0, 150.0, 300.0, 1e3, 1e5];
 /// Bytes of text lower-cased and searched at a time.
 const CHUNK: usize = 64 * 1024;
-/// Texts at least this long, when the thread pool has more than one thread,
-/// have their fragment hits found on every thread (see [`Regions::next_hit`]):
-/// the search is most of the pass, and the pass runs on the whole document.
-const PARALLEL_MIN: usize = 2 << 20;
-/// Bytes of text one thread searches for hits at a time in that case; a
-/// window of a few parts per thread is searched ahead of the scan.
+/// Bytes of text one thread searches for hits at a time when a long text's
+/// hits are found on every thread (see [`Regions::next_hit`]: the search is
+/// most of the pass, and the pass runs on the whole document); a window of a
+/// few parts per thread is searched ahead of the scan.
 const PARALLEL_PART: usize = 256 * 1024;
 
 /// How often each byte occurs in English news text, per million bytes,
@@ -198,8 +196,8 @@ impl Prefilter {
     /// has its hits found ahead on every thread of the current pool when it
     /// has more than one (same regions).
     pub(super) fn regions<'t>(&'t self, text: &'t [u8]) -> Regions<'t> {
-        let parallel = rayon::current_num_threads() > 1 && text.len() >= PARALLEL_MIN;
-        self.regions_ahead(text, parallel.then_some(PARALLEL_PART))
+        let split = crate::parts::split_part(text.len());
+        self.regions_ahead(text, split.map(|_| PARALLEL_PART))
     }
 
     /// [`regions`](Self::regions), with hits found ahead in parts of `part`
@@ -383,7 +381,8 @@ impl Regions<'_> {
                 }
                 if at >= ahead.to {
                     let part = ahead.part;
-                    let window = part * 4 * rayon::current_num_threads();
+                    let window =
+                        part * crate::parts::PARTS_PER_THREAD * rayon::current_num_threads();
                     let to = (at + window).min(text.len());
                     let starts: Vec<usize> = (at..to).step_by(part).collect();
                     let parts: Vec<Vec<(usize, usize)>> = starts
