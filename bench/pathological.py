@@ -7,7 +7,8 @@ Used by bench/pathological.sh (which builds the release binary first). Each fami
 is generated into WORKDIR (nothing big is committed), cleaned with
 `taskset -c 0 REDLINE --no-config --quiet clean -j 1 IN -o OUT` (JSON Lines with
 `--jsonl`), and timed as a whole process (CPU time, user + system: on a shared machine the
-wall clock also counts other programs; best of RUNS, default 1). The table gives
+wall clock also counts other programs; best of RUNS, default 1, the two sizes
+run in turn so that a slow stretch of the shared host falls on both). The table gives
 each size's MB/s and the ratio of the two sizes' times: linear time gives about 4.
 The last column is the same ratio for user time alone: system time is mostly the
 kernel zeroing fresh memory (first touch), which is noisy on a shared machine.
@@ -171,40 +172,62 @@ def families(work):
     return fam
 
 
-def run(redline, path, out, jsonl):
+def command(redline, path, out, jsonl):
     cmd = ["taskset", "-c", "0", redline, "--no-config", "--quiet", "clean", "-j", "1"]
     if jsonl:
         cmd.append("--jsonl")
     cmd += [path, "-o", out]
     if shutil.which("taskset") is None:
         cmd = cmd[3:]
-    best = None
+    return cmd
+
+
+def run_once(cmd):
+    """(CPU time, user time) of one run, or None when it ran over TIMEOUT."""
+    # CPU time (user + system) of the process: on a shared machine the wall
+    # clock also counts the time other programs hold the core.
+    with tempfile.TemporaryFile() as err:
+        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
+        killed = []
+        timer = threading.Timer(TIMEOUT, lambda: (killed.append(1), p.kill()))
+        timer.start()
+        _, status, usage = os.wait4(p.pid, 0)
+        timer.cancel()
+        if killed:
+            return None
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0:
+            err.seek(0)
+            sys.exit(f"{' '.join(cmd)} failed ({code}): {err.read().decode()[-500:]}")
+    return (usage.ru_utime + usage.ru_stime, usage.ru_utime)
+
+
+def run_in_turn(cmds):
+    """The best (CPU, user) time of each command over RUNS rounds, the commands
+    run in turn within a round (small, large, small, large, ...), so that a
+    stretch of time when the shared host is slow falls on both sizes rather
+    than on one. None for a command that ran over TIMEOUT (it is not run again)."""
+    best = [None] * len(cmds)
+    timed_out = [False] * len(cmds)
     for _ in range(RUNS):
-        # CPU time (user + system) of the process: on a shared machine the wall
-        # clock also counts the time other programs hold the core.
-        with tempfile.TemporaryFile() as err:
-            p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
-            killed = []
-            timer = threading.Timer(TIMEOUT, lambda: (killed.append(1), p.kill()))
-            timer.start()
-            _, status, usage = os.wait4(p.pid, 0)
-            timer.cancel()
-            if killed:
-                return None
-            code = os.waitstatus_to_exitcode(status)
-            if code != 0:
-                err.seek(0)
-                sys.exit(f"{' '.join(cmd)} failed ({code}): {err.read().decode()[-500:]}")
-        elapsed = (usage.ru_utime + usage.ru_stime, usage.ru_utime)
-        best = elapsed if best is None else min(best, elapsed)
-    return best
+        for i, cmd in enumerate(cmds):
+            if timed_out[i]:
+                continue
+            t = run_once(cmd)
+            if t is None:
+                timed_out[i] = True
+                best[i] = None
+                continue
+            best[i] = t if best[i] is None else min(best[i], t)
+    return [None if timed_out[i] else best[i] for i in range(len(cmds))]
 
 
 def main():
     redline, work = sys.argv[1], sys.argv[2]
     wanted = sys.argv[3:]
     os.makedirs(work, exist_ok=True)
-    print(f"redline clean -j 1, pinned to one core; CPU time, best of {RUNS}; timeout {TIMEOUT:.0f} s")
+    print(f"redline clean -j 1, pinned to one core; CPU time, best of {RUNS}, "
+          f"the two sizes run in turn; timeout {TIMEOUT:.0f} s")
     print("| family | shape | small MB | MB/s | large MB | MB/s | time ratio | user-time ratio |")
     print("|---|---|---:|---:|---:|---:|---:|---:|")
     worst_ratio, slowest = 0.0, None
@@ -212,27 +235,30 @@ def main():
         if wanted and not any(w.lower() in name.lower() for w in wanted):
             continue
         for shape in shapes:
-            cells, times = [], []
-            for size in (small, large):
-                path = os.path.join(work, "input.jsonl" if jsonl else "input.txt")
+            # Both sizes are written first, then timed in turn.
+            paths, sizes = [], []
+            for label, size in (("small", small), ("large", large)):
+                path = os.path.join(work, f"input-{label}.{'jsonl' if jsonl else 'txt'}")
                 data = make(size, shape).encode()
                 with open(path, "wb") as f:
                     f.write(data)
                 del data
-                nbytes = os.path.getsize(path)
-                t = run(redline, path, os.path.join(work, "output"), jsonl)
+                paths.append(path)
+                sizes.append(os.path.getsize(path))
+            out = os.path.join(work, "output")
+            times = run_in_turn([command(redline, p, out, jsonl) for p in paths])
+            for path in paths:
                 os.remove(path)
+            cells = []
+            for nbytes, t in zip(sizes, times):
                 cells.append(f"{nbytes / MB:.1f}")
                 if t is None:
                     cells.append(f">{TIMEOUT:.0f} s")
-                    if size == small:
-                        cells += ["–", "–"]
-                    break
-                times.append(t)
+                    continue
                 rate = nbytes / t[0] / MB
                 cells.append(f"{rate:.1f}")
                 slowest = rate if slowest is None else min(slowest, rate)
-            if len(times) == 2:
+            if None not in times:
                 ratio = times[1][0] / times[0][0]
                 worst_ratio = max(worst_ratio, ratio)
                 cells += [f"{ratio:.1f}", f"{times[1][1] / times[0][1]:.1f}"]
