@@ -33,6 +33,28 @@ pub trait Pass: Send + Sync {
     /// overlap each other.
     fn check(&self, text: &str, findings: &mut Vec<Finding>);
 
+    /// [`check`](Pass::check), handing the findings over as it goes: now and
+    /// then the pass calls `take` with `findings`, and `take` may take out
+    /// what is there (the pipeline does; a `take` that leaves them makes this
+    /// `check`). What is left at the end is the caller's as with `check`.
+    ///
+    /// A pass overrides this when it can tell early that findings are final
+    /// (nothing it finds later changes or reorders them): then a text with a
+    /// finding every few bytes, on one line or in one document, never holds
+    /// all its findings at once (a finding is over a hundred bytes, far more
+    /// than the bytes it is about). It hands over only findings that sort
+    /// (by their fix's start, else their own) before every finding still to
+    /// come. The default hands everything over at the end.
+    fn check_in_parts(
+        &self,
+        text: &str,
+        findings: &mut Vec<Finding>,
+        take: &mut dyn FnMut(&mut Vec<Finding>),
+    ) {
+        let _ = take;
+        self.check(text, findings);
+    }
+
     /// The sentence for a finding this pass reported, written only when the
     /// finding is kept with its message: `clean` keeps just a count of the
     /// fixes it applies, so on a text with a fix every few bytes, formatting a
@@ -143,6 +165,38 @@ fn is_alphanumeric(c: char) -> bool {
         Some(&tabled) => tabled,
         None => c.is_alphanumeric(),
     }
+}
+
+/// [`Pass::check_in_parts`] with a `take` that takes every part out, and
+/// whether the parts keep the promise: together (and with what is left at
+/// the end) they are what [`Pass::check`] reports, in the same order, and
+/// each part sorts (by fix start, else start) at or before every later one.
+/// Returns the parts, the last one what was left at the end.
+#[cfg(test)]
+pub(crate) fn check_handing_over(pass: &dyn Pass, text: &str) -> Result<Vec<Vec<Finding>>, String> {
+    let mut parts: Vec<Vec<Finding>> = Vec::new();
+    let mut findings = Vec::new();
+    pass.check_in_parts(text, &mut findings, &mut |found| {
+        parts.push(std::mem::take(found));
+    });
+    parts.push(findings);
+    let mut whole = Vec::new();
+    pass.check(text, &mut whole);
+    let joined: Vec<&Finding> = parts.iter().flatten().collect();
+    if joined != whole.iter().collect::<Vec<_>>() {
+        return Err(format!("parts {parts:?} are not the check's {whole:?}"));
+    }
+    let key = |f: &Finding| f.fix.as_ref().map_or(f.start, |x| x.range().0);
+    let mut latest = 0;
+    for part in &parts {
+        if let Some(early) = part.iter().map(key).min().filter(|&k| k < latest) {
+            return Err(format!(
+                "a part starts at {early}, before {latest}: {parts:?}"
+            ));
+        }
+        latest = part.iter().map(key).max().unwrap_or(latest).max(latest);
+    }
+    Ok(parts)
 }
 
 #[cfg(test)]

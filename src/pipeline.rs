@@ -366,21 +366,18 @@ impl Pipeline {
                     recorded
                 }
             };
-            for batch in batches {
-                match &scope {
-                    Scope::Whole => pass.check(text, &mut findings),
-                    Scope::Lines(..) => {
-                        check_spans_parallel(pass, text, &spans[batch], &mut findings)
-                    }
-                }
-                retain_active(&mut findings, &self.active_rules);
+            // Takes in the findings the pass has handed over so far (a batch
+            // of lines, or part of one: see `Pass::check_in_parts`), leaving
+            // `found` empty. Batches and parts come in text order.
+            let mut take_in = |found: &mut Vec<Finding>| {
+                retain_active(found, &self.active_rules);
                 // Passes mostly report in order: then the sort (and its buffer
-                // of half the findings) is skipped. Batches are in order.
+                // of half the findings) is skipped.
                 let order = |f: &Finding| (f.fix.as_ref().map_or(f.start, |x| x.range().0), f.end);
-                if !findings.is_sorted_by_key(order) {
-                    findings.sort_by_key(order);
+                if !found.is_sorted_by_key(order) {
+                    found.sort_by_key(order);
                 }
-                for finding in findings.drain(..) {
+                for finding in found.drain(..) {
                     let (start, end) = finding
                         .fix
                         .as_ref()
@@ -420,6 +417,15 @@ impl Pipeline {
                         }
                     }
                 }
+            };
+            for batch in batches {
+                match &scope {
+                    Scope::Whole => pass.check_in_parts(text, &mut findings, &mut take_in),
+                    Scope::Lines(..) => {
+                        check_spans_parallel(pass, text, &spans[batch], &mut findings, &mut take_in)
+                    }
+                }
+                take_in(&mut findings);
             }
             // The findings' buffer is empty now; give it back before the edits
             // are applied (on a text with a fix every few bytes it is the
@@ -971,12 +977,15 @@ fn check_spans_parallel(
     text: &str,
     spans: &[(usize, Range<usize>)],
     findings: &mut Vec<Finding>,
+    take: &mut dyn FnMut(&mut Vec<Finding>),
 ) {
     use rayon::prelude::*;
     let threads = rayon::current_num_threads();
     let total: usize = spans.iter().map(|(c, s)| s.end - c).sum();
-    if threads < 2 || total < PARALLEL_MIN_BYTES {
-        check_spans(pass, text, spans, findings);
+    // One span (a line longer than a batch) cannot be shared out: checked
+    // here, it hands its findings over as it goes.
+    if threads < 2 || total < PARALLEL_MIN_BYTES || spans.len() == 1 {
+        check_spans(pass, text, spans, findings, take);
         return;
     }
     // A few groups per thread, so that a slow group does not hold the rest.
@@ -998,7 +1007,7 @@ fn check_spans_parallel(
         .par_iter()
         .map(|group| {
             let mut part = Vec::new();
-            check_spans(pass, text, group, &mut part);
+            check_spans(pass, text, group, &mut part, &mut |_| {});
             part
         })
         .collect();
@@ -1009,31 +1018,44 @@ fn check_spans_parallel(
 
 /// Checks `spans` with a line-local pass: each span's slice from its context
 /// start, findings moved into the whole text, findings on the context line
-/// dropped.
+/// dropped. The pass may hand findings to `take` as it goes (see
+/// [`Pass::check_in_parts`]), moved and sifted the same way first.
 fn check_spans(
     pass: &dyn Pass,
     text: &str,
     spans: &[(usize, Range<usize>)],
     findings: &mut Vec<Finding>,
+    take: &mut dyn FnMut(&mut Vec<Finding>),
 ) {
     for (context, span) in spans {
         let (context, span) = (*context, span.clone());
-        let first = findings.len();
-        pass.check(&text[context..span.end], findings);
-        for f in &mut findings[first..] {
-            shift_finding(f, context);
-        }
-        // The context line was checked without its own line before: what
-        // it reports there is not the pass's answer.
-        let mut i = first;
-        while i < findings.len() {
-            let f = &findings[i];
-            let from = f.fix.as_ref().map_or(f.start, |x| x.range().0);
-            if f.start.min(from) < span.start {
-                findings.swap_remove(i);
-            } else {
-                i += 1;
-            }
+        // Findings from `first` on are as the pass reported them.
+        let mut first = findings.len();
+        pass.check_in_parts(&text[context..span.end], findings, &mut |found| {
+            into_whole_text(found, first, context, span.start);
+            take(found);
+            first = found.len();
+        });
+        into_whole_text(findings, first, context, span.start);
+    }
+}
+
+/// Moves `findings[first..]`, found in a slice of the whole text starting at
+/// `context`, into the whole text, dropping those on the context line (before
+/// `span_start`): that line was checked without its own line before, so what
+/// the pass reports there is not its answer.
+fn into_whole_text(findings: &mut Vec<Finding>, first: usize, context: usize, span_start: usize) {
+    for f in &mut findings[first..] {
+        shift_finding(f, context);
+    }
+    let mut i = first;
+    while i < findings.len() {
+        let f = &findings[i];
+        let from = f.fix.as_ref().map_or(f.start, |x| x.range().0);
+        if f.start.min(from) < span_start {
+            findings.swap_remove(i);
+        } else {
+            i += 1;
         }
     }
 }
@@ -1391,7 +1413,7 @@ mod tests {
         budget: usize,
     ) -> (Vec<Finding>, Vec<Finding>, Vec<(usize, Range<usize>)>) {
         let mut whole = Vec::new();
-        check_spans(pass, text, spans, &mut whole);
+        check_spans(pass, text, spans, &mut whole, &mut |_| {});
         let cut = cut_spans(text, spans.to_vec(), budget, pass);
         assert!(cut.windows(2).all(|w| w[0].1.end <= w[1].1.start));
         let groups = batches(&cut, budget);
@@ -1400,7 +1422,7 @@ mod tests {
         assert_eq!(groups.last().map(|g| g.end), Some(cut.len()));
         let mut parts = Vec::new();
         for group in groups {
-            check_spans(pass, text, &cut[group], &mut parts);
+            check_spans(pass, text, &cut[group], &mut parts, &mut |_| {});
         }
         let order = |f: &Finding| {
             let replacement = f.replacement().to_owned();
@@ -1646,6 +1668,113 @@ mod tests {
         assert!(lean.steps.iter().all(|s| s.applied.is_empty()));
         let records: usize = lean.steps.iter().map(|s| s.counted.len()).sum();
         assert!(records < tally(&full).len(), "{records} records");
+    }
+
+    /// Deletes every `x` and flags every `!`; with `parts`, hands each
+    /// finding over as soon as it is found, noting how many findings it saw
+    /// held at once.
+    struct EveryX {
+        locality: Locality,
+        parts: bool,
+        most_held: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    }
+    impl EveryX {
+        fn new(locality: Locality, parts: bool) -> Self {
+            EveryX {
+                locality,
+                parts,
+                most_held: Default::default(),
+            }
+        }
+        fn find(
+            &self,
+            text: &str,
+            out: &mut Vec<Finding>,
+            take: &mut dyn FnMut(&mut Vec<Finding>),
+        ) {
+            for (i, c) in text.char_indices() {
+                let found = match c {
+                    'x' => {
+                        Finding::fixed("t.x", i, i + 1, "x", Fix::safe([Edit::delete(i, i + 1)]))
+                    }
+                    '!' => Finding::flag("t.bang", i, i + 1, "bang"),
+                    _ => continue,
+                };
+                out.push(found);
+                self.most_held
+                    .fetch_max(out.len(), std::sync::atomic::Ordering::Relaxed);
+                if self.parts {
+                    take(out);
+                }
+            }
+        }
+    }
+    impl Pass for EveryX {
+        fn name(&self) -> &'static str {
+            "everyx"
+        }
+        fn locality(&self) -> Locality {
+            self.locality
+        }
+        fn check(&self, text: &str, out: &mut Vec<Finding>) {
+            self.find(text, out, &mut |_| {});
+        }
+        fn check_in_parts(
+            &self,
+            text: &str,
+            out: &mut Vec<Finding>,
+            take: &mut dyn FnMut(&mut Vec<Finding>),
+        ) {
+            self.find(text, out, take);
+        }
+    }
+
+    /// Findings handed over as a pass finds them are taken in at once (the
+    /// pass never holds more than a few), on one line longer than a batch
+    /// (a line pass: the line cannot be cut) and in a whole document, and
+    /// the run is the one of the same pass handing nothing over.
+    #[test]
+    fn findings_handed_over_are_taken_in_as_they_come() {
+        // Over two batches of one thread's budget, on one line.
+        let line = "ax! x".repeat(2 * BATCH_BYTES / 5 + 7);
+        let text = format!("{line}\nb!x\n{line}");
+        for locality in [
+            Locality::Line,
+            Locality::LineAndPrevious,
+            Locality::Document,
+        ] {
+            for threads in [1, 3] {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .unwrap();
+                let runs = [false, true].map(|parts| {
+                    let pass = EveryX::new(locality, parts);
+                    let most_held = pass.most_held.clone();
+                    let p = Pipeline::new(
+                        vec![Box::new(pass)],
+                        rules(&["t.x", "t.bang"]),
+                        Applicability::Safe,
+                    );
+                    let run = pool.install(|| p.run_lean(text.clone()));
+                    let flags: Vec<Range<usize>> = run
+                        .steps
+                        .iter()
+                        .flat_map(|s| s.flags.iter().map(|f| f.origin.clone()))
+                        .collect();
+                    let fixes = run.findings_applied().filter(|(_, a)| *a).count();
+                    let held = most_held.load(std::sync::atomic::Ordering::Relaxed);
+                    (run.output().to_string(), flags, fixes, held)
+                });
+                let what = format!("{locality:?} on {threads} threads");
+                assert_eq!(runs[1].0, runs[0].0, "{what}");
+                assert_eq!(runs[1].1, runs[0].1, "{what}");
+                assert_eq!(runs[1].2, runs[0].2, "{what}");
+                assert_eq!(runs[0].0, text.replace('x', ""));
+                assert!(runs[0].3 > BATCH_BYTES / 5, "{what}: held {}", runs[0].3);
+                assert!(runs[1].3 <= 1, "{what}: held {}", runs[1].3);
+            }
+        }
     }
 
     #[test]

@@ -59,6 +59,10 @@ const MAX_MIXED_SEPARATORS: usize = 4;
 /// token it belongs to (URL, e-mail).
 const CONTEXT_LIMIT: usize = 512;
 const NBSP: char = '\u{a0}';
+/// How many findings the pass holds before it hands them over, when it may
+/// (see [`Variants::scan`]): a text of nothing but names-map hits then never
+/// holds all of its findings at once.
+const HAND_OVER: usize = 1 << 14;
 
 /// One map: a rule file's rule id and how its fixes apply.
 #[derive(Debug)]
@@ -120,6 +124,12 @@ pub struct Variants {
     prefilter: Option<Prefilter>,
     /// The longest pattern, in bytes.
     longest: usize,
+    /// Whether some key is a common word (written in lower case), whose
+    /// capitalised matches wait for a text-wide look-up.
+    common_words: bool,
+    /// How many findings it holds before handing them over, when it may:
+    /// [`HAND_OVER`] (tests make it small).
+    hand_over: usize,
     /// The automaton's patterns, for tests that build other prefilters.
     #[cfg(test)]
     patterns: Vec<String>,
@@ -196,6 +206,9 @@ impl Variants {
         });
         let prefilter = matcher.as_ref().and_then(|_| Prefilter::new(&patterns));
         let longest = patterns.iter().map(String::len).max().unwrap_or(0);
+        let common_words = entries
+            .iter()
+            .any(|e| matches!(e, Entry::Variant { key, .. } if is_common_word(key)));
         Variants {
             maps,
             entries,
@@ -203,6 +216,8 @@ impl Variants {
             matcher,
             prefilter,
             longest,
+            common_words,
+            hand_over: HAND_OVER,
             #[cfg(test)]
             patterns,
         }
@@ -249,7 +264,16 @@ impl Pass for Variants {
     }
 
     fn check(&self, text: &str, findings: &mut Vec<Finding>) {
-        self.scan(text, findings, self.prefilter.as_ref());
+        self.scan(text, findings, self.prefilter.as_ref(), &mut |_| {});
+    }
+
+    fn check_in_parts(
+        &self,
+        text: &str,
+        findings: &mut Vec<Finding>,
+        take: &mut dyn FnMut(&mut Vec<Finding>),
+    ) {
+        self.scan(text, findings, self.prefilter.as_ref(), take);
     }
 
     fn describe(&self, text: &str, finding: &Finding) -> Option<String> {
@@ -263,10 +287,22 @@ impl Variants {
     /// The scan behind [`Pass::check`]: with `prefilter`, the automaton runs
     /// only in the regions where a pattern can start (see [`prefilter`]);
     /// without, over the whole text. Both give the same findings.
-    fn scan(&self, text: &str, findings: &mut Vec<Finding>, prefilter: Option<&Prefilter>) {
+    ///
+    /// Without common-word keys, every finding is final when found (none
+    /// waits for the text-wide look-up of capitalised words), and findings
+    /// come in order of their start: they are handed to `take` every
+    /// `hand_over` findings (see [`Pass::check_in_parts`]).
+    fn scan(
+        &self,
+        text: &str,
+        findings: &mut Vec<Finding>,
+        prefilter: Option<&Prefilter>,
+        take: &mut dyn FnMut(&mut Vec<Finding>),
+    ) {
         let Some(matcher) = &self.matcher else {
             return;
         };
+        let mut hand_over_at = findings.len() + self.hand_over;
         // The window of a region reaches `longest` bytes past its last start,
         // so regions closer than that are searched as one.
         let mut regions =
@@ -338,7 +374,15 @@ impl Variants {
                 continue;
             }
             let finding = self.maps[*map].finding(start, end, found, replacement);
-            found_here.push((finding, lookup));
+            if self.common_words {
+                found_here.push((finding, lookup));
+            } else {
+                findings.push(finding);
+                if findings.len() >= hand_over_at {
+                    take(findings);
+                    hand_over_at = findings.len() + self.hand_over;
+                }
+            }
         }
         if lookups.is_empty() {
             findings.extend(found_here.into_iter().map(|(f, _)| f));
@@ -1214,6 +1258,43 @@ mod tests {
             // No prefilter: only the name look-ups differ from the reference.
             let (fast, full) = both(UK_PLAIN.get_or_init(uk), &text);
             prop_assert_eq!(fast, full);
+        }
+
+        /// Handed over after every few findings (names maps: no key is a
+        /// common word), the findings are the check's, in order, and every
+        /// part sorts before the parts after it. A map with common words
+        /// hands nothing over before the end (its look-up needs them all).
+        #[test]
+        fn findings_handed_over_in_parts_are_the_checks_in_order(
+            text in dense_texts(phrases()),
+            every in 1usize..4,
+        ) {
+            static HANDING: std::sync::OnceLock<Vec<(usize, Variants, bool)>> =
+                std::sync::OnceLock::new();
+            let passes = HANDING.get_or_init(|| {
+                let mut out = Vec::new();
+                for every in 1..4 {
+                    for (make, common) in [(names as fn() -> Variants, false), (tricky, true), (uk, true)] {
+                        let mut p = make();
+                        p.hand_over = every;
+                        out.push((every, p, common));
+                    }
+                }
+                out
+            });
+            for (_, p, common) in passes.iter().filter(|(e, _, _)| *e == every) {
+                let common = *common;
+                prop_assert_eq!(p.common_words, common);
+                let parts = crate::pass::check_handing_over(p, &text);
+                prop_assert!(parts.is_ok(), "{}", parts.as_ref().unwrap_err());
+                let parts = parts.unwrap();
+                let found: usize = parts.iter().map(Vec::len).sum();
+                if common {
+                    prop_assert_eq!(parts.len(), 1);
+                } else {
+                    prop_assert!(parts.len() > found / every, "{} parts of {}", parts.len(), found);
+                }
+            }
         }
 
         /// Hits found ahead part by part on several threads give the regions

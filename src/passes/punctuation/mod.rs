@@ -121,11 +121,24 @@ const TRIGGERS: &[&[u8]] = &[
 /// through (`.’”.` has two).
 const MAX_STACKED_QUOTES: usize = 3;
 
+/// How many findings the pass holds before it hands them over (see
+/// [`Pass::check_in_parts`]; a line with a fix every few bytes). It hands
+/// them over before it looks at the next run of marks at `p`: every finding
+/// so far sorts before `p` (each at or before the last mark of its run, and
+/// runs end before `p`), and every later one at or after it (a mark at
+/// `q >= p` reports from `q`, or from the mark inside the closing quotes
+/// before `q`, which is `p` itself or after it: quotes and the space after
+/// `»` are not marks).
+const HAND_OVER: usize = 1 << 14;
+
 /// The `punctuation` pass. See the module documentation for what it fixes.
 #[derive(Debug)]
 pub struct Punctuation {
     /// Abbreviations with their final dot, lower-cased (`inc.`, `etc.`).
     abbreviations: HashSet<String>,
+    /// How many findings it holds before handing them over: [`HAND_OVER`]
+    /// (tests make it small).
+    hand_over: usize,
 }
 
 impl Punctuation {
@@ -139,7 +152,10 @@ impl Punctuation {
             .flat_map(|f| &f.data.abbreviations)
             .map(|a| a.to_lowercase())
             .collect();
-        Punctuation { abbreviations }
+        Punctuation {
+            abbreviations,
+            hand_over: HAND_OVER,
+        }
     }
 
     /// Whether `word` (ending in its own `.`) is an abbreviation: an
@@ -424,15 +440,31 @@ impl Pass for Punctuation {
     }
 
     fn check(&self, text: &str, findings: &mut Vec<Finding>) {
+        self.check_in_parts(text, findings, &mut |_| {});
+    }
+
+    fn check_in_parts(
+        &self,
+        text: &str,
+        findings: &mut Vec<Finding>,
+        take: &mut dyn FnMut(&mut Vec<Finding>),
+    ) {
         let bytes = text.as_bytes();
         let mut quotes = Tracker::default();
         let mut code = CodeLines::default();
         let mut informal = TwoDotEllipsis::default();
         let mut next = 0;
+        let mut hand_over_at = findings.len() + self.hand_over;
         // Every rule removes a `.` or a `,`; look only at runs of those.
         for p in memchr2_iter(b'.', b',', bytes) {
             if p < next {
                 continue;
+            }
+            // Every finding so far sorts before `p`, every later one at or
+            // after it (see `HAND_OVER`).
+            if findings.len() >= hand_over_at {
+                take(findings);
+                hand_over_at = findings.len() + self.hand_over;
             }
             let mark = bytes[p];
             let run = bytes[p..].iter().take_while(|&&b| b == mark).count();

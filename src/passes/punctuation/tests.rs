@@ -644,3 +644,31 @@ fn two_dots_after_cjk_text_are_an_ellipsis() {
         DOUBLE_PERIOD,
     );
 }
+
+proptest! {
+    #![proptest_config(random_text::config())]
+
+    /// Handed over after every few findings (see `HAND_OVER`), the findings
+    /// are the check's, and every part sorts before the parts after it: the
+    /// pipeline takes them in as they come.
+    #[test]
+    fn findings_handed_over_in_parts_are_the_checks_in_order(
+        text in random_text::texts(ALPHABET, 60),
+        every in 1usize..4,
+    ) {
+        let mut pass = pass();
+        pass.hand_over = every;
+        let parts = crate::pass::check_handing_over(&pass, &text);
+        prop_assert!(parts.is_ok(), "{}", parts.unwrap_err());
+    }
+}
+
+/// A line with a fix every few bytes is handed over in parts of
+/// `HAND_OVER` findings, not held whole.
+#[test]
+fn a_line_dense_with_fixes_is_handed_over_in_parts() {
+    let text = "Long.. ".repeat(3 * HAND_OVER);
+    let parts = crate::pass::check_handing_over(&pass(), &text).unwrap();
+    assert!(parts.len() >= 3, "{} parts", parts.len());
+    assert!(parts.iter().all(|p| p.len() <= HAND_OVER + 1));
+}
