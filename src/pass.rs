@@ -1,5 +1,7 @@
 //! The [`Pass`] trait: one family of defects, text in, findings out.
 
+use std::ops::Range;
+
 use crate::finding::Finding;
 use crate::triggers::Triggers;
 
@@ -53,6 +55,21 @@ pub trait Pass: Send + Sync {
     ) {
         let _ = take;
         self.check(text, findings);
+    }
+
+    /// For a [`Locality::Document`] pass: after edits, the findings of a
+    /// whole check of `text` found by looking only near the edits. `edited`
+    /// are the ranges of `text` written since the pass last checked the
+    /// document (sorted, disjoint). The pipeline asks only when every
+    /// finding of the pass's earlier checks of the document was a fix it
+    /// applied: then a whole check would find nothing where neither the
+    /// text nor what the pass reads around a place changed. A pass that can
+    /// bound what it reads around a finding reports every finding of a
+    /// whole check (each one once) and returns `true`; `false` (the default)
+    /// reports nothing, and the pipeline checks the whole text.
+    fn check_near(&self, text: &str, edited: &[Range<usize>], findings: &mut Vec<Finding>) -> bool {
+        let _ = (text, edited, findings);
+        false
     }
 
     /// The sentence for a finding this pass reported, written only when the

@@ -34,6 +34,9 @@ pub struct Pipeline {
     /// Whether round 1 checks line-local passes only on their trigger lines
     /// (always, except in the tests that compare both ways).
     scan_triggers: bool,
+    /// Whether a later round asks a document pass to check near the edits
+    /// only (always, except in the tests that compare both ways).
+    check_near: bool,
 }
 
 /// A finding as the pipeline recorded it: with the range of the original
@@ -177,6 +180,7 @@ impl Pipeline {
             threshold,
             triggers,
             scan_triggers: true,
+            check_near: true,
         }
     }
 
@@ -185,6 +189,14 @@ impl Pipeline {
     /// two to hold each pass to its [`Pass::triggers`] promise.
     pub fn check_every_line(mut self) -> Self {
         self.scan_triggers = false;
+        self
+    }
+
+    /// The same pipeline re-checking a document pass over the whole text in
+    /// a later round, never only near the edits ([`Pass::check_near`]):
+    /// slower, same output. Tests compare the two.
+    pub fn check_whole_documents(mut self) -> Self {
+        self.check_near = false;
         self
     }
 
@@ -277,7 +289,18 @@ impl Pipeline {
                 } else if state.dirty[index].is_empty() {
                     continue;
                 } else if pass.locality() == Locality::Document {
-                    Scope::Whole
+                    // Near the edits only, when the pass's earlier checks
+                    // left nothing behind (see `Pass::check_near`).
+                    let clear = state
+                        .steps
+                        .iter()
+                        .filter(|s| s.pass == pass.name())
+                        .all(|s| s.held.is_empty() && s.flags.is_empty());
+                    if clear && self.check_near {
+                        Scope::Near(std::mem::take(&mut state.dirty[index]))
+                    } else {
+                        Scope::Whole
+                    }
                 } else {
                     Scope::Lines(std::mem::take(&mut state.dirty[index]), Vec::new())
                 };
@@ -327,8 +350,13 @@ impl Pipeline {
             // every few bytes never holds all its findings at once (a finding
             // is about a hundred bytes; the fixes it leaves are smaller).
             let budget = rayon::current_num_threads().max(1) * BATCH_BYTES;
+            if let Scope::Near(edited) = &scope {
+                if !pass.check_near(text, edited, &mut findings) {
+                    scope = Scope::Whole;
+                }
+            }
             let spans = match &scope {
-                Scope::Whole => Vec::new(),
+                Scope::Whole | Scope::Near(_) => Vec::new(),
                 Scope::Lines(ranges, lines) => {
                     let with_previous = pass.locality() == Locality::LineAndPrevious;
                     let spans = spans_to_check(text, ranges, lines, with_previous);
@@ -421,6 +449,8 @@ impl Pipeline {
             for batch in batches {
                 match &scope {
                     Scope::Whole => pass.check_in_parts(text, &mut findings, &mut take_in),
+                    // Checked above.
+                    Scope::Near(_) => {}
                     Scope::Lines(..) => {
                         check_spans_parallel(pass, text, &spans[batch], &mut findings, &mut take_in)
                     }
@@ -440,6 +470,9 @@ impl Pipeline {
                         step.held.clear();
                     }
                 }
+                // Nothing earlier to supersede: the check near edits is asked
+                // for only when the earlier checks left nothing behind.
+                Scope::Near(_) => {}
                 Scope::Lines(..) if flags.is_empty() && held.is_empty() => {}
                 Scope::Lines(..) => {
                     // Keys borrow the rule names: no allocation per earlier finding.
@@ -608,6 +641,9 @@ enum Scope {
     /// [`Locality::LineAndPrevious`] pass, also the line after each), and
     /// the lines of the second list (lines the trigger scan found).
     Lines(Vec<Range<usize>>, Vec<Range<usize>>),
+    /// A document pass's whole text, looked at near these edited ranges
+    /// when the pass can ([`Pass::check_near`]), else whole.
+    Near(Vec<Range<usize>>),
 }
 
 /// The pipeline's working state for one document.

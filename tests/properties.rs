@@ -263,8 +263,10 @@ fn engines() -> &'static (Engine, Engine) {
     })
 }
 
-/// The same two engines checking every line in round 1 instead of only the
-/// lines the trigger scan finds (see `redline::triggers`).
+/// The same two engines without the pipeline's shortcuts: every line checked
+/// in round 1 instead of only the lines the trigger scan finds (see
+/// `redline::triggers`), and a document pass re-checked over the whole text
+/// in a later round instead of only near the edits (`Pass::check_near`).
 fn every_line_engines() -> &'static (Engine, Engine) {
     static ENGINES: std::sync::OnceLock<(Engine, Engine)> = std::sync::OnceLock::new();
     ENGINES.get_or_init(|| {
@@ -277,7 +279,7 @@ fn every_line_engines() -> &'static (Engine, Engine) {
             } = Engine::new(settings).expect("valid settings");
             Engine {
                 rules,
-                pipeline: pipeline.check_every_line(),
+                pipeline: pipeline.check_every_line().check_whole_documents(),
                 settings,
             }
         };
@@ -286,14 +288,15 @@ fn every_line_engines() -> &'static (Engine, Engine) {
     })
 }
 
-/// The trigger scan changes nothing: same output and same findings (rule,
-/// place, text, applied) as checking every line.
+/// The shortcuts change nothing: same output and same findings (rule,
+/// place, text, applied) as checking every line and whole documents.
 fn check_triggers(engine: &Engine, every_line: &Engine, text: &str) -> Result<(), String> {
     let (out, findings) = engine.clean_and_check(text);
     let (expected_out, expected) = every_line.clean_and_check(text);
     if out != expected_out || format!("{findings:?}") != format!("{expected:?}") {
         return Err(format!(
-            "the trigger scan changed the result:\n  input {text:?}\n  out   {out:?}\n  \
+            "the shortcuts (trigger scan, checks near edits) changed the result:\n  \
+             input {text:?}\n  out   {out:?}\n  \
              every line {expected_out:?}\n  findings {findings:#?}\n  every line {expected:#?}"
         ));
     }

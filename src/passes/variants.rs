@@ -39,6 +39,7 @@ mod prefilter;
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
 
@@ -59,6 +60,13 @@ const MAX_MIXED_SEPARATORS: usize = 4;
 /// token it belongs to (URL, e-mail).
 const CONTEXT_LIMIT: usize = 512;
 const NBSP: char = '\u{a0}';
+/// Bytes the prefilter lower-cases at a time when a check looks only near
+/// edits (see [`Variants::windows_near`]): about a window's length.
+const NEAR_CHUNK: usize = 4 * 1024;
+/// How far back from a window's first possible start the check near edits
+/// looks for a place no pattern occurrence can span; without one it checks
+/// the whole text instead.
+const SYNC_SEARCH: usize = 4 * 1024;
 /// How many findings the pass holds before it hands them over, when it may
 /// (see [`Variants::scan`]): a text of nothing but names-map hits then never
 /// holds all of its findings at once.
@@ -130,6 +138,9 @@ pub struct Variants {
     /// How many findings it holds before handing them over, when it may:
     /// [`HAND_OVER`] (tests make it small).
     hand_over: usize,
+    /// The bytes some pattern holds, in both ASCII cases: a place right
+    /// after any other byte is inside no occurrence of a pattern.
+    in_patterns: [bool; 256],
     /// The automaton's patterns, for tests that build other prefilters.
     #[cfg(test)]
     patterns: Vec<String>,
@@ -206,6 +217,11 @@ impl Variants {
         });
         let prefilter = matcher.as_ref().and_then(|_| Prefilter::new(&patterns));
         let longest = patterns.iter().map(String::len).max().unwrap_or(0);
+        let mut in_patterns = [false; 256];
+        for &b in patterns.iter().flat_map(|p| p.as_bytes()) {
+            in_patterns[usize::from(b.to_ascii_lowercase())] = true;
+            in_patterns[usize::from(b.to_ascii_uppercase())] = true;
+        }
         let common_words = entries
             .iter()
             .any(|e| matches!(e, Entry::Variant { key, .. } if is_common_word(key)));
@@ -218,6 +234,7 @@ impl Variants {
             longest,
             common_words,
             hand_over: HAND_OVER,
+            in_patterns,
             #[cfg(test)]
             patterns,
         }
@@ -264,7 +281,7 @@ impl Pass for Variants {
     }
 
     fn check(&self, text: &str, findings: &mut Vec<Finding>) {
-        self.scan(text, findings, self.prefilter.as_ref(), &mut |_| {});
+        self.scan(text, findings, self.prefilter.as_ref(), &mut |_| {}, None);
     }
 
     fn check_in_parts(
@@ -273,7 +290,19 @@ impl Pass for Variants {
         findings: &mut Vec<Finding>,
         take: &mut dyn FnMut(&mut Vec<Finding>),
     ) {
-        self.scan(text, findings, self.prefilter.as_ref(), take);
+        self.scan(text, findings, self.prefilter.as_ref(), take, None);
+    }
+
+    fn check_near(&self, text: &str, edited: &[Range<usize>], findings: &mut Vec<Finding>) -> bool {
+        if self.common_words {
+            return false; // the look-up of capitalised words reads the whole text
+        }
+        let Some(windows) = self.windows_near(text, edited) else {
+            return false;
+        };
+        let prefilter = self.prefilter.as_ref();
+        self.scan(text, findings, prefilter, &mut |_| {}, Some(&windows));
+        true
     }
 
     fn describe(&self, text: &str, finding: &Finding) -> Option<String> {
@@ -284,6 +313,41 @@ impl Pass for Variants {
 }
 
 impl Variants {
+    /// The windows of `text` where a check near the edits at `edited` (see
+    /// [`Pass::check_near`]) looks for matches: every match whose start, end
+    /// or context (the [`CONTEXT_LIMIT`] bytes each side that
+    /// [`in_url_or_tag`] reads, and the characters next to it) could hold an
+    /// edited byte starts inside one. Each window begins where no pattern
+    /// occurrence can span (right after a byte no pattern holds, or at the
+    /// text's start), so that a scan starting there finds what a scan of the
+    /// whole text finds from there. `None` when no such place lies within
+    /// [`SYNC_SEARCH`] bytes before a window (a long run of letters): then
+    /// the whole text is checked.
+    fn windows_near(&self, text: &str, edited: &[Range<usize>]) -> Option<Vec<Range<usize>>> {
+        let bytes = text.as_bytes();
+        // `floor_boundary` may step back three bytes more.
+        let reach = CONTEXT_LIMIT + self.longest + 4;
+        let mut windows: Vec<Range<usize>> = Vec::new();
+        for e in edited {
+            let end = (e.end + reach + 1).min(text.len());
+            if windows
+                .last()
+                .is_some_and(|w| e.start.saturating_sub(reach) <= w.end)
+            {
+                let last = windows.last_mut().expect("just seen");
+                last.end = last.end.max(end);
+                continue;
+            }
+            let lo = e.start.saturating_sub(reach);
+            let floor = lo.saturating_sub(SYNC_SEARCH);
+            let start = (floor..=lo).rev().find(|&i| {
+                i == 0 || (!self.in_patterns[usize::from(bytes[i - 1])] && text.is_char_boundary(i))
+            })?;
+            windows.push(start..end);
+        }
+        Some(windows)
+    }
+
     /// The scan behind [`Pass::check`]: with `prefilter`, the automaton runs
     /// only in the regions where a pattern can start (see [`prefilter`]);
     /// without, over the whole text. Both give the same findings.
@@ -292,42 +356,71 @@ impl Variants {
     /// waits for the text-wide look-up of capitalised words), and findings
     /// come in order of their start: they are handed to `take` every
     /// `hand_over` findings (see [`Pass::check_in_parts`]).
+    ///
+    /// With `windows` (sorted, disjoint, each starting where no pattern
+    /// occurrence can span: see [`Variants::windows_near`]), only matches
+    /// that start inside a window are looked at: the scan starts afresh at
+    /// each window, which at such a place is where a scan of the whole text
+    /// stands too.
     fn scan(
         &self,
         text: &str,
         findings: &mut Vec<Finding>,
         prefilter: Option<&Prefilter>,
         take: &mut dyn FnMut(&mut Vec<Finding>),
+        windows: Option<&[Range<usize>]>,
     ) {
         let Some(matcher) = &self.matcher else {
             return;
         };
         let mut hand_over_at = findings.len() + self.hand_over;
         // The window of a region reaches `longest` bytes past its last start,
-        // so regions closer than that are searched as one.
-        let mut regions =
-            prefilter.map(|p| p.regions(text.as_bytes()).with_merge_gap(self.longest));
+        // so regions closer than that are searched as one. Between windows
+        // the search jumps: it lower-cases a window's worth at a time.
+        let mut regions = prefilter.map(|p| {
+            let regions = match windows {
+                None => p.regions(text.as_bytes()),
+                Some(_) => p
+                    .regions_ahead(text.as_bytes(), None)
+                    .with_chunk(NEAR_CHUNK),
+            };
+            regions.with_merge_gap(self.longest)
+        });
+        let mut window = 0;
         let mut found_here: Vec<(Finding, Option<usize>)> = Vec::new();
         let mut lookups: Vec<&str> = Vec::new();
         let mut lookup_ids: HashMap<&str, usize> = HashMap::new();
         let mut pos = 0;
         while pos < text.len() {
             // Matches may start only in `pos..=last_start`, and end by `end`.
-            let (last_start, span_end) = match &mut regions {
-                None => (text.len(), text.len()),
-                Some(regions) => {
-                    let Some((first, last)) = regions.next_from(pos) else {
-                        break;
-                    };
-                    pos = pos.max(first);
-                    (last, (last + self.longest).min(text.len()))
+            let (mut first_start, mut last_start) = (pos, text.len());
+            if let Some(windows) = windows {
+                while windows.get(window).is_some_and(|w| w.end <= pos) {
+                    window += 1;
                 }
-            };
+                let Some(w) = windows.get(window) else {
+                    break;
+                };
+                (first_start, last_start) = (pos.max(w.start), w.end - 1);
+            }
+            if let Some(regions) = &mut regions {
+                let Some((first, last)) = regions.next_from(first_start) else {
+                    break;
+                };
+                if first > last_start {
+                    // No pattern starts in the rest of this window.
+                    pos = last_start + 1;
+                    continue;
+                }
+                (first_start, last_start) = (first_start.max(first), last_start.min(last));
+            }
+            pos = first_start;
+            let span_end = (last_start + self.longest).min(text.len());
             let m = matcher
                 .find(Input::new(text).span(pos..span_end))
                 .filter(|m| m.start() <= last_start);
             let Some(m) = m else {
-                if regions.is_none() {
+                if regions.is_none() && windows.is_none() {
                     break;
                 }
                 pos = last_start + 1;
@@ -1025,24 +1118,89 @@ mod tests {
     /// another and sit inside kept phrases: the cases where leftmost-longest
     /// order, kept phrases and word-boundary restarts decide what is found.
     fn tricky() -> Variants {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("tricky.toml");
-        std::fs::write(
-            &path,
-            "pass = \"variants\"\nkeep = [\"Pearl Harbor\", \"Medal of Honor\", \"colorado river\", \
-             \"Kim Jong Un Jr\"]\n\n[[rule]]\nid = \"variants.tricky\"\ndescription = \"t\"\n\
-             applicability = \"safe\"\n\n[variants]\n\"color\" = \"colour\"\n\"colors\" = \"colours\"\n\
+        with_user_map(
+            "tricky",
+            "keep = [\"Pearl Harbor\", \"Medal of Honor\", \"colorado river\", \"Kim Jong Un Jr\"]\n\n\
+             [[rule]]\nid = \"variants.tricky\"\ndescription = \"t\"\napplicability = \"safe\"\n\n\
+             [variants]\n\"color\" = \"colour\"\n\"colors\" = \"colours\"\n\
              \"colorful\" = \"colourful\"\n\"honor\" = \"honour\"\n\"harbor\" = \"harbour\"\n\
              \"travelers\" = \"travellers\"\n\"center\" = \"centre\"\n\"kim jong\" = \"kim-jong\"\n\
              \"zoë ball\" = \"zoe ball\"\n",
         )
-        .unwrap();
+    }
+
+    /// The names map and a user map `variants.{name}` whose rule file is
+    /// `pass = "variants"` followed by `body`, both active.
+    fn with_user_map(name: &str, body: &str) -> Variants {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(format!("{name}.toml"));
+        std::fs::write(&path, format!("pass = \"variants\"\n{body}")).unwrap();
         let rules = RuleSet::load(&[path]).unwrap();
-        let active = ["variants.name", "variants.tricky"]
-            .iter()
-            .map(|s| s.to_string())
+        let active = ["variants.name".to_string(), format!("variants.{name}")]
+            .into_iter()
             .collect();
         Variants::new(&rules, &active)
+    }
+
+    /// Names map plus names that start inside a kept phrase or another
+    /// key's canonical form (`Harbor Day` in `Pearl Harbor Day`): a scan
+    /// that starts inside such a phrase finds what a scan from the text's
+    /// start never does. No common words, so the check near edits applies.
+    fn overlapping() -> Variants {
+        with_user_map(
+            "overlapping",
+            "keep = [\"Pearl Harbor Day\", \"Anna Maria Jones\"]\n\n[[rule]]\n\
+             id = \"variants.overlapping\"\ndescription = \"t\"\napplicability = \"safe\"\n\n\
+             [variants]\n\"Harbor Day\" = \"Harbour Day\"\n\"Maria Jones\" = \"Maria-Jones\"\n\
+             \"Day Care\" = \"Daycare\"\n\"Dmitry Peskov Jr\" = \"Dmitry Peskov Junior\"\n",
+        )
+    }
+
+    /// [`phrases`] and the overlapping map's phrases and their parts.
+    fn overlapping_phrases() -> Vec<String> {
+        let mut out = phrases();
+        out.extend(
+            [
+                "Pearl Harbor Day",
+                "Harbor Day",
+                "Harbor Day Care",
+                "Anna Maria Jones",
+                "Maria Jones",
+                "Day Care",
+                "Dmitry Peskov",
+                "Dmitry Peskov Jr",
+            ]
+            .map(String::from),
+        );
+        out
+    }
+
+    /// A window of the check near edits never starts inside a phrase the
+    /// whole scan takes whole: there `Harbor Day` would be found inside the
+    /// kept `Pearl Harbor Day` (a key of its own on word boundaries). The
+    /// edit is moved a byte at a time so that the window's first possible
+    /// start sweeps across the phrase.
+    #[test]
+    fn windows_near_edits_start_outside_phrases() {
+        let p = overlapping();
+        let reach = CONTEXT_LIMIT + p.longest + 4;
+        let mut answered = 0;
+        for gap in 0..40 {
+            let text = format!(
+                "{}Pearl Harbor Day Care{}!",
+                "A line of filler.\n".repeat(60),
+                " ".repeat(reach - 30 + gap)
+            );
+            let edit = text.len() - 1..text.len();
+            let (mut near, mut whole) = (Vec::new(), Vec::new());
+            p.check(&text, &mut whole);
+            assert!(whole.is_empty(), "settled: {whole:?}");
+            if p.check_near(&text, &[edit], &mut near) {
+                answered += 1;
+                assert_eq!(near, whole, "gap {gap}");
+            }
+        }
+        assert_eq!(answered, 40);
     }
 
     #[test]
@@ -1258,6 +1416,77 @@ mod tests {
             // No prefilter: only the name look-ups differ from the reference.
             let (fast, full) = both(UK_PLAIN.get_or_init(uk), &text);
             prop_assert_eq!(fast, full);
+        }
+
+        /// After edits to a text the pass has nothing left to fix in, the
+        /// check near the edits reports what a whole check reports: edits
+        /// of glue and keys put anywhere (inside words, URLs, tags, kept
+        /// phrases, next to other keys), and the windows' edges wherever
+        /// the sync search lands.
+        #[test]
+        fn check_near_edits_equals_the_whole_check(
+            // Longer than a window's reach, so windows start mid-text.
+            text in proptest::collection::vec(dense_texts(overlapping_phrases()), 1..8)
+                .prop_map(|texts| texts.concat()),
+            edits in proptest::collection::vec((any::<usize>(), dense_texts(overlapping_phrases())), 1..4),
+            map in 0usize..2,
+        ) {
+            static OVERLAPPING: std::sync::OnceLock<Variants> = std::sync::OnceLock::new();
+            let p = match map {
+                0 => chunked(&NAMES, names).last().expect("the real chunk size"),
+                _ => OVERLAPPING.get_or_init(overlapping),
+            };
+            prop_assert!(!p.common_words);
+            // The pass's own fixes applied until it finds nothing.
+            let mut settled = text.clone();
+            for _ in 0..4 {
+                let mut found = Vec::new();
+                p.check(&settled, &mut found);
+                if found.is_empty() {
+                    break;
+                }
+                let edits: Vec<&Edit> = found.iter().flat_map(|f| f.fix.iter().flat_map(|x| &x.edits)).collect();
+                let mut out = String::new();
+                crate::finding::apply_edits_into(&settled, &edits, &mut out);
+                settled = out;
+            }
+            let mut whole = Vec::new();
+            p.check(&settled, &mut whole);
+            prop_assume!(whole.is_empty());
+            // Insertions at char boundaries, each range in the final text.
+            let mut edited: Vec<Range<usize>> = Vec::new();
+            let mut changed = settled;
+            for (at, piece) in edits {
+                let mut at = at % (changed.len() + 1);
+                while !changed.is_char_boundary(at) {
+                    at -= 1;
+                }
+                changed.insert_str(at, &piece);
+                for r in &mut edited {
+                    if r.start >= at {
+                        *r = r.start + piece.len()..r.end + piece.len();
+                    } else if r.end > at {
+                        r.end += piece.len();
+                    }
+                }
+                edited.push(at..at + piece.len());
+            }
+            edited.sort_by_key(|r| (r.start, r.end));
+            let mut merged: Vec<Range<usize>> = Vec::new();
+            for r in edited {
+                match merged.last_mut() {
+                    Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+                    _ => merged.push(r),
+                }
+            }
+            let (mut near, mut whole) = (Vec::new(), Vec::new());
+            let answered = p.check_near(&changed, &merged, &mut near);
+            p.check(&changed, &mut whole);
+            if answered {
+                prop_assert_eq!(near, whole);
+            } else {
+                prop_assert!(near.is_empty());
+            }
         }
 
         /// Handed over after every few findings (names maps: no key is a

@@ -217,6 +217,7 @@ impl Prefilter {
             current: None,
             pending: None,
             merge_gap: 0,
+            chunk: self.chunk,
         }
     }
 
@@ -329,6 +330,8 @@ pub(super) struct Regions<'t> {
     pending: Option<(usize, usize)>,
     /// Regions closer than this are merged into one.
     merge_gap: usize,
+    /// Bytes lower-cased and searched at a time.
+    chunk: usize,
 }
 
 impl Regions<'_> {
@@ -336,6 +339,14 @@ impl Regions<'_> {
     /// reaches that far past a region anyway).
     pub(super) fn with_merge_gap(mut self, gap: usize) -> Self {
         self.merge_gap = gap;
+        self
+    }
+
+    /// Lower-cases and searches `chunk` bytes at a time instead of the
+    /// prefilter's chunk: less for a scan that jumps between short windows
+    /// of a text (and lower-cases little more than them).
+    pub(super) fn with_chunk(mut self, chunk: usize) -> Self {
+        self.chunk = chunk;
         self
     }
 
@@ -442,10 +453,7 @@ impl Regions<'_> {
     fn load(&mut self, at: usize) {
         // Longer than a fragment, so that searching again from the last
         // `keep` bytes moves on.
-        let len = self
-            .prefilter
-            .chunk
-            .max(2 * self.prefilter.longest_fragment);
+        let len = self.chunk.max(2 * self.prefilter.longest_fragment);
         let end = (at + len).min(self.text.len());
         self.lower.clear();
         self.lower.extend_from_slice(&self.text[at..end]);
