@@ -122,8 +122,12 @@ pub trait Pass: Send + Sync {
     /// Whether another pass's *word edit* (letters replaced by letters, with
     /// only spaces or hyphens between, such as `Dimitri Peskov` → `Dmitry
     /// Peskov`) can change what this pass finds. A pass that only looks at
-    /// punctuation, quotation marks and the class of their neighbours answers
-    /// `false`, so the pipeline does not re-check it after such edits.
+    /// punctuation, quotation marks and the class of their neighbours may
+    /// answer `false`, so the pipeline does not re-check it after such
+    /// edits; one that reads words, their number or lengths must not (the
+    /// built-in `punctuation` and `quotes` passes read whole words and line
+    /// lengths, and answer `true`: a property soak found each one's `false`
+    /// breaking idempotence).
     fn sees_word_edits(&self) -> bool {
         true
     }

@@ -26,6 +26,15 @@ fn mixed_defects_settle_in_one_clean() {
         ".\n\n.‚“\u{200b}“”.Â’‹The minister said.\n.â€\u{200b}™““A\n\"",
         // and a re-opening `““` of a continued paragraph is no keying double
         ".\n\n“““\u{200b}“””\n““™\"",
+        // Found by the seventh round's soak: a title-case line of a list keeps
+        // its `..` (a cut title); the names fix `Nagorno Karabakh` →
+        // `Nagorno-Karabakh` makes it one word, no title, so `punctuation`
+        // must look at the line again after a word edit.
+        ",\nNagorno Karabakh.. ",
+        // and `quotes`: `Dimitri` → `Dmitry` shortens the long line below the
+        // 120 characters of a short line a quotation may run over.
+        "„\n.?'.\nKremlin spokesman Dimitri Peskov said it was over« Kremlin spokesman \
+         Dimitri Peskov said it was overHe said he donâ€™t knowA\ne.g.””",
     ] {
         let once = engine.pipeline.clean(text);
         assert_eq!(engine.pipeline.clean(&once), once, "{text:?}");

@@ -240,11 +240,10 @@ impl Quotes {
 }
 
 impl Pass for Quotes {
-    fn sees_word_edits(&self) -> bool {
-        // Only marks and the class (letter, space, punctuation) of their
-        // neighbours matter here; a word edit keeps letters at both ends.
-        false
-    }
+    // Word edits are seen (the default): besides the marks and the class of
+    // their neighbours, a quotation running over short lines reads the
+    // lines' lengths (`is_short`), and a names fix (`Dimitri` → `Dmitry`)
+    // can move a line across that bound.
 
     fn name(&self) -> &'static str {
         "quotes"

@@ -422,11 +422,10 @@ impl Pass for Punctuation {
         stop_message(text, finding)
     }
 
-    fn sees_word_edits(&self) -> bool {
-        // Only marks and the class (letter, space, punctuation) of their
-        // neighbours matter here; a word edit keeps letters at both ends.
-        false
-    }
+    // Word edits are seen (the default): the informal two-dot rules read
+    // whole words and lines (a title-case line of a list, a cut last word,
+    // a paragraph that uses `..` as an ellipsis), and a names fix such as
+    // `Nagorno Karabakh` → `Nagorno-Karabakh` changes what they see.
 
     fn name(&self) -> &'static str {
         "punctuation"
