@@ -4,7 +4,8 @@
 //! threshold are applied, except where two fixes overlap: then the later one waits
 //! and the pass runs again on the new text (bounded). When a round changed
 //! anything, another round re-checks what later passes changed behind each pass
-//! (only the changed lines for a line-local pass), until a round changes nothing
+//! (only the changed lines for a line-local pass, only near the edits for a
+//! document pass that can tell: [`Pass::check_near`]), until a round changes nothing
 //! (bounded by [`MAX_ROUNDS`]), so that `clean(clean(x)) == clean(x)`.
 //!
 //! The record ([`Run`]) is what `diff`, `check`, JSON and statistics show; nothing
@@ -249,7 +250,9 @@ impl Pipeline {
     /// The fixed-point loop. Round 1 runs every pass over the whole text. A later
     /// round re-runs a pass only where later passes changed the text since it last
     /// looked: a line-local pass re-checks just the changed lines, a document pass
-    /// the whole text. When a round changes nothing, the text is settled.
+    /// the whole text, or only near the edits when its earlier checks left
+    /// nothing behind and it can ([`Pass::check_near`]). When a round changes
+    /// nothing, the text is settled.
     fn run_inner(
         &self,
         text: String,
@@ -1771,9 +1774,11 @@ mod tests {
     /// the run is the one of the same pass handing nothing over.
     #[test]
     fn findings_handed_over_are_taken_in_as_they_come() {
-        // Over two batches of one thread's budget, on one line.
-        let line = "ax! x".repeat(2 * BATCH_BYTES / 5 + 7);
-        let text = format!("{line}\nb!x\n{line}");
+        // One line of more than a thread's batch and of more than what is
+        // shared out over threads, with a finding every 16 bytes or so
+        // (few, so that the test stays quick unoptimised).
+        let line = "ax! bcdefghijkl ".repeat(BATCH_BYTES / 15);
+        let text = format!("{line}\nb!x\nx!");
         for locality in [
             Locality::Line,
             Locality::LineAndPrevious,
@@ -1807,7 +1812,7 @@ mod tests {
                 assert_eq!(runs[1].1, runs[0].1, "{what}");
                 assert_eq!(runs[1].2, runs[0].2, "{what}");
                 assert_eq!(runs[0].0, text.replace('x', ""));
-                assert!(runs[0].3 > BATCH_BYTES / 5, "{what}: held {}", runs[0].3);
+                assert!(runs[0].3 > BATCH_BYTES / 10, "{what}: held {}", runs[0].3);
                 assert!(runs[1].3 <= 1, "{what}: held {}", runs[1].3);
             }
         }

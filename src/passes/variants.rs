@@ -357,11 +357,12 @@ impl Variants {
     /// come in order of their start: they are handed to `take` every
     /// `hand_over` findings (see [`Pass::check_in_parts`]).
     ///
-    /// With `windows` (sorted, disjoint, each starting where no pattern
-    /// occurrence can span: see [`Variants::windows_near`]), only matches
-    /// that start inside a window are looked at: the scan starts afresh at
-    /// each window, which at such a place is where a scan of the whole text
-    /// stands too.
+    /// With `windows` (in order of start and of end, each starting where no
+    /// pattern occurrence can span: see [`Variants::windows_near`]), only
+    /// matches that start inside a window are looked at: the scan starts
+    /// afresh at each window, which at such a place is where a scan of the
+    /// whole text stands too (a window that begins before the last one
+    /// ended is simply scanned on from where the scan stands).
     fn scan(
         &self,
         text: &str,
