@@ -180,6 +180,12 @@ impl Finding {
             .map_or("", |e| e.replacement.as_str())
     }
 
+    /// Where the finding stands in the order the pipeline takes findings
+    /// in: its fix's first edited byte, else its span's start.
+    pub fn order_start(&self) -> usize {
+        self.fix.as_ref().map_or(self.start, |x| x.range().0)
+    }
+
     /// `safe`, `review`, or `flag` when there is no fix.
     pub fn applicability(&self) -> Applicability {
         self.fix

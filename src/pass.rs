@@ -188,6 +188,43 @@ fn is_alphanumeric(c: char) -> bool {
     }
 }
 
+/// How many findings a pass that hands its findings over as it goes
+/// ([`Pass::check_in_parts`]) holds before it does: about 2 MB of findings,
+/// little beside a batch of lines, and enough that taking a part in costs
+/// the pipeline next to nothing.
+pub(crate) const HAND_OVER: usize = 1 << 14;
+
+/// When a pass hands its findings over ([`Pass::check_in_parts`]): every
+/// `every` findings ([`HAND_OVER`]; tests make it small), counted from
+/// what the caller's list held at the start.
+pub(crate) struct HandOver {
+    every: usize,
+    at: usize,
+}
+
+impl HandOver {
+    pub(crate) fn new(every: usize, findings: &[Finding]) -> Self {
+        HandOver {
+            every,
+            at: findings.len() + every,
+        }
+    }
+
+    /// Hands `findings` to `take` when `every` more have come since the last
+    /// time. The caller calls this only where every finding so far sorts
+    /// before every one still to come.
+    pub(crate) fn now(
+        &mut self,
+        findings: &mut Vec<Finding>,
+        take: &mut dyn FnMut(&mut Vec<Finding>),
+    ) {
+        if findings.len() >= self.at {
+            take(findings);
+            self.at = findings.len() + self.every;
+        }
+    }
+}
+
 /// [`Pass::check_in_parts`] with a `take` that takes every part out, and
 /// whether the parts keep the promise: together (and with what is left at
 /// the end) they are what [`Pass::check`] reports, in the same order, and
@@ -207,7 +244,7 @@ pub(crate) fn check_handing_over(pass: &dyn Pass, text: &str) -> Result<Vec<Vec<
     if joined != whole.iter().collect::<Vec<_>>() {
         return Err(format!("parts {parts:?} are not the check's {whole:?}"));
     }
-    let key = |f: &Finding| f.fix.as_ref().map_or(f.start, |x| x.range().0);
+    let key = Finding::order_start;
     let mut latest = 0;
     for part in &parts {
         if let Some(early) = part.iter().map(key).min().filter(|&k| k < latest) {

@@ -404,7 +404,7 @@ impl Pipeline {
                 retain_active(found, &self.active_rules);
                 // Passes mostly report in order: then the sort (and its buffer
                 // of half the findings) is skipped.
-                let order = |f: &Finding| (f.fix.as_ref().map_or(f.start, |x| x.range().0), f.end);
+                let order = |f: &Finding| (f.order_start(), f.end);
                 if !found.is_sorted_by_key(order) {
                     found.sort_by_key(order);
                 }
@@ -1090,8 +1090,7 @@ fn into_whole_text(findings: &mut Vec<Finding>, first: usize, context: usize, sp
     let mut i = first;
     while i < findings.len() {
         let f = &findings[i];
-        let from = f.fix.as_ref().map_or(f.start, |x| x.range().0);
-        if f.start.min(from) < span_start {
+        if f.start.min(f.order_start()) < span_start {
             findings.swap_remove(i);
         } else {
             i += 1;
@@ -1775,20 +1774,21 @@ mod tests {
     #[test]
     fn findings_handed_over_are_taken_in_as_they_come() {
         // One line of more than a thread's batch and of more than what is
-        // shared out over threads, with a finding every 16 bytes or so
-        // (few, so that the test stays quick unoptimised).
+        // shared out over threads, with two findings every 16 bytes (few,
+        // so that the test stays quick unoptimised).
         let line = "ax! bcdefghijkl ".repeat(BATCH_BYTES / 15);
         let text = format!("{line}\nb!x\nx!");
+        let one = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
         for locality in [
             Locality::Line,
             Locality::LineAndPrevious,
             Locality::Document,
         ] {
-            for threads in [1, 3] {
-                let pool = rayon::ThreadPoolBuilder::new()
-                    .num_threads(threads)
-                    .build()
-                    .unwrap();
+            for pool in [&one, crate::passes::random_text::pool()] {
+                let threads = pool.current_num_threads();
                 let runs = [false, true].map(|parts| {
                     let pass = EveryX::new(locality, parts);
                     let most_held = pass.most_held.clone();

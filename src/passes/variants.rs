@@ -45,7 +45,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, Matc
 
 use crate::config::RuleSet;
 use crate::finding::{Applicability, Edit, Finding, Fix, RuleId};
-use crate::pass::Pass;
+use crate::pass::{HandOver, Pass};
 use prefilter::Prefilter;
 
 /// The path of the built-in US→UK rule file, whose map is completed by the
@@ -67,10 +67,6 @@ const NEAR_CHUNK: usize = 4 * 1024;
 /// looks for a place no pattern occurrence can span; without one it checks
 /// the whole text instead.
 const SYNC_SEARCH: usize = 4 * 1024;
-/// How many findings the pass holds before it hands them over, when it may
-/// (see [`Variants::scan`]): a text of nothing but names-map hits then never
-/// holds all of its findings at once.
-const HAND_OVER: usize = 1 << 14;
 
 /// One map: a rule file's rule id and how its fixes apply.
 #[derive(Debug)]
@@ -136,7 +132,7 @@ pub struct Variants {
     /// capitalised matches wait for a text-wide look-up.
     common_words: bool,
     /// How many findings it holds before handing them over, when it may:
-    /// [`HAND_OVER`] (tests make it small).
+    /// [`HAND_OVER`](crate::pass::HAND_OVER) (tests make it small).
     hand_over: usize,
     /// The bytes some pattern holds, in both ASCII cases: a place right
     /// after any other byte is inside no occurrence of a pattern.
@@ -233,7 +229,7 @@ impl Variants {
             prefilter,
             longest,
             common_words,
-            hand_over: HAND_OVER,
+            hand_over: crate::pass::HAND_OVER,
             in_patterns,
             #[cfg(test)]
             patterns,
@@ -330,15 +326,11 @@ impl Variants {
         let mut windows: Vec<Range<usize>> = Vec::new();
         for e in edited {
             let end = (e.end + reach + 1).min(text.len());
-            if windows
-                .last()
-                .is_some_and(|w| e.start.saturating_sub(reach) <= w.end)
-            {
-                let last = windows.last_mut().expect("just seen");
+            let lo = e.start.saturating_sub(reach);
+            if let Some(last) = windows.last_mut().filter(|w| lo <= w.end) {
                 last.end = last.end.max(end);
                 continue;
             }
-            let lo = e.start.saturating_sub(reach);
             let floor = lo.saturating_sub(SYNC_SEARCH);
             let start = (floor..=lo).rev().find(|&i| {
                 i == 0 || (!self.in_patterns[usize::from(bytes[i - 1])] && text.is_char_boundary(i))
@@ -374,7 +366,7 @@ impl Variants {
         let Some(matcher) = &self.matcher else {
             return;
         };
-        let mut hand_over_at = findings.len() + self.hand_over;
+        let mut hand_over = HandOver::new(self.hand_over, findings);
         // The window of a region reaches `longest` bytes past its last start,
         // so regions closer than that are searched as one. Between windows
         // the search jumps: it lower-cases a window's worth at a time.
@@ -472,10 +464,7 @@ impl Variants {
                 found_here.push((finding, lookup));
             } else {
                 findings.push(finding);
-                if findings.len() >= hand_over_at {
-                    take(findings);
-                    hand_over_at = findings.len() + self.hand_over;
-                }
+                hand_over.now(findings, take);
             }
         }
         if lookups.is_empty() {

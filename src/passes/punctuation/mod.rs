@@ -37,7 +37,7 @@ use memchr::memchr2_iter;
 
 use crate::config::RuleSet;
 use crate::finding::{Edit, Finding, Fix};
-use crate::pass::Pass;
+use crate::pass::{HandOver, Pass};
 
 use context::{
     before_emphasis, char_before, closes_code_bracket, ends_tag, in_address,
@@ -121,23 +121,13 @@ const TRIGGERS: &[&[u8]] = &[
 /// through (`.’”.` has two).
 const MAX_STACKED_QUOTES: usize = 3;
 
-/// How many findings the pass holds before it hands them over (see
-/// [`Pass::check_in_parts`]; a line with a fix every few bytes). It hands
-/// them over before it looks at the next run of marks at `p`: every finding
-/// so far sorts before `p` (each at or before the last mark of its run, and
-/// runs end before `p`), and every later one at or after it (a mark at
-/// `q >= p` reports from `q`, or from the mark inside the closing quotes
-/// before `q`, which is `p` itself or after it: quotes and the space after
-/// `»` are not marks).
-const HAND_OVER: usize = 1 << 14;
-
 /// The `punctuation` pass. See the module documentation for what it fixes.
 #[derive(Debug)]
 pub struct Punctuation {
     /// Abbreviations with their final dot, lower-cased (`inc.`, `etc.`).
     abbreviations: HashSet<String>,
-    /// How many findings it holds before handing them over: [`HAND_OVER`]
-    /// (tests make it small).
+    /// How many findings it holds before handing them over:
+    /// [`HAND_OVER`](crate::pass::HAND_OVER) (tests make it small).
     hand_over: usize,
 }
 
@@ -154,7 +144,7 @@ impl Punctuation {
             .collect();
         Punctuation {
             abbreviations,
-            hand_over: HAND_OVER,
+            hand_over: crate::pass::HAND_OVER,
         }
     }
 
@@ -453,18 +443,19 @@ impl Pass for Punctuation {
         let mut code = CodeLines::default();
         let mut informal = TwoDotEllipsis::default();
         let mut next = 0;
-        let mut hand_over_at = findings.len() + self.hand_over;
+        let mut hand_over = HandOver::new(self.hand_over, findings);
         // Every rule removes a `.` or a `,`; look only at runs of those.
         for p in memchr2_iter(b'.', b',', bytes) {
             if p < next {
                 continue;
             }
-            // Every finding so far sorts before `p`, every later one at or
-            // after it (see `HAND_OVER`).
-            if findings.len() >= hand_over_at {
-                take(findings);
-                hand_over_at = findings.len() + self.hand_over;
-            }
+            // Findings are handed over before the next run of marks at `p`:
+            // every one so far sorts before `p` (each at or before the last
+            // mark of its run, and runs end before `p`), and every later one
+            // at or after it (a mark at `q >= p` reports from `q`, or from the
+            // mark inside the closing quotes before `q`, which is `p` itself
+            // or after it: quotes and the space after `»` are not marks).
+            hand_over.now(findings, take);
             let mark = bytes[p];
             let run = bytes[p..].iter().take_while(|&&b| b == mark).count();
             next = p + run;

@@ -648,7 +648,7 @@ fn two_dots_after_cjk_text_are_an_ellipsis() {
 proptest! {
     #![proptest_config(random_text::config())]
 
-    /// Handed over after every few findings (see `HAND_OVER`), the findings
+    /// Handed over after every few findings (see `HandOver`), the findings
     /// are the check's, and every part sorts before the parts after it: the
     /// pipeline takes them in as they come.
     #[test]
@@ -667,6 +667,7 @@ proptest! {
 /// `HAND_OVER` findings, not held whole.
 #[test]
 fn a_line_dense_with_fixes_is_handed_over_in_parts() {
+    use crate::pass::HAND_OVER;
     let text = "Long.. ".repeat(3 * HAND_OVER);
     let parts = crate::pass::check_handing_over(&pass(), &text).unwrap();
     assert!(parts.len() >= 3, "{} parts", parts.len());
