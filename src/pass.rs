@@ -72,6 +72,42 @@ pub trait Pass: Send + Sync {
         false
     }
 
+    /// [`check_in_parts`](Pass::check_in_parts) of the whole text by a
+    /// [`Locality::Document`] pass, also returning where the check could be
+    /// taken up again ([`Resume`]) for a later
+    /// [`recheck_near`](Pass::recheck_near). `None` (the default): the pass
+    /// cannot be re-checked near edits while its findings stand.
+    fn check_resumable(
+        &self,
+        text: &str,
+        findings: &mut Vec<Finding>,
+        take: &mut dyn FnMut(&mut Vec<Finding>),
+    ) -> Option<Resume> {
+        self.check_in_parts(text, findings, take);
+        None
+    }
+
+    /// For a [`Locality::Document`] pass whose last whole check left findings
+    /// that stand (flags), after edits: re-checks only windows of `text`
+    /// around the `edited` ranges (sorted, disjoint; everything written since
+    /// that check, which returned `resume`, moved with the edits) and returns
+    /// the windows, sorted and disjoint. Inside them, `findings` gets every
+    /// finding of a whole check of `text`; outside them, a whole check would
+    /// find what the last one found there, where it stands now. A window
+    /// that ends at the text's end holds what the last check found after
+    /// it (text an edit removed at the end). `None` (the
+    /// default) reports nothing, and the pipeline checks the whole text.
+    fn recheck_near(
+        &self,
+        text: &str,
+        edited: &[Range<usize>],
+        resume: &Resume,
+        findings: &mut Vec<Finding>,
+    ) -> Option<Vec<Range<usize>>> {
+        let _ = (text, edited, resume, findings);
+        None
+    }
+
     /// The sentence for a finding this pass reported, written only when the
     /// finding is kept with its message: `clean` keeps just a count of the
     /// fixes it applies, so on a text with a fix every few bytes, formatting a
@@ -139,6 +175,23 @@ pub trait Pass: Send + Sync {
     fn sees_ascii_edits(&self) -> bool {
         true
     }
+}
+
+/// Where a whole check of a document pass can be taken up again
+/// ([`Pass::check_resumable`], [`Pass::recheck_near`]). The pipeline keeps
+/// it beside the text and moves its points with every edit, as it moves
+/// ranges still to be checked.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Resume {
+    /// `at..reach`, sorted by `at` and by `reach`: at the line start `at`,
+    /// the check stood in a state that nothing before `at` reaches past (the
+    /// quotes pass: no quotation open), and nothing it decided before `at`
+    /// read a byte at or after `reach` (`reach >= at`).
+    pub points: Vec<Range<usize>>,
+    /// What the check read of the whole document, if it read it (the quotes
+    /// pass: whether paragraphs are separated by blank lines), for the pass
+    /// to compare before it takes the check up again.
+    pub document: Option<bool>,
 }
 
 /// Whether replacing `text[start..end]` by `inserted` is an ASCII edit (see

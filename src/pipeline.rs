@@ -16,7 +16,7 @@ use std::ops::{Deref, Range};
 
 use crate::finding::{apply_edits_in_place, apply_edits_into, Applicability, Edit, Finding};
 use crate::origin::OffsetMap;
-use crate::pass::{is_ascii_edit, is_word_edit, Locality, Pass};
+use crate::pass::{is_ascii_edit, is_word_edit, Locality, Pass, Resume};
 use crate::triggers::TriggerScan;
 
 /// How many rounds of all passes run at most before the pipeline gives up on
@@ -273,6 +273,7 @@ impl Pipeline {
             steps: Vec::new(),
             dirty: vec![Vec::new(); self.passes.len()],
             scanned,
+            resume: vec![None; self.passes.len()],
             keep_texts,
             spare: String::new(),
         };
@@ -301,6 +302,10 @@ impl Pipeline {
                         .all(|s| s.held.is_empty() && s.flags.is_empty());
                     if clear && self.check_near {
                         Scope::Near(std::mem::take(&mut state.dirty[index]))
+                    } else if self.check_near && state.resume[index].is_some() {
+                        // Its findings stand, but it can say where they may
+                        // change (see `Pass::recheck_near`).
+                        Scope::Resume(std::mem::take(&mut state.dirty[index]))
                     } else {
                         Scope::Whole
                     }
@@ -308,7 +313,7 @@ impl Pipeline {
                     Scope::Lines(std::mem::take(&mut state.dirty[index]), Vec::new())
                 };
                 state.dirty[index].clear();
-                self.run_pass(pass.as_ref(), round, scope, &mut state, accept);
+                self.run_pass(index, round, scope, &mut state, accept);
             }
             if state.texts.len() == before {
                 settled = true;
@@ -337,12 +342,13 @@ impl Pipeline {
 
     fn run_pass(
         &self,
-        pass: &dyn Pass,
+        index: usize,
         round: usize,
         mut scope: Scope,
         state: &mut RunState,
         accept: &dyn Fn(&Finding, &Range<usize>) -> bool,
     ) {
+        let pass = self.passes[index].as_ref();
         let mut findings = Vec::new();
         for _ in 0..MAX_ITERATIONS {
             let input = state.texts.len() - 1;
@@ -358,8 +364,18 @@ impl Pipeline {
                     scope = Scope::Whole;
                 }
             }
+            // The windows re-checked when the pass took its last whole check
+            // up again near the edits; its findings elsewhere stand.
+            let mut windows = Vec::new();
+            if let Scope::Resume(edited) = &scope {
+                let resume = state.resume[index].take();
+                match resume.and_then(|r| pass.recheck_near(text, edited, &r, &mut findings)) {
+                    Some(w) => windows = w,
+                    None => scope = Scope::Whole,
+                }
+            }
             let spans = match &scope {
-                Scope::Whole | Scope::Near(_) => Vec::new(),
+                Scope::Whole | Scope::Near(_) | Scope::Resume(_) => Vec::new(),
                 Scope::Lines(ranges, lines) => {
                     let with_previous = pass.locality() == Locality::LineAndPrevious;
                     let spans = spans_to_check(text, ranges, lines, with_previous);
@@ -449,11 +465,14 @@ impl Pipeline {
                     }
                 }
             };
+            let mut resume = None;
             for batch in batches {
                 match &scope {
-                    Scope::Whole => pass.check_in_parts(text, &mut findings, &mut take_in),
+                    Scope::Whole => {
+                        resume = pass.check_resumable(text, &mut findings, &mut take_in);
+                    }
                     // Checked above.
-                    Scope::Near(_) => {}
+                    Scope::Near(_) | Scope::Resume(_) => {}
                     Scope::Lines(..) => {
                         check_spans_parallel(pass, text, &spans[batch], &mut findings, &mut take_in)
                     }
@@ -466,11 +485,42 @@ impl Pipeline {
             findings.shrink_to_fit();
             // A check of the whole text supersedes what this pass reported
             // before; a check of some lines adds only what is new.
+            if matches!(scope, Scope::Whole) {
+                state.resume[index] = resume;
+            }
             match scope {
                 Scope::Whole => {
                     for step in state.steps.iter_mut().filter(|s| s.pass == pass.name()) {
                         step.flags.clear();
                         step.held.clear();
+                    }
+                }
+                Scope::Resume(_) => {
+                    // What the pass reported earlier inside the windows is
+                    // superseded; outside them it stands. A window's ends are
+                    // mapped to the original document as range ends, so that
+                    // text an edit deleted at its start is inside it; one to
+                    // the text's end holds all that was after it.
+                    let len = state.texts[input].len();
+                    let origins: Vec<Range<usize>> = windows
+                        .iter()
+                        .map(|w| {
+                            let end = if w.end >= len {
+                                usize::MAX
+                            } else {
+                                state.map.end(w.end)
+                            };
+                            state.map.end(w.start)..end
+                        })
+                        .collect();
+                    let outside = |r: &Recorded| {
+                        let at = r.span.start;
+                        let k = origins.partition_point(|w| w.end <= at);
+                        origins.get(k).is_none_or(|w| at < w.start)
+                    };
+                    for step in state.steps.iter_mut().filter(|s| s.pass == pass.name()) {
+                        step.flags.retain(outside);
+                        step.held.retain(outside);
                     }
                 }
                 // Nothing earlier to supersede: the check near edits is asked
@@ -569,9 +619,13 @@ impl Pipeline {
                         *ranges = merge_sorted(bytes, ranges.drain(..), added.iter().cloned());
                     }
                     // Trigger lines of passes still to run in round 1 move with
-                    // the text.
+                    // the text, and so do the places where document passes
+                    // can take their checks up again.
                     for lines in state.scanned.iter_mut() {
                         moved.move_sorted(lines);
+                    }
+                    for resume in state.resume.iter_mut().flatten() {
+                        moved.move_sorted(&mut resume.points);
                     }
                     state.texts.push(new_text);
                     state.texts.len() - 1
@@ -647,6 +701,10 @@ enum Scope {
     /// A document pass's whole text, looked at near these edited ranges
     /// when the pass can ([`Pass::check_near`]), else whole.
     Near(Vec<Range<usize>>),
+    /// A document pass whose earlier findings stand, re-checked in windows
+    /// around these edited ranges when it can ([`Pass::recheck_near`]),
+    /// else whole.
+    Resume(Vec<Range<usize>>),
 }
 
 /// The pipeline's working state for one document.
@@ -658,6 +716,9 @@ struct RunState {
     dirty: Vec<Vec<Range<usize>>>,
     /// Per line-local pass, until its round 1: the lines holding its triggers.
     scanned: Vec<Vec<Range<usize>>>,
+    /// Per document pass, after a whole check that can be taken up again:
+    /// where ([`Pass::check_resumable`]), moved with the edits since.
+    resume: Vec<Option<Resume>>,
     keep_texts: bool,
     /// A buffer to write the next text into (the text before last, when texts
     /// are not kept), so that large documents are not re-allocated per step.

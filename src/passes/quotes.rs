@@ -77,13 +77,14 @@
 //! - Brackets are not paired: that is not a quotation problem.
 
 use std::borrow::Cow;
+use std::ops::Range;
 use std::sync::{LazyLock, OnceLock};
 
 use memchr::memchr;
 use memchr::memmem::Finder;
 
 use crate::finding::{Edit, Finding, Fix};
-use crate::pass::Pass;
+use crate::pass::{Pass, Resume};
 use crate::passes::punctuation::is_cjk;
 
 /// `quotes.unbalanced` (an opener never closed)
@@ -250,20 +251,150 @@ impl Pass for Quotes {
     }
 
     fn check(&self, text: &str, findings: &mut Vec<Finding>) {
+        pair_text(text, findings, None);
+    }
+
+    fn check_resumable(
+        &self,
+        text: &str,
+        findings: &mut Vec<Finding>,
+        take: &mut dyn FnMut(&mut Vec<Finding>),
+    ) -> Option<Resume> {
+        let _ = take;
+        let mut points = Vec::new();
+        let document = pair_text(text, findings, Some(&mut points));
+        Some(Resume { points, document })
+    }
+
+    /// Pairs again from a place before each edit where the last pairing was
+    /// fresh and what it had decided before read nothing the edit wrote
+    /// (a resume point whose reach is at most the edit's start), on past the
+    /// edits to a resume point where the new pairing is fresh too: from
+    /// there the two pairings are the same (a fresh state holds nothing that
+    /// reaches past a line, and nothing after a fresh line start reads
+    /// before it), so the window ends there; or at the text's end, paired
+    /// to it. Declines when the edits changed whether paragraphs are
+    /// separated by blank lines.
+    fn recheck_near(
+        &self,
+        text: &str,
+        edited: &[Range<usize>],
+        resume: &Resume,
+        findings: &mut Vec<Finding>,
+    ) -> Option<Vec<Range<usize>>> {
         let bytes = text.as_bytes();
-        // Every mark starts with one of these bytes: text without them (most
-        // headlines, most lines of figures) costs two memchr scans.
-        if memchr::memchr3(b'"', b'\'', 0xE2, bytes).is_none() && memchr(0xC2, bytes).is_none() {
-            return;
-        }
-        if let Some(part) = crate::parts::split_part(text.len()) {
-            pair_in_parts(text, findings, part);
-            return;
-        }
         let blank_lines = OnceLock::new();
-        let mut pairing = Pairing::new(text, std::mem::take(findings), &blank_lines, 0);
-        pairing.run();
-        *findings = pairing.findings;
+        if let Some(before) = resume.document {
+            let now = has_blank_line_between_content(bytes);
+            if now != before {
+                return None;
+            }
+            let _ = blank_lines.set(now);
+        }
+        let points = &resume.points;
+        let mut windows = Vec::new();
+        // Where the last window ended: both pairings fresh there, or the
+        // text read anew from there on.
+        let mut floor = 0;
+        let mut i = 0;
+        while let Some(edit) = edited.get(i) {
+            // Points whose reach is at most the edit's start and that lie
+            // before it are a prefix (both are sorted). A point moved onto
+            // an edit's start from inside it is never taken.
+            let k = points.partition_point(|p| p.start < edit.start && p.end <= edit.start);
+            let from = points[..k].last().map_or(floor, |p| p.start.max(floor));
+            if from > 0 && bytes.get(from - 1) != Some(&b'\n') {
+                return None; // not a line start: a point moved by an edit
+            }
+            let mut pairing = Pairing::new(text, std::mem::take(findings), &blank_lines, from);
+            // Edits passed so far (`edited[..j]`) and the furthest end of them.
+            let (mut j, mut passed_end, mut next_point) = (i, 0, k);
+            let met = pairing.run_lines(from, usize::MAX, &mut |fresh| {
+                while let Some(e) = edited.get(j).filter(|e| e.start < fresh.at) {
+                    passed_end = passed_end.max(e.end);
+                    j += 1;
+                }
+                if j == i || fresh.at <= passed_end {
+                    return false;
+                }
+                while points.get(next_point).is_some_and(|p| p.start < fresh.at) {
+                    next_point += 1;
+                }
+                points.get(next_point).is_some_and(|p| p.start == fresh.at)
+            });
+            if met.is_none() {
+                pairing.report_unclosed(0, Ending::Text);
+            }
+            *findings = pairing.findings;
+            match met {
+                Some(to) => {
+                    windows.push(from..to);
+                    floor = to;
+                    i = j;
+                }
+                None => {
+                    windows.push(from..text.len());
+                    break;
+                }
+            }
+        }
+        Some(windows)
+    }
+}
+
+/// Pairs `text`, adding to `findings` and, when given, where the pairing was
+/// fresh to `points` (see [`Resume`]); returns whether paragraphs are
+/// separated by blank lines, if the pairing asked.
+fn pair_text(
+    text: &str,
+    findings: &mut Vec<Finding>,
+    points: Option<&mut Vec<Range<usize>>>,
+) -> Option<bool> {
+    let bytes = text.as_bytes();
+    // Every mark starts with one of these bytes: text without them (most
+    // headlines, most lines of figures) costs two memchr scans.
+    if memchr::memchr3(b'"', b'\'', 0xE2, bytes).is_none() && memchr(0xC2, bytes).is_none() {
+        return None;
+    }
+    if let Some(part) = crate::parts::split_part(text.len()) {
+        return pair_in_parts(text, findings, part, points);
+    }
+    let blank_lines = OnceLock::new();
+    let mut pairing = Pairing::new(text, std::mem::take(findings), &blank_lines, 0);
+    pairing.run(points);
+    *findings = pairing.findings;
+    blank_lines.get().copied()
+}
+
+/// How far apart (at least, in bytes) the resume points of a pairing are:
+/// close enough that a window near an edit ends soon after it, few enough
+/// that moving them with every edit costs little (at most one per this
+/// many bytes).
+#[cfg(not(test))]
+const POINT_GAP: usize = 256;
+/// Every fresh line start, in the pass's own tests of short texts.
+#[cfg(test)]
+const POINT_GAP: usize = 1;
+
+/// Keeps every fresh line start at least [`POINT_GAP`] after the last one
+/// kept, as a resume point.
+struct PointRecorder<'p> {
+    points: &'p mut Vec<Range<usize>>,
+}
+
+impl<'p> PointRecorder<'p> {
+    fn new(points: &'p mut Vec<Range<usize>>) -> Self {
+        PointRecorder { points }
+    }
+
+    fn fresh(&mut self, fresh: Fresh) {
+        if self
+            .points
+            .last()
+            .is_none_or(|p| fresh.at >= p.start + POINT_GAP)
+        {
+            self.points.push(fresh.at..fresh.reach);
+        }
     }
 }
 
@@ -273,7 +404,9 @@ impl Pass for Quotes {
 const FRESH_POINTS: usize = 4096;
 
 /// Pairs `text` in parts of about `part` bytes (cut at line starts) on every
-/// thread, with the findings of one pairing of the whole text, in its order.
+/// thread, with the findings of one pairing of the whole text, in its order,
+/// and its resume points when `points` is given; returns whether paragraphs
+/// are separated by blank lines, if a part asked.
 ///
 /// Every part after the first is paired from a fresh state (nothing open, no
 /// tag or code line carried in) as if the text began there, remembering the
@@ -286,42 +419,74 @@ const FRESH_POINTS: usize = 4096;
 /// taken. Most quotations close within their paragraph, so the true state
 /// matches within a few lines; when it never does (every quotation left
 /// open), the part is paired on to its end, which costs its length once
-/// more but stays linear.
-fn pair_in_parts(text: &str, findings: &mut Vec<Finding>, part: usize) {
+/// more but stays linear. The resume points are the carried pairing's, then
+/// the part's own from where they met; a point's reach is the furthest of
+/// those before it (a part's own pairing read no less than the true one
+/// after they met).
+fn pair_in_parts(
+    text: &str,
+    findings: &mut Vec<Finding>,
+    part: usize,
+    mut points: Option<&mut Vec<Range<usize>>>,
+) -> Option<bool> {
     use rayon::prelude::*;
     let starts = crate::parts::line_part_starts(text.as_bytes(), part);
     let end_of = |k: usize| starts.get(k + 1).copied().unwrap_or(usize::MAX);
     let blank_lines = OnceLock::new();
-    let parts: Vec<(Pairing, Vec<(usize, usize)>)> = (0..starts.len())
+    let record = points.is_some();
+    type Part<'a> = (Pairing<'a>, Vec<(usize, usize)>, Vec<Range<usize>>);
+    let parts: Vec<Part> = (0..starts.len())
         .into_par_iter()
         .map(|k| {
             let from = starts[k];
             let mut pairing = Pairing::new(text, Vec::new(), &blank_lines, from);
             let mut fresh = Vec::new();
-            pairing.run_lines(from, end_of(k), &mut |at, found| {
+            let mut own_points = Vec::new();
+            let mut recorder = PointRecorder::new(&mut own_points);
+            pairing.run_lines(from, end_of(k), &mut |at| {
                 if k > 0 && fresh.len() < FRESH_POINTS {
-                    fresh.push((at, found));
+                    fresh.push((at.at, at.found));
+                }
+                if record {
+                    recorder.fresh(at);
                 }
                 false
             });
-            (pairing, fresh)
+            (pairing, fresh, own_points)
         })
         .collect();
     let mut parts = parts.into_iter().enumerate();
-    let Some((_, (mut pairing, _))) = parts.next() else {
-        return;
-    };
+    let (_, (mut pairing, _, first_points)) = parts.next()?;
     let mut out = std::mem::take(findings);
     out.append(&mut pairing.findings);
-    for (k, (mut own, fresh)) in parts {
+    if let Some(points) = points.as_deref_mut() {
+        points.extend(first_points);
+    }
+    for (k, (mut own, fresh, own_points)) in parts {
         let mut next = 0;
-        let met = pairing.run_lines(starts[k], end_of(k), &mut |at, _| {
-            while fresh.get(next).is_some_and(|&(f, _)| f < at) {
+        let mut carried_points = Vec::new();
+        let mut recorder = PointRecorder::new(&mut carried_points);
+        // What the carried pairing had read when the two met.
+        let mut met_reach = 0;
+        let met = pairing.run_lines(starts[k], end_of(k), &mut |at| {
+            while fresh.get(next).is_some_and(|&(f, _)| f < at.at) {
                 next += 1;
             }
-            fresh.get(next).is_some_and(|&(f, _)| f == at)
+            let met = fresh.get(next).is_some_and(|&(f, _)| f == at.at);
+            if met {
+                met_reach = at.reach;
+            } else if record {
+                recorder.fresh(at);
+            }
+            met
         });
         out.append(&mut pairing.findings);
+        if let Some(points) = points.as_deref_mut() {
+            points.extend(carried_points);
+            let from = met.unwrap_or(usize::MAX);
+            let own = own_points.into_iter().filter(|p| p.start >= from);
+            points.extend(own.map(|p| p.start..p.end.max(met_reach)));
+        }
         if let Some(at) = met {
             let i = fresh.partition_point(|&(f, _)| f < at);
             out.extend(own.findings.drain(fresh[i].1..));
@@ -332,6 +497,15 @@ fn pair_in_parts(text: &str, findings: &mut Vec<Finding>, part: usize) {
     pairing.report_unclosed(0, Ending::Text);
     out.append(&mut pairing.findings);
     *findings = out;
+    if let Some(points) = points {
+        // Each point's reach is the furthest of those before it.
+        let mut reach = 0;
+        for p in points.iter_mut() {
+            reach = reach.max(p.end);
+            p.end = reach;
+        }
+    }
+    blank_lines.get().copied()
 }
 
 /// Which marks can pair with which: a closer closes an opener of its kind.
@@ -493,6 +667,23 @@ struct Pairing<'a> {
     /// Where the line starts that continues a line of script or data ending
     /// with a `\` (so it is code too).
     code_continues_at: Option<usize>,
+    /// No decision so far read a byte at or after this (see [`Resume`]):
+    /// the pairing reads each line it visits through its line feed, and
+    /// looks further ahead only for tags, `` ``…'' `` quotations and
+    /// quotations running over short lines, which move this on.
+    reach: usize,
+}
+
+/// A line start where a pairing is fresh ([`Pairing::is_fresh`]).
+#[derive(Debug, Clone, Copy)]
+struct Fresh {
+    /// The line start.
+    at: usize,
+    /// How many findings the pairing had there.
+    found: usize,
+    /// What it decided before `at` read no byte at or after this
+    /// ([`Pairing::reach`], at least `at`).
+    reach: usize,
 }
 
 impl<'a> Pairing<'a> {
@@ -518,12 +709,25 @@ impl<'a> Pairing<'a> {
             prev_line_end: 0,
             triggers: Triggers::starting_at(text.as_bytes(), from),
             code_continues_at: None,
+            reach: from,
         }
     }
 
-    /// Pairs the whole text and reports what is left open at its end.
-    fn run(&mut self) {
-        self.run_lines(0, usize::MAX, &mut |_, _| false);
+    /// Pairs the whole text and reports what is left open at its end,
+    /// adding where it was fresh to `points` (see [`Resume`]) when given.
+    fn run(&mut self, points: Option<&mut Vec<Range<usize>>>) {
+        match points {
+            Some(points) => {
+                let mut record = PointRecorder::new(points);
+                self.run_lines(0, usize::MAX, &mut |fresh| {
+                    record.fresh(fresh);
+                    false
+                });
+            }
+            None => {
+                self.run_lines(0, usize::MAX, &mut |_| false);
+            }
+        }
         self.report_unclosed(0, Ending::Text);
     }
 
@@ -539,14 +743,14 @@ impl<'a> Pairing<'a> {
 
     /// Pairs the lines that start in `from..to` (`from` a line start; the
     /// first lines without a mark may be skipped), calling `fresh_at` with
-    /// each line start it comes to in a fresh state ([`is_fresh`]) and how
-    /// many findings it has then. Stops before that line, returning it, when
-    /// `fresh_at` says so; else returns `None` at `to` or the text's end.
+    /// each line start it comes to in a fresh state ([`is_fresh`]). Stops
+    /// before that line, returning it, when `fresh_at` says so; else returns
+    /// `None` at `to` or the text's end.
     fn run_lines(
         &mut self,
         from: usize,
         to: usize,
-        fresh_at: &mut dyn FnMut(usize, usize) -> bool,
+        fresh_at: &mut dyn FnMut(Fresh) -> bool,
     ) -> Option<usize> {
         let bytes = self.text.as_bytes();
         let mut line_start = from;
@@ -566,11 +770,20 @@ impl<'a> Pairing<'a> {
             if line_start >= to {
                 return None;
             }
-            if self.is_fresh(line_start) && fresh_at(line_start, self.findings.len()) {
-                return Some(line_start);
+            if self.is_fresh(line_start) {
+                let fresh = Fresh {
+                    at: line_start,
+                    found: self.findings.len(),
+                    reach: self.reach.max(line_start),
+                };
+                if fresh_at(fresh) {
+                    return Some(line_start);
+                }
             }
             let line_end =
                 memchr(b'\n', &bytes[line_start..]).map_or(bytes.len(), |p| line_start + p);
+            // What is decided on this line may read the character after it.
+            self.reach = self.reach.max(line_end + 1);
             let content = content_start(bytes, line_start, line_end);
             if content == line_end {
                 self.saw_blank = true;
@@ -645,7 +858,12 @@ impl<'a> Pairing<'a> {
             }
             let b = bytes[i];
             match b {
-                b'`' if is_double_backtick_quote(bytes, i, end) => {
+                b'`' if {
+                    // It may look for its `''` over the next lines.
+                    self.reach = self.reach.max(bytes.len().min(i + 2 + TAG_LIMIT));
+                    is_double_backtick_quote(bytes, i, end)
+                } =>
+                {
                     // ``…'' (LaTeX and old wire copy): an opening double quote.
                     self.marks.push(Mark {
                         start: i,
@@ -670,6 +888,8 @@ impl<'a> Pairing<'a> {
                 b'<' => {
                     let next = bytes.get(i + 1).copied().unwrap_or(b' ');
                     if next.is_ascii_alphabetic() || next == b'/' || next == b'!' {
+                        // The tag may go on over the next lines.
+                        self.reach = self.reach.max(bytes.len().min(i + TAG_LIMIT));
                         match tag_end(bytes, i, end) {
                             Some(gt) if gt < end => {
                                 i = gt + 1;
@@ -822,7 +1042,7 @@ impl<'a> Pairing<'a> {
     /// between, the first mark of its kind in them closes it, and it spans
     /// three lines or more (two lines are judged as two paragraphs). Looks at
     /// most [`SHORT_RUN`] lines ahead.
-    fn closes_in_short_lines(&self, content: usize) -> bool {
+    fn closes_in_short_lines(&mut self, content: usize) -> bool {
         let Some(open) = self.stack.iter().rev().find(|o| !o.weak).copied() else {
             return false;
         };
@@ -834,6 +1054,7 @@ impl<'a> Pairing<'a> {
         let mut start = content;
         for n in 0..SHORT_RUN {
             let end = memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |p| start + p);
+            self.reach = self.reach.max(end + 1);
             let from = content_start(bytes, start, end);
             if from == end || !is_short(&self.text[from..end]) {
                 return false;
@@ -1385,18 +1606,36 @@ impl<'a> Pairing<'a> {
 /// (`` ` ``, `<`). `memchr` finds at most three bytes in one SIMD scan, so two
 /// scans run side by side and are merged; text between triggers is never
 /// looked at byte by byte.
+///
+/// Both scans go a chunk at a time, the chunks growing from
+/// [`FIRST_CHUNK`] to [`LAST_CHUNK`], and a chunk is searched only when the
+/// triggers before it are taken: a pairing that stops early (a window of
+/// [`Pass::recheck_near`]) never searched far beyond where it stopped, so
+/// many windows in a text with no trigger near them cost linear time.
 struct Triggers<'h> {
+    haystack: &'h [u8],
     common: memchr::Memchr3<'h>,
     rare: memchr::Memchr3<'h>,
     next_common: Option<usize>,
     next_rare: Option<usize>,
-    /// Where in the haystack the searches start (they report from there).
-    offset: usize,
+    /// The chunk being searched starts here (the searches report from it)…
+    base: usize,
+    /// …and ends here: every trigger before this is taken or found.
+    searched: usize,
+    /// The size of the next chunk.
+    chunk: usize,
     /// Test builds: yield every byte of a text this long instead (the
     /// per-byte scan the jumps are checked against).
     #[cfg(test)]
     every_byte: Option<usize>,
 }
+
+/// The first chunk a [`Triggers`] searches: a window near an edit rarely
+/// reads further.
+const FIRST_CHUNK: usize = 4 << 10;
+
+/// The largest chunk a [`Triggers`] searches at once.
+const LAST_CHUNK: usize = 1 << 20;
 
 impl<'h> Triggers<'h> {
     fn new(haystack: &'h [u8]) -> Self {
@@ -1405,15 +1644,16 @@ impl<'h> Triggers<'h> {
 
     /// The triggers of `haystack` at or after `offset`.
     fn starting_at(haystack: &'h [u8], offset: usize) -> Self {
-        let haystack = &haystack[offset..];
-        let mut common = memchr::memchr3_iter(b'"', b'\'', 0xE2, haystack);
-        let mut rare = memchr::memchr3_iter(b'`', b'<', 0xC2, haystack);
+        let none = &haystack[..0];
         Triggers {
-            next_common: common.next().map(|p| p + offset),
-            next_rare: rare.next().map(|p| p + offset),
-            common,
-            rare,
-            offset,
+            haystack,
+            common: memchr::memchr3_iter(b'"', b'\'', 0xE2, none),
+            rare: memchr::memchr3_iter(b'`', b'<', 0xC2, none),
+            next_common: None,
+            next_rare: None,
+            base: offset,
+            searched: offset,
+            chunk: FIRST_CHUNK,
             #[cfg(test)]
             every_byte: None,
         }
@@ -1422,21 +1662,34 @@ impl<'h> Triggers<'h> {
     /// Every byte of `haystack` as a trigger: the reference for tests.
     #[cfg(test)]
     fn every_byte(haystack: &'h [u8]) -> Self {
-        let none = &haystack[..0];
-        Triggers {
-            common: memchr::memchr3_iter(0, 0, 0, none),
-            rare: memchr::memchr3_iter(0, 0, 0, none),
-            next_common: (!haystack.is_empty()).then_some(0),
-            next_rare: None,
-            offset: 0,
-            every_byte: Some(haystack.len()),
-        }
+        let mut triggers = Self::new(haystack);
+        triggers.next_common = (!haystack.is_empty()).then_some(0);
+        triggers.every_byte = Some(haystack.len());
+        triggers
     }
 }
 
 impl Triggers<'_> {
     /// The next trigger, without taking it.
-    fn peek(&self) -> Option<usize> {
+    fn peek(&mut self) -> Option<usize> {
+        #[cfg(test)]
+        if self.every_byte.is_some() {
+            return self.next_common;
+        }
+        while self.next_common.is_none()
+            && self.next_rare.is_none()
+            && self.searched < self.haystack.len()
+        {
+            // Every trigger before `searched` is taken: search the next chunk.
+            self.base = self.searched;
+            self.searched = self.haystack.len().min(self.base + self.chunk);
+            self.chunk = LAST_CHUNK.min(self.chunk * 2);
+            let chunk = &self.haystack[self.base..self.searched];
+            self.common = memchr::memchr3_iter(b'"', b'\'', 0xE2, chunk);
+            self.rare = memchr::memchr3_iter(b'`', b'<', 0xC2, chunk);
+            self.next_common = self.common.next().map(|p| p + self.base);
+            self.next_rare = self.rare.next().map(|p| p + self.base);
+        }
         match (self.next_common, self.next_rare) {
             (Some(c), Some(r)) => Some(c.min(r)),
             (c, r) => c.or(r),
@@ -1445,25 +1698,10 @@ impl Triggers<'_> {
 
     /// Takes the next trigger if it lies before `end`.
     fn next_before(&mut self, end: usize) -> Option<usize> {
-        #[cfg(test)]
-        if self.every_byte.is_some() {
-            return if self.peek()? < end {
-                self.next()
-            } else {
-                None
-            };
-        }
-        match (self.next_common, self.next_rare) {
-            (Some(c), r) if c < end && r.is_none_or(|r| c < r) => {
-                self.next_common = self.common.next().map(|p| p + self.offset);
-                Some(c)
-            }
-            // The common one is at or after `end`, after this one, or none.
-            (_, Some(r)) if r < end => {
-                self.next_rare = self.rare.next().map(|p| p + self.offset);
-                Some(r)
-            }
-            _ => None,
+        if self.peek()? < end {
+            self.next()
+        } else {
+            None
         }
     }
 
@@ -1477,27 +1715,19 @@ impl Iterator for Triggers<'_> {
     type Item = usize;
 
     fn next(&mut self) -> Option<usize> {
+        let at = self.peek()?;
         #[cfg(test)]
         if let Some(len) = self.every_byte {
-            let c = self.next_common?;
-            self.next_common = (c + 1 < len).then_some(c + 1);
-            return Some(c);
+            self.next_common = (at + 1 < len).then_some(at + 1);
+            return Some(at);
         }
-        match (self.next_common, self.next_rare) {
-            (Some(c), Some(r)) if r < c => {
-                self.next_rare = self.rare.next().map(|p| p + self.offset);
-                Some(r)
-            }
-            (Some(c), _) => {
-                self.next_common = self.common.next().map(|p| p + self.offset);
-                Some(c)
-            }
-            (None, Some(r)) => {
-                self.next_rare = self.rare.next().map(|p| p + self.offset);
-                Some(r)
-            }
-            (None, None) => None,
+        // The two scans look for different bytes: `at` is one of theirs.
+        if self.next_common == Some(at) {
+            self.next_common = self.common.next().map(|p| p + self.base);
+        } else {
+            self.next_rare = self.rare.next().map(|p| p + self.base);
         }
+        Some(at)
     }
 }
 
@@ -2640,7 +2870,7 @@ mod tests {
         if reference {
             pairing.triggers = Triggers::every_byte(text.as_bytes());
         }
-        pairing.run();
+        pairing.run(None);
         pairing.findings
     }
 
@@ -2768,7 +2998,7 @@ mod tests {
         ) {
             let pool = random_text::pool();
             let mut parts = Vec::new();
-            pool.install(|| pair_in_parts(&text, &mut parts, part));
+            pool.install(|| pair_in_parts(&text, &mut parts, part, None));
             prop_assert_eq!(parts, findings_of(&text, false), "{:?}", text);
         }
 
@@ -2805,8 +3035,227 @@ mod tests {
             assert!(!one.is_empty(), "{text:?}");
             for part in 1..text.len() {
                 let mut parts = Vec::new();
-                pool.install(|| pair_in_parts(text, &mut parts, part));
+                pool.install(|| pair_in_parts(text, &mut parts, part, None));
                 assert_eq!(parts, one, "{text:?} in parts of {part}");
+            }
+        }
+    }
+
+    /// `text` with `edits` (sorted, apart) applied, `points` moved as the
+    /// pipeline moves them (a start inside an edit to its replacement's
+    /// start, an end inside one to its end), and where the replacements lie.
+    fn edited(
+        text: &str,
+        edits: &[(Range<usize>, &str)],
+        points: &mut [Range<usize>],
+    ) -> (String, Vec<Range<usize>>) {
+        let shift = |pos: usize, at_end: bool| {
+            let mut delta = 0isize;
+            for (r, with) in edits {
+                if r.end <= pos && !(r.start == pos && r.is_empty() && !at_end) {
+                    delta += with.len() as isize - r.len() as isize;
+                } else if r.start < pos {
+                    let start = r.start.wrapping_add_signed(delta);
+                    return if at_end { start + with.len() } else { start };
+                } else {
+                    break;
+                }
+            }
+            pos.wrapping_add_signed(delta)
+        };
+        for p in points.iter_mut() {
+            let start = shift(p.start, false);
+            *p = start..shift(p.end, true).max(start);
+        }
+        let mut out = String::new();
+        let mut ranges = Vec::new();
+        let mut at = 0;
+        for (r, with) in edits {
+            out.push_str(&text[at..r.start]);
+            ranges.push(out.len()..out.len() + with.len());
+            out.push_str(with);
+            at = r.end;
+        }
+        out.push_str(&text[at..]);
+        (out, ranges)
+    }
+
+    /// What a check near edits found (with the earlier check's findings
+    /// outside its windows), what a whole check finds, and the windows.
+    type Rechecked = (Vec<String>, Vec<String>, Vec<Range<usize>>);
+
+    /// Re-checking near edits gives a whole check's findings: those the
+    /// windows report, and the earlier check's outside them (moved).
+    /// `None` when the pass declines.
+    fn recheck_equals_whole(
+        text: &str,
+        resume: &Resume,
+        before: &[Finding],
+        edits: &[(Range<usize>, &str)],
+    ) -> Option<Rechecked> {
+        let mut points = resume.points.clone();
+        let (changed, ranges) = edited(text, edits, &mut points);
+        let resume = Resume {
+            points,
+            document: resume.document,
+        };
+        let mut near = Vec::new();
+        let windows = Quotes::new().recheck_near(&changed, &ranges, &resume, &mut near)?;
+        // The last window may end at the text's end: it holds what was
+        // after it too.
+        let inside = |at: usize| {
+            windows
+                .iter()
+                .any(|w| w.start <= at && (at < w.end || w.end == changed.len()))
+        };
+        let key = |f: &Finding, delta: isize| {
+            let fix: Vec<String> = f
+                .fix
+                .iter()
+                .flat_map(|x| x.edits.iter())
+                .map(|e| {
+                    format!(
+                        "{}..{}={}",
+                        e.start.wrapping_add_signed(delta),
+                        e.end.wrapping_add_signed(delta),
+                        e.replacement
+                    )
+                })
+                .collect();
+            let (start, end) = (
+                f.start.wrapping_add_signed(delta),
+                f.end.wrapping_add_signed(delta),
+            );
+            format!("{} {start}..{end} {fix:?} {}", f.rule, f.message)
+        };
+        let mut got: Vec<String> = near.iter().map(|f| key(f, 0)).collect();
+        for f in before {
+            // Outside the windows no edit lies: shifted by those before. A
+            // finding in an edited range stands where the edit starts now,
+            // which a window holds.
+            let delta: isize = edits
+                .iter()
+                .filter(|(r, _)| r.end <= f.start && r.start < f.start)
+                .map(|(r, with)| with.len() as isize - r.len() as isize)
+                .sum();
+            let now = edits
+                .iter()
+                .find(|(r, _)| r.start <= f.start && f.start < r.end)
+                .map_or(f.start, |(r, _)| r.start)
+                .wrapping_add_signed(delta);
+            if !inside(now) {
+                got.push(key(f, delta));
+            }
+        }
+        let mut whole = Vec::new();
+        Quotes::new().check(&changed, &mut whole);
+        let mut want: Vec<String> = whole.iter().map(|f| key(f, 0)).collect();
+        got.sort();
+        want.sort();
+        Some((got, want, windows))
+    }
+
+    /// Sorted, apart edits of `text` from random picks: each a range
+    /// between two character boundaries (picked by `a`, `b`) replaced by a
+    /// piece, or deleted.
+    fn random_edits<'p>(
+        text: &str,
+        picks: &[(prop::sample::Index, prop::sample::Index, Option<&'p str>)],
+    ) -> Vec<(Range<usize>, &'p str)> {
+        let bounds: Vec<usize> = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([text.len()])
+            .collect();
+        let mut edits: Vec<(Range<usize>, &str)> = picks
+            .iter()
+            .map(|(a, b, with)| {
+                let a = *a.get(&bounds);
+                let b = *b.get(&bounds);
+                // Mostly short ranges: edits as passes make them.
+                let end = if b > a && b - a <= 8 { b } else { a };
+                (a..end, with.unwrap_or(""))
+            })
+            .filter(|(r, with)| !(r.is_empty() && with.is_empty()))
+            .collect();
+        edits.sort_by_key(|(r, _)| (r.start, r.end));
+        let mut apart: Vec<(Range<usize>, &str)> = Vec::new();
+        for e in edits {
+            if apart.last().is_none_or(|(last, _)| e.0.start > last.end) {
+                apart.push(e);
+            }
+        }
+        apart
+    }
+
+    proptest! {
+        #![proptest_config(random_text::config())]
+
+        /// The check near edits, taken up from a whole check's resume
+        /// points (of one pairing, or of a pairing in parts on several
+        /// threads), gives the findings of a whole check of the edited
+        /// text: each window starts where the old pairing was fresh and had
+        /// read nothing edited, and ends where both pairings are fresh.
+        #[test]
+        fn recheck_near_edits_equals_a_whole_check(
+            text in random_text::texts(SCAN_PIECES, 60),
+            picks in prop::collection::vec(
+                (any::<prop::sample::Index>(), any::<prop::sample::Index>(),
+                 prop::option::of(prop::sample::select(SCAN_PIECES))),
+                1..5,
+            ),
+            part in prop::option::of(1usize..48),
+        ) {
+            let mut before = Vec::new();
+            let mut points = Vec::new();
+            let document = match part {
+                None => pair_text(&text, &mut before, Some(&mut points)),
+                Some(part) => random_text::pool().install(|| {
+                    pair_in_parts(&text, &mut before, part, Some(&mut points))
+                }),
+            };
+            let resume = Resume { points, document };
+            let edits = random_edits(&text, &picks);
+            if let Some((got, want, _)) = recheck_equals_whole(&text, &resume, &before, &edits) {
+                prop_assert_eq!(got, want, "{:?} edited {:?}", text, edits);
+            }
+        }
+    }
+
+    /// Hand-picked edits near each state that reaches past a line: a
+    /// quotation open over lines, a tag over lines, a continued code line,
+    /// a quotation running over short lines whose line an edit lengthens,
+    /// and a keying double beside the edit; each re-checked in windows
+    /// shorter than the text, with a whole check's findings. An edit that
+    /// makes a blank line (so paragraphs are now separated by blank lines)
+    /// is declined.
+    #[test]
+    fn recheck_near_edits_around_each_state_that_reaches_past_a_line() {
+        let long = "and applause and more ".repeat(6);
+        let cases: &[(&str, &str, &str, bool)] = &[
+            ("Title\n\n“It went on\nover lines,” he said.\n\nMore “text” here.\n\nEnd “x”.\n", "over", "under the", true),
+            ("Intro.\n\n<img src=x\n“stray\n”> done.\n\nHe said “hi.\n\nEnd “x”.\n\nLast “y”.\n", "stray", "s", true),
+            ("Pre.\n\n{\"a\":\"b\", \\\nHe said “hello\n\nEnd “open.\n\nLast “x”.\n", "hello", "hi", true),
+            ("Verse:\n\"We will not\nhave great questions\nfor caresses\nour sons.\"\nDone “x”.\nMore “y”.\n", "caresses", &long, true),
+            ("One “a”.\n\nThe sign said ““Keep out” in red.\n\nThree “c”.\n\nFour “d”.\n", "sign", "notice", true),
+            ("One “a”.\nTwo “b.\nThree\nFour “c”.\n", "Three", "", false),
+        ];
+        for &(text, word, with, answers) in cases {
+            let at = text.find(word).expect("the word is in the text");
+            let mut before = Vec::new();
+            let mut points = Vec::new();
+            let document = pair_text(text, &mut before, Some(&mut points));
+            let resume = Resume { points, document };
+            let edits = [(at..at + word.len(), with)];
+            let answer = recheck_equals_whole(text, &resume, &before, &edits);
+            assert_eq!(answer.is_some(), answers, "{text:?}");
+            if let Some((got, want, windows)) = answer {
+                assert_eq!(got, want, "{text:?}");
+                let covered: usize = windows.iter().map(|w| w.len()).sum();
+                assert!(
+                    covered < text.len() - word.len() + with.len(),
+                    "{text:?}: {windows:?}"
+                );
             }
         }
     }
