@@ -831,7 +831,8 @@ impl<'a> Pairing<'a> {
         // an RFC), and curled attribute quotes (`[button link=”…”]`).
         let continued = self.code_continues_at == Some(self.line);
         let mut curled_attribute = false;
-        let escaped = escaped_tags(bytes, start, end);
+        // Found when a trigger needs them: most lines have none.
+        let mut escaped = None;
         let mut next_escaped = 0;
         while let Some(at) = self.triggers.next_before(end) {
             if at < start {
@@ -848,7 +849,26 @@ impl<'a> Pairing<'a> {
                 continue; // inside a code span, a tag or a mark already taken
             }
             i = at;
+            let b = bytes[i];
+            // The apostrophe of `don't` or `don’t` (most marks in English
+            // text) between two ASCII letters or digits: `classify` would
+            // call it `Ignore`, which pairs nothing and stops no look-ahead,
+            // so it is not collected at all (nor would it be in a tag).
+            let len = match b {
+                b'\'' => 1,
+                0xE2 if bytes.get(i + 1..i + 3) == Some(&[0x80, 0x99]) => 3,
+                _ => 0,
+            };
+            if len > 0
+                && i > start
+                && bytes[i - 1].is_ascii_alphanumeric()
+                && bytes.get(i + len).is_some_and(u8::is_ascii_alphanumeric)
+            {
+                i += len;
+                continue;
+            }
             // Inside an entity-escaped tag (`&lt;span class="lead"&gt;`).
+            let escaped = escaped.get_or_insert_with(|| escaped_tags(bytes, start, end));
             while escaped.get(next_escaped).is_some_and(|r| r.end <= i) {
                 next_escaped += 1;
             }
@@ -856,7 +876,6 @@ impl<'a> Pairing<'a> {
                 i = r.end;
                 continue;
             }
-            let b = bytes[i];
             match b {
                 b'`' if {
                     // It may look for its `''` over the next lines.
@@ -929,9 +948,16 @@ impl<'a> Pairing<'a> {
             i += len;
         }
         let quoted = straight || !self.marks.is_empty();
+        // Taking the line for code below changes nothing when it has no
+        // mark, no tag began on it and it does not end with a `\`: then
+        // the markers without a quote (several searches) are not looked for.
+        let code_matters = !self.marks.is_empty()
+            || self.skip_until != skip_before
+            || bytes[start..end].trim_ascii_end().ends_with(b"\\");
         if continued
             || curled_attribute
-            || (straight && (code || has_code_marker_without_quote(&bytes[start..end])))
+            || (straight
+                && (code || (code_matters && has_code_marker_without_quote(&bytes[start..end]))))
         {
             if quoted && bytes[start..end].trim_ascii_end().ends_with(b"\\") {
                 self.code_continues_at = Some(end + 1);
