@@ -90,7 +90,8 @@ impl Pass for Unicode {
 
     fn triggers(&self) -> Option<crate::triggers::Triggers> {
         // ASCII lines can only hold C0 controls and DEL; everything else this
-        // pass fixes is a non-ASCII character.
+        // pass fixes is a non-ASCII character, and never the dashes, curly
+        // quotes or ellipsis the scan passes over (NFC and visible).
         Some(crate::triggers::Triggers {
             non_ascii: true,
             controls: true,

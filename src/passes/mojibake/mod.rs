@@ -130,7 +130,9 @@ impl Pass for Mojibake {
     }
 
     fn triggers(&self) -> Option<crate::triggers::Triggers> {
-        // `check` looks only at lines with a non-ASCII byte.
+        // `check` looks only at lines with a non-ASCII byte, and a line
+        // whose only ones are dashes, curly quotes and the ellipsis holds no
+        // mojibake (see `triggers::is_common_punctuation`).
         Some(crate::triggers::Triggers {
             non_ascii: true,
             ..Default::default()
