@@ -469,22 +469,27 @@ mod tests {
         assert_eq!(hits[1], vec![2..10]);
     }
 
-    #[test]
-    fn controls_after_non_ascii_are_found_for_a_pass_that_wants_only_controls() {
-        let scan = TriggerScan::new(vec![
-            Some(Triggers {
-                controls: true,
-                ..Triggers::default()
-            }),
+    /// A scan for two passes: 0 wants non-ASCII lines, 1 lines with controls.
+    fn non_ascii_and_controls() -> TriggerScan {
+        TriggerScan::new(vec![
             Some(Triggers {
                 non_ascii: true,
                 ..Triggers::default()
             }),
-        ]);
+            Some(Triggers {
+                controls: true,
+                ..Triggers::default()
+            }),
+        ])
+    }
+
+    #[test]
+    fn controls_after_non_ascii_are_found_for_a_pass_that_wants_only_controls() {
+        let scan = non_ascii_and_controls();
         let text = "é then \u{1} and \u{7f}\nok\nbell\u{7} é\n";
         let hits = scan.scan(text);
-        assert_eq!(hits[0], vec![0..15, 19..27]);
         assert_eq!(hits[1], vec![0..15, 19..27]);
+        assert_eq!(hits[0], vec![0..15, 19..27]);
     }
 
     /// The default pipeline's passes' triggers, and lines made of their
@@ -542,16 +547,7 @@ mod tests {
     /// them, and a control after them still marks the line for controls.
     #[test]
     fn common_punctuation_alone_does_not_mark_a_line() {
-        let scan = TriggerScan::new(vec![
-            Some(Triggers {
-                non_ascii: true,
-                ..Triggers::default()
-            }),
-            Some(Triggers {
-                controls: true,
-                ..Triggers::default()
-            }),
-        ]);
+        let scan = non_ascii_and_controls();
         let quiet = "He said “no” – and ‘yes’ — then… it’s over";
         for other in ["‚", "„", "†", "•", "€", "\u{a0}", "\u{200b}", "é", "â€œ"] {
             let text = format!("{quiet}\n{quiet}{other}\n{quiet}\u{7}\n{other}{quiet}");
@@ -594,16 +590,7 @@ mod tests {
             text.push('é');
             text.push_str(&"b".repeat(50));
             text.push('\u{2}');
-            let scan = TriggerScan::new(vec![
-                Some(Triggers {
-                    non_ascii: true,
-                    ..Triggers::default()
-                }),
-                Some(Triggers {
-                    controls: true,
-                    ..Triggers::default()
-                }),
-            ]);
+            let scan = non_ascii_and_controls();
             let text = format!("x\n{text}\ny");
             let hits = scan.scan(&text);
             let line = 2..text.len() - 2;
