@@ -779,7 +779,8 @@ impl<'a> EditShift<'a> {
         start..self.position(r.end, true).max(start)
     }
 
-    /// Moves sorted, disjoint ranges in one walk.
+    /// Moves ranges sorted by start and by end (disjoint ranges, or resume
+    /// points, see [`Resume`]) in one walk.
     fn move_sorted(&self, ranges: &mut [Range<usize>]) {
         let (mut starts, mut ends) = (ShiftCursor::default(), ShiftCursor::default());
         for r in ranges {
