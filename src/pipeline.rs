@@ -728,7 +728,7 @@ struct RunState {
 /// Where positions of a text end up after sorted, non-overlapping edits,
 /// worked out from the edits as positions are asked for in order (nothing
 /// stored per edit).
-struct EditShift<'a> {
+pub(crate) struct EditShift<'a> {
     edits: &'a [&'a Edit],
 }
 
@@ -742,7 +742,7 @@ struct ShiftCursor {
 }
 
 impl<'a> EditShift<'a> {
-    fn new(edits: &'a [&'a Edit]) -> Self {
+    pub(crate) fn new(edits: &'a [&'a Edit]) -> Self {
         EditShift { edits }
     }
 
@@ -781,7 +781,7 @@ impl<'a> EditShift<'a> {
 
     /// Moves ranges sorted by start and by end (disjoint ranges, or resume
     /// points, see [`Resume`]) in one walk.
-    fn move_sorted(&self, ranges: &mut [Range<usize>]) {
+    pub(crate) fn move_sorted(&self, ranges: &mut [Range<usize>]) {
         let (mut starts, mut ends) = (ShiftCursor::default(), ShiftCursor::default());
         for r in ranges {
             let start = self.position_from(r.start, false, &mut starts);
@@ -790,7 +790,7 @@ impl<'a> EditShift<'a> {
     }
 
     /// Where each edit's replacement lies in the new text.
-    fn replacements(&self) -> impl Iterator<Item = Range<usize>> + '_ {
+    pub(crate) fn replacements(&self) -> impl Iterator<Item = Range<usize>> + '_ {
         let mut delta = 0isize;
         self.edits.iter().map(move |e| {
             let start = e.start.wrapping_add_signed(delta);

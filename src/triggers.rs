@@ -359,7 +359,7 @@ fn without_line_feed(bytes: &[u8], line: &Range<usize>) -> Range<usize> {
 /// mojibake pass knows turns a lead byte into one of these and a
 /// continuation byte (0x80–0xBF) into another (windows-1252 gives them
 /// only for continuation bytes, MacRoman only for lead bytes).
-pub(crate) fn is_common_punctuation(bytes: &[u8], i: usize) -> bool {
+fn is_common_punctuation(bytes: &[u8], i: usize) -> bool {
     bytes.get(i) == Some(&0xE2)
         && bytes.get(i + 1) == Some(&0x80)
         && matches!(

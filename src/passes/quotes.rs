@@ -322,21 +322,17 @@ impl Pass for Quotes {
                 }
                 points.get(next_point).is_some_and(|p| p.start == fresh.at)
             });
-            if met.is_none() {
+            let to = met.unwrap_or_else(|| {
                 pairing.report_unclosed(0, Ending::Text);
-            }
+                text.len()
+            });
             *findings = pairing.findings;
-            match met {
-                Some(to) => {
-                    windows.push(from..to);
-                    floor = to;
-                    i = j;
-                }
-                None => {
-                    windows.push(from..text.len());
-                    break;
-                }
+            windows.push(from..to);
+            if met.is_none() {
+                break;
             }
+            floor = to;
+            i = j;
         }
         Some(windows)
     }
@@ -716,18 +712,13 @@ impl<'a> Pairing<'a> {
     /// Pairs the whole text and reports what is left open at its end,
     /// adding where it was fresh to `points` (see [`Resume`]) when given.
     fn run(&mut self, points: Option<&mut Vec<Range<usize>>>) {
-        match points {
-            Some(points) => {
-                let mut record = PointRecorder::new(points);
-                self.run_lines(0, usize::MAX, &mut |fresh| {
-                    record.fresh(fresh);
-                    false
-                });
+        let mut record = points.map(PointRecorder::new);
+        self.run_lines(0, usize::MAX, &mut |fresh| {
+            if let Some(record) = record.as_mut() {
+                record.fresh(fresh);
             }
-            None => {
-                self.run_lines(0, usize::MAX, &mut |_| false);
-            }
-        }
+            false
+        });
         self.report_unclosed(0, Ending::Text);
     }
 
@@ -948,18 +939,17 @@ impl<'a> Pairing<'a> {
             i += len;
         }
         let quoted = straight || !self.marks.is_empty();
+        let continues = bytes[start..end].trim_ascii_end().ends_with(b"\\");
         // Taking the line for code below changes nothing when it has no
         // mark, no tag began on it and it does not end with a `\`: then
         // the markers without a quote (several searches) are not looked for.
-        let code_matters = !self.marks.is_empty()
-            || self.skip_until != skip_before
-            || bytes[start..end].trim_ascii_end().ends_with(b"\\");
+        let code_matters = !self.marks.is_empty() || self.skip_until != skip_before || continues;
         if continued
             || curled_attribute
             || (straight
                 && (code || (code_matters && has_code_marker_without_quote(&bytes[start..end]))))
         {
-            if quoted && bytes[start..end].trim_ascii_end().ends_with(b"\\") {
+            if quoted && continues {
                 self.code_continues_at = Some(end + 1);
             }
             self.marks.clear();
@@ -2259,6 +2249,7 @@ mod tests {
     use super::*;
     use crate::finding::apply_edits;
     use crate::passes::random_text;
+    use crate::pipeline::EditShift;
 
     /// The pass's findings as (rule, byte offset).
     fn check(text: &str) -> Vec<(String, usize)> {
@@ -3068,42 +3059,21 @@ mod tests {
     }
 
     /// `text` with `edits` (sorted, apart) applied, `points` moved as the
-    /// pipeline moves them (a start inside an edit to its replacement's
-    /// start, an end inside one to its end), and where the replacements lie.
+    /// pipeline moves them (its own [`EditShift`]), and where the
+    /// replacements lie.
     fn edited(
         text: &str,
         edits: &[(Range<usize>, &str)],
         points: &mut [Range<usize>],
     ) -> (String, Vec<Range<usize>>) {
-        let shift = |pos: usize, at_end: bool| {
-            let mut delta = 0isize;
-            for (r, with) in edits {
-                if r.end <= pos && !(r.start == pos && r.is_empty() && !at_end) {
-                    delta += with.len() as isize - r.len() as isize;
-                } else if r.start < pos {
-                    let start = r.start.wrapping_add_signed(delta);
-                    return if at_end { start + with.len() } else { start };
-                } else {
-                    break;
-                }
-            }
-            pos.wrapping_add_signed(delta)
-        };
-        for p in points.iter_mut() {
-            let start = shift(p.start, false);
-            *p = start..shift(p.end, true).max(start);
-        }
-        let mut out = String::new();
-        let mut ranges = Vec::new();
-        let mut at = 0;
-        for (r, with) in edits {
-            out.push_str(&text[at..r.start]);
-            ranges.push(out.len()..out.len() + with.len());
-            out.push_str(with);
-            at = r.end;
-        }
-        out.push_str(&text[at..]);
-        (out, ranges)
+        let edits: Vec<Edit> = edits
+            .iter()
+            .map(|(r, with)| Edit::replace(r.start, r.end, *with))
+            .collect();
+        let edits: Vec<&Edit> = edits.iter().collect();
+        let moved = EditShift::new(&edits);
+        moved.move_sorted(points);
+        (apply_edits(text, &edits), moved.replacements().collect())
     }
 
     /// What a check near edits found (with the earlier check's findings
