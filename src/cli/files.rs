@@ -135,7 +135,7 @@ pub fn read_input(input: &Input) -> Result<Vec<u8>, String> {
                     "{label}: is a directory; redline reads the files in it when you name the folder itself"
                 ));
             }
-            std::fs::read(path).map_err(|e| match e.kind() {
+            redline::io::read::read_file(path).map_err(|e| match e.kind() {
                 io::ErrorKind::NotFound => {
                     format!("{label}: no such file; check the path (or it vanished mid-run)")
                 }
