@@ -36,6 +36,7 @@
 #![deny(missing_docs)]
 
 pub mod changeset;
+pub mod chunks;
 pub mod config;
 pub mod finding;
 pub mod io;

@@ -175,6 +175,21 @@ pub trait Pass: Send + Sync {
     fn sees_ascii_edits(&self) -> bool {
         true
     }
+
+    /// Whether the pass finds in a text cut at a *safe cut* (see
+    /// [`crate::chunks`]: a line start after an empty line, where the line
+    /// starts with an ASCII letter or digit and no `<` or backtick stands in
+    /// the [`crate::chunks::WINDOW`] bytes before) what it finds in the whole
+    /// text, checking the two parts apart, when each part has a paragraph
+    /// break (an empty line between two lines of text) of its own; messages
+    /// may differ. The pipeline then cleans a big text in chunks on every
+    /// thread ([`Pipeline::run_lean_in_chunks`](crate::pipeline::Pipeline::run_lean_in_chunks)).
+    /// A line-local pass does (the default for one: an empty line carries
+    /// nothing to the next); a document pass answers `true` only when
+    /// nothing it decides reads across such a cut.
+    fn splits_at_safe_cuts(&self) -> bool {
+        self.locality() != Locality::Document
+    }
 }
 
 /// Where a whole check of a document pass can be taken up again

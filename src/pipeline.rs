@@ -201,6 +201,11 @@ impl Pipeline {
         self
     }
 
+    /// The passes, in order.
+    pub(crate) fn passes(&self) -> &[Box<dyn Pass>] {
+        &self.passes
+    }
+
     /// The passes' names, in order.
     pub fn pass_names(&self) -> Vec<&'static str> {
         self.passes.iter().map(|p| p.name()).collect()

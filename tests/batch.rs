@@ -524,3 +524,71 @@ fn jsonl_documents_longer_than_a_batch_are_cleaned_whole() {
         );
     }
 }
+
+/// A file big enough to be cleaned in chunks on every thread (over 4 MiB,
+/// see `redline::chunks`) is cleaned as on one thread: the same bytes to a
+/// file and to standard output, the same summary of what is left for
+/// review. Its paragraphs hold what reaches across lines: quotations left
+/// open or carried into the next paragraph, tags over lines, a paragraph
+/// starting with a quotation mark, mojibake and names.
+#[test]
+fn a_big_file_cleaned_in_chunks_is_cleaned_as_on_one_thread() {
+    let dir = tempfile::tempdir().unwrap();
+    let paragraphs = [
+        "He said: “We will not stop.. Ever.\n\n",
+        "“And we go on,” he said.\n\n",
+        "Kremlin spokesman Dimitri Peskov said itâ€™s over,, for now.\n\n",
+        "It ended “Karabakh.”. Then nothing\n",
+        "A second line of the same paragraph, still “open\n\n",
+        "CafÃ© society in Nagorno Karabakh\u{200b}.\n\n",
+    ];
+    // Rarer (no cut follows them closely): what reads ahead over lines.
+    let markup = [
+        "She wrote <a href=\"x\n\ny\">a link</a> and left.\n\n",
+        "9 people left. ``Old wire copy'' follows.\n\n",
+    ];
+    let mut text = String::new();
+    let mut i = 0usize;
+    while text.len() < 5 << 20 {
+        // A varying order, so that every kind of paragraph meets every other.
+        i = (i * 7 + 3) % 1009;
+        text.push_str(paragraphs[i % paragraphs.len()]);
+        if i % 400 == 0 {
+            text.push_str(markup[i % 2]);
+        }
+    }
+    // The text is cut into chunks (as `clean` cuts it on several threads).
+    let engine = Engine::default_config();
+    let chunked = engine
+        .pipeline
+        .run_lean_in_chunks_of(text.clone(), 1 << 20, 3);
+    assert!(chunked.runs.len() > 2, "{:?}", chunked.starts);
+    let input = dir.path().join("big.txt");
+    fs::write(&input, &text).unwrap();
+    let clean = |j: &str, out: &str| {
+        let output = redline()
+            .args(["clean", "-j", j])
+            .arg(&input)
+            .arg("-o")
+            .arg(dir.path().join(out))
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        (
+            fs::read(dir.path().join(out)).unwrap(),
+            String::from_utf8(output.stderr).unwrap(),
+        )
+    };
+    let (one, one_summary) = clean("1", "one.txt");
+    let (three, three_summary) = clean("3", "three.txt");
+    assert!(one != text.as_bytes(), "nothing was fixed");
+    assert!(one == three, "-j 3 differs from -j 1");
+    assert!(one_summary.contains("left for review"), "{one_summary}");
+    assert_eq!(one_summary, three_summary);
+    let to_stdout = redline()
+        .args(["clean", "-j", "2"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(to_stdout.stdout == one, "standard output differs");
+}

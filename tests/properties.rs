@@ -654,3 +654,127 @@ fn every_corpus_article_keeps_every_invariant() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     eprintln!("{} articles checked", files.len());
 }
+
+/// Paragraphs of generated text between empty lines (or other line breaks),
+/// each starting with a word, a digit, a quotation mark, a tag, backticks,
+/// a Markdown quote or a space, and ending with a stop, a mark or whatever
+/// the fragments left, so that some places between them are safe cuts (see
+/// `redline::chunks`) and others only look like one.
+fn paragraphs() -> impl Strategy<Value = String> {
+    // Listed several times: the places that make a safe cut.
+    const STARTS: &[&str] = &[
+        "Then ",
+        "A ",
+        "9 ",
+        "e\u{301} ",
+        "“",
+        "\"",
+        "‘",
+        "« ",
+        "<b>",
+        "``",
+        "> ",
+        " ",
+        "",
+    ];
+    const ENDS: &[&str] = &[" end.", "\"", " end.\"", "”", "", "‘"];
+    const BREAKS: &[&str] = &["\n\n", "\n", "\n\n\n", "\r\n\r\n", " \n\n"];
+    // Mostly the starts, ends and breaks that make a safe cut.
+    let pick = |list: &'static [&'static str], cut: usize| {
+        prop_oneof![
+            4 => proptest::sample::select(&list[..cut]),
+            1 => proptest::sample::select(list),
+        ]
+    };
+    let body = proptest::collection::vec(
+        (
+            fragment(),
+            proptest::sample::select(&["", " ", "", "\n", "\r\n"][..]),
+        ),
+        0..8,
+    );
+    proptest::collection::vec(
+        (pick(STARTS, 4), body, pick(ENDS, 3), pick(BREAKS, 1)),
+        0..16,
+    )
+    .prop_map(|parts| {
+        let mut text = String::new();
+        for (start, body, end, line_break) in parts {
+            text.push_str(start);
+            for (fragment, separator) in body {
+                text.push_str(&fragment);
+                text.push_str(separator);
+            }
+            text.push_str(end);
+            text.push_str(line_break);
+        }
+        text
+    })
+}
+
+/// The findings of lean runs that keep their place (flags and held fixes),
+/// as (rule, start, end) in the whole text, and the count of each rule's
+/// applied fixes and of the others.
+type Places = Vec<(String, usize, usize)>;
+type Counts = std::collections::BTreeMap<(String, bool), usize>;
+fn lean_findings(runs: &[redline::pipeline::Run], starts: &[usize]) -> (Places, Counts) {
+    let mut places = Vec::new();
+    let mut counts = Counts::new();
+    for (run, &start) in runs.iter().zip(starts) {
+        for step in &run.steps {
+            for r in step.flags.iter().chain(&step.held) {
+                let (from, to) = (r.origin.start + start, r.origin.end + start);
+                places.push((r.rule.to_string(), from, to));
+            }
+        }
+        for (f, applied) in run.findings_applied() {
+            *counts.entry((f.rule.to_string(), applied)).or_default() += 1;
+        }
+    }
+    places.sort();
+    (places, counts)
+}
+
+/// A text cleaned in chunks, cut at every safe cut and cleaned on three
+/// threads, is the text cleaned whole: the same output, byte for byte, the
+/// same flags and held fixes at the same places, the same count of applied
+/// fixes per rule. With the US→UK map on (whose look-up reads the whole
+/// text) nothing is cut. At least a third of the texts are cut (half, as
+/// generated), so the
+/// comparison is not an empty one.
+#[test]
+fn chunks_clean_as_the_whole_text() {
+    use proptest::test_runner::TestRunner;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let cases = cases(512);
+    let mut runner = TestRunner::new(Config {
+        cases,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let (engine, en_gb) = engines();
+    let cut = AtomicUsize::new(0);
+    runner
+        .run(&paragraphs(), |text| {
+            let whole = engine.pipeline.run_lean(text.clone());
+            let chunked = engine.pipeline.run_lean_in_chunks_of(text.clone(), 1, 3);
+            if chunked.runs.len() > 1 {
+                cut.fetch_add(1, Ordering::Relaxed);
+            }
+            prop_assert_eq!(whole.output(), chunked.output.as_str());
+            prop_assert_eq!(whole.changed(), chunked.changed());
+            prop_assert_eq!(
+                lean_findings(std::slice::from_ref(&whole), &[0]),
+                lean_findings(&chunked.runs, &chunked.starts)
+            );
+            let gb = en_gb.pipeline.run_lean_in_chunks_of(text.clone(), 1, 3);
+            prop_assert_eq!(gb.runs.len(), 1);
+            Ok(())
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+    let cut = cut.into_inner();
+    assert!(
+        3 * cut >= cases as usize,
+        "only {cut} of {cases} texts were cut"
+    );
+}

@@ -83,18 +83,18 @@ impl Job {
             ));
         }
         if self.mode == Mode::Clean {
-            // Cleaning needs no diff: keep only the output text in memory.
-            let mut run = self.engine.pipeline.run_lean(text);
-            outcome.changed = run.changed();
+            // Cleaning needs no diff: keep only the output text in memory
+            // (a big text is cleaned in chunks on every thread).
+            let cleaned = self.engine.pipeline.run_lean_in_chunks(text);
+            let findings = || cleaned.runs.iter().flat_map(Run::findings_applied);
+            outcome.changed = cleaned.changed();
             outcome
                 .stats
-                .add_document(bytes, run.changed(), run.findings_applied());
-            outcome.leftover.add(
-                run.findings_applied()
-                    .filter(|(_, applied)| !applied)
-                    .map(|(f, _)| f),
-            );
-            outcome.cleaned = run.texts.pop();
+                .add_document(bytes, outcome.changed, findings());
+            outcome
+                .leftover
+                .add(findings().filter(|(_, applied)| !applied).map(|(f, _)| f));
+            outcome.cleaned = Some(cleaned.output);
             return outcome;
         }
         let label = place.label();

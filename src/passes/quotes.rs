@@ -250,6 +250,20 @@ impl Pass for Quotes {
         "quotes"
     }
 
+    /// A safe cut (see [`crate::chunks`]) holds nothing the pairing carries
+    /// over it: a quotation open at the empty line before it is reported
+    /// unclosed there, whether the next paragraph (which starts with a
+    /// letter or digit, so it re-opens nothing) or the text's end follows
+    /// (only the message differs); no tag or ``…'' quotation that reads
+    /// ahead ([`TAG_LIMIT`]) begins in the window before it; no line before
+    /// it ends a code line with `\`; quotations over short lines stop at an
+    /// empty line; and each part, like the whole, separates paragraphs with
+    /// blank lines. Nothing after the cut reads back across the empty line
+    /// (the look-backs of a mark stay on its line).
+    fn splits_at_safe_cuts(&self) -> bool {
+        true
+    }
+
     fn check(&self, text: &str, findings: &mut Vec<Finding>) {
         pair_text(text, findings, None);
     }
@@ -1854,7 +1868,7 @@ fn is_double_backtick_quote(bytes: &[u8], i: usize, end: usize) -> bool {
 }
 
 /// How far (in bytes) a tag may run past its first line.
-const TAG_LIMIT: usize = 4096;
+pub(crate) const TAG_LIMIT: usize = 4096;
 
 /// The longest line (in characters) of verse or hard-wrapped text that a
 /// quotation may run over ([`Pairing::closes_in_short_lines`]).

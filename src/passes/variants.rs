@@ -301,6 +301,16 @@ impl Pass for Variants {
         true
     }
 
+    /// A match never spans a line break, and what it reads around itself
+    /// stays within [`CONTEXT_LIMIT`] bytes and its token (no `<` of a tag
+    /// stands in the window before a safe cut; an empty line ends any URL
+    /// or address): so a safe cut (see [`crate::chunks`]) splits nothing;
+    /// unless a map of common words is on, whose look-up of capitalised
+    /// words reads the whole text.
+    fn splits_at_safe_cuts(&self) -> bool {
+        !self.common_words
+    }
+
     fn describe(&self, text: &str, finding: &Finding) -> Option<String> {
         // A flag wrote its message in `check`.
         let found = &text[finding.start..finding.end];

@@ -1,0 +1,575 @@
+//! A big text cleaned in chunks, each by the whole pipeline on one thread.
+//!
+//! The passes share a long text's checks out over the threads, but much of a
+//! run is one thread's work around them: applying each pass's fixes to the
+//! whole text, moving offsets and the lines still to check, finding the spans
+//! to give each pass. So `clean` cuts a big text into chunks at *safe cuts*,
+//! cleans each chunk with the whole pipeline on one thread (several chunks
+//! per thread, taken in turn), and joins the cleaned chunks: the output is the
+//! whole text's, byte for byte, and so are the findings, all but the message
+//! of a quotation left open at a cut.
+//!
+//! A safe cut is a line start `c` where:
+//! - the line before is empty (`\n\n` ends right before `c`): a pass that
+//!   reads the line before a line (punctuation) reads nothing from an empty
+//!   one, and a quotation still open there is reported unclosed whether the
+//!   next paragraph or the text's end follows;
+//! - the line at `c` starts with an ASCII letter or digit: it re-opens no
+//!   quotation and is no Markdown quote or code;
+//! - no `<` or backtick stands in the [`WINDOW`] bytes before `c`: no tag or
+//!   ``` ``…'' ``` quotation that the quotes pass follows ahead (at most
+//!   [`TAG_LIMIT`] bytes) begins before `c`, and no `<` the names map looks
+//!   back for (512 bytes) does.
+//!
+//! And each chunk has a paragraph break of its own (an empty line between a
+//! line ending in a visible ASCII character and one starting with an ASCII
+//! letter or digit), so the quotes pass sees, in every chunk as in the whole
+//! text, paragraphs separated by blank lines. Every pass must say that such a
+//! cut splits nothing it decides ([`Pass::splits_at_safe_cuts`]): the
+//! line-local passes and quotes do, the names map does, a map of common words
+//! (`--spelling en-GB`) and `entities` (markup anywhere turns it off) do not,
+//! and then the text is cleaned whole.
+//!
+//! The cuts are chosen on the text before cleaning; the same conditions are
+//! checked again on the cleaned chunks (the built-in passes add or remove no
+//! line feed, `<` or backtick there, but a user's names map may write a
+//! tag), and from the first chunk that fails them, or did not settle, the
+//! rest of the text is cleaned whole.
+//!
+//! Memory stays at about one text: the workers copy their chunk out of the
+//! text's buffer, and each cleaned chunk, once final (checked with the next),
+//! is copied back into that buffer, over chunks already cleaned; chunks are
+//! small (at most [`CHUNK_BYTES`]), so what is in work beside the text is a
+//! few megabytes per thread.
+//!
+//! [`Pass::splits_at_safe_cuts`]: crate::pass::Pass::splits_at_safe_cuts
+
+use std::ops::Range;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use crate::passes::quotes::TAG_LIMIT;
+use crate::pipeline::{Pipeline, Run};
+
+/// How many bytes before a safe cut hold no `<` and no backtick in the text
+/// before cleaning: twice as far as a tag or ``` ``…'' ``` quotation is
+/// followed ahead, so that fixes deleting text before the cut keep the
+/// cleaned text clear for [`LOOK_AHEAD`].
+pub const WINDOW: usize = 2 * TAG_LIMIT;
+
+/// How many bytes before a cut hold no `<` and no backtick in the cleaned
+/// chunk: as far as a tag or ``` ``…'' ``` quotation is followed ahead.
+const LOOK_AHEAD: usize = TAG_LIMIT + 2;
+
+/// Texts shorter than this are cleaned whole: cutting costs more than it
+/// saves.
+pub const CHUNKS_MIN: usize = 4 << 20;
+
+/// Chunks per thread at least: a few, so that a thread slowed by something
+/// else, or a chunk slower than the others, does not hold the rest.
+const CHUNKS_PER_THREAD: usize = 4;
+
+/// The size of a chunk at most (1 MiB): what a chunk in work holds (its text, a
+/// spare copy when a fix lengthens it, its findings) is a few times this,
+/// per thread, beside the text itself; and a small chunk is cleaned while
+/// its bytes are still in the processor's cache.
+pub const CHUNK_BYTES: usize = 1 << 20;
+
+/// A text cleaned in chunks: the output and each chunk's lean run, in order
+/// (one run when it was cleaned whole). The runs' texts are emptied; their
+/// findings point into their own chunk.
+#[derive(Debug)]
+pub struct LeanRuns {
+    /// The cleaned text.
+    pub output: String,
+    /// Each chunk's record, as [`Pipeline::run_lean`] keeps it.
+    pub runs: Vec<Run>,
+    /// Where each chunk starts in the text (its findings' original ranges
+    /// are relative to this).
+    pub starts: Vec<usize>,
+}
+
+impl LeanRuns {
+    /// Whether any fix was applied.
+    pub fn changed(&self) -> bool {
+        self.runs.iter().any(Run::changed)
+    }
+
+    fn whole(mut run: Run) -> Self {
+        let output = run.texts.last_mut().map(std::mem::take).unwrap_or_default();
+        LeanRuns {
+            output,
+            runs: vec![run],
+            starts: vec![0],
+        }
+    }
+}
+
+impl Pipeline {
+    /// [`run_lean`](Self::run_lean), for a text of at least [`CHUNKS_MIN`]
+    /// bytes in chunks on every thread of the current pool when it has more
+    /// than one (see [`crate::chunks`]): the same output.
+    pub fn run_lean_in_chunks(&self, text: String) -> LeanRuns {
+        let threads = rayon::current_num_threads();
+        if threads < 2 || text.len() < CHUNKS_MIN {
+            return LeanRuns::whole(self.run_lean(text));
+        }
+        let chunk = text
+            .len()
+            .div_ceil(threads * CHUNKS_PER_THREAD)
+            .min(CHUNK_BYTES);
+        self.run_lean_in_chunks_of(text, chunk, threads)
+    }
+
+    /// [`run_lean_in_chunks`](Self::run_lean_in_chunks) with chunks of about
+    /// `chunk` bytes (cut at the first safe cut at least that far from the
+    /// last) cleaned on `threads` threads, whatever the text's length: the
+    /// tests cut small texts at every safe cut this way.
+    pub fn run_lean_in_chunks_of(&self, text: String, chunk: usize, threads: usize) -> LeanRuns {
+        if !self.passes().iter().all(|p| p.splits_at_safe_cuts()) {
+            return LeanRuns::whole(self.run_lean(text));
+        }
+        let cuts = safe_cuts(text.as_bytes(), chunk);
+        if cuts.is_empty() {
+            return LeanRuns::whole(self.run_lean(text));
+        }
+        let bounds: Vec<Range<usize>> = std::iter::once(0)
+            .chain(cuts.iter().copied())
+            .zip(cuts.iter().copied().chain(std::iter::once(text.len())))
+            .map(|(start, end)| start..end)
+            .collect();
+        Joiner::new(self, text, bounds).run(threads.max(1))
+    }
+}
+
+/// The text's buffer, shared by the threads that copy chunks out of it and
+/// the one that copies cleaned chunks back into it.
+///
+/// SAFETY: the bytes of a chunk are read only by the thread that cleans it,
+/// before it hands its result over (a channel: what it did happens before
+/// the result is received), or by the joining thread itself; the joining
+/// thread writes only below the start of the first chunk not yet final
+/// (every chunk before it was received, so its reads are over), and the
+/// buffer is neither moved nor resized while the threads run.
+struct Shared {
+    bytes: *mut u8,
+    len: usize,
+}
+
+// SAFETY: see the type's doc: reads and writes never overlap in time.
+unsafe impl Send for Shared {}
+unsafe impl Sync for Shared {}
+
+impl Shared {
+    /// A copy of the chunk `range`, which lies on character boundaries, in
+    /// `out` (cleared first).
+    ///
+    /// SAFETY: nothing writes `range` while this runs (see the type's doc).
+    unsafe fn copy(&self, range: Range<usize>, out: &mut String) {
+        assert!(range.start <= range.end && range.end <= self.len);
+        let bytes = std::slice::from_raw_parts(self.bytes.add(range.start), range.len());
+        // The text was a `String` and chunks start and end at line starts.
+        out.clear();
+        out.push_str(std::str::from_utf8_unchecked(bytes));
+    }
+
+    /// Writes `piece` at `at`.
+    ///
+    /// SAFETY: nothing reads `at..at + piece.len()` any more (see the
+    /// type's doc), and it lies inside the buffer.
+    unsafe fn write(&self, at: usize, piece: &str) {
+        assert!(at + piece.len() <= self.len);
+        std::ptr::copy_nonoverlapping(piece.as_ptr(), self.bytes.add(at), piece.len());
+    }
+}
+
+/// Cleans the chunks on worker threads and joins them, in order, into the
+/// text's own buffer (see [`Pipeline::run_lean_in_chunks_of`]).
+struct Joiner<'p> {
+    pipeline: &'p Pipeline,
+    buffer: Vec<u8>,
+    bounds: Vec<Range<usize>>,
+    /// Each chunk's run, as it arrives, until it is final.
+    arrived: Vec<Option<Run>>,
+    /// The first chunk not yet final: every one before it passed the checks.
+    next: usize,
+    /// Final cleaned chunks not yet copied into the buffer (one would
+    /// overwrite a chunk still needed), in order.
+    held: std::collections::VecDeque<String>,
+    /// How much of the buffer holds cleaned text.
+    written: usize,
+    runs: Vec<Run>,
+    starts: Vec<usize>,
+    /// Whether a chunk failed the checks (then the rest is cleaned whole).
+    failed: bool,
+    /// The last [`LOOK_AHEAD`] bytes (at most) of the final cleaned chunks.
+    recent: Vec<u8>,
+}
+
+impl<'p> Joiner<'p> {
+    fn new(pipeline: &'p Pipeline, text: String, bounds: Vec<Range<usize>>) -> Self {
+        let n = bounds.len();
+        Joiner {
+            pipeline,
+            buffer: text.into_bytes(),
+            bounds,
+            arrived: (0..n).map(|_| None).collect(),
+            next: 0,
+            held: Default::default(),
+            written: 0,
+            runs: Vec::with_capacity(n),
+            starts: Vec::with_capacity(n),
+            failed: false,
+            recent: Vec::with_capacity(LOOK_AHEAD),
+        }
+    }
+
+    fn run(mut self, threads: usize) -> LeanRuns {
+        let n = self.bounds.len();
+        let shared = Shared {
+            bytes: self.buffer.as_mut_ptr(),
+            len: self.buffer.len(),
+        };
+        let (taken, stop) = (AtomicUsize::new(0), AtomicBool::new(false));
+        let (send, receive) = std::sync::mpsc::channel::<(usize, Run)>();
+        let bounds = self.bounds.clone();
+        // Buffers of cleaned chunks already copied into the buffer, for the
+        // workers to copy their next chunk into: the allocator would not
+        // soon give a buffer freed here to another thread, and every new
+        // one costs fresh pages.
+        let recycled = Mutex::new(Vec::new());
+        std::thread::scope(|scope| {
+            for _ in 0..threads.min(n) {
+                let send = send.clone();
+                let (shared, bounds, pipeline) = (&shared, &bounds, self.pipeline);
+                let recycled = &recycled;
+                let (taken, stop) = (&taken, &stop);
+                scope.spawn(move || {
+                    // A pool of one thread: a chunk's passes do not share
+                    // its work out again.
+                    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build();
+                    while !stop.load(Ordering::Relaxed) {
+                        let k = taken.fetch_add(1, Ordering::Relaxed);
+                        if k >= n {
+                            break;
+                        }
+                        let mut chunk = recycled
+                            .lock()
+                            .ok()
+                            .and_then(|mut r| r.pop())
+                            .unwrap_or_default();
+                        // SAFETY: chunk `k` is not final, so not written.
+                        unsafe { shared.copy(bounds[k].clone(), &mut chunk) };
+                        let run = match &pool {
+                            Ok(pool) => pool.install(|| pipeline.run_lean(chunk)),
+                            // No thread for a pool: the global pool's
+                            // threads help with the chunk (same output).
+                            Err(_) => pipeline.run_lean(chunk),
+                        };
+                        if send.send((k, run)).is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
+            drop(send);
+            for (k, run) in receive {
+                self.arrived[k] = Some(run);
+                self.advance(&shared, &recycled);
+                if self.failed {
+                    stop.store(true, Ordering::Relaxed);
+                }
+            }
+        });
+        // Every worker is done: nothing reads the buffer any more.
+        if self.failed {
+            let rest = self.bounds[self.next].start..self.buffer.len();
+            let mut text = String::new();
+            // SAFETY: no other thread runs; `rest` was never written.
+            unsafe { shared.copy(rest.clone(), &mut text) };
+            let mut run = self.pipeline.run_lean(text);
+            let cleaned = run.texts.last_mut().map(std::mem::take).unwrap_or_default();
+            self.held.push_back(cleaned);
+            self.runs.push(run);
+            self.starts.push(rest.start);
+        }
+        self.buffer.truncate(self.written);
+        for piece in std::mem::take(&mut self.held) {
+            self.buffer.extend_from_slice(piece.as_bytes());
+        }
+        // SAFETY: the buffer holds the text's bytes up to a chunk's start
+        // (a line start) followed by whole cleaned chunks, all UTF-8.
+        let output = unsafe { String::from_utf8_unchecked(self.buffer) };
+        LeanRuns {
+            output,
+            runs: self.runs,
+            starts: self.starts,
+        }
+    }
+
+    /// Makes final every chunk that can be: it has arrived and passed the
+    /// checks with the next one (which has arrived too); then copies what
+    /// fits into the buffer.
+    fn advance(&mut self, shared: &Shared, recycled: &Mutex<Vec<String>>) {
+        let n = self.bounds.len();
+        while !self.failed && self.next < n {
+            let k = self.next;
+            let (Some(run), next) = (&self.arrived[k], self.arrived.get(k + 1)) else {
+                break;
+            };
+            // A chunk is checked with the next one, whose own paragraph
+            // break is checked then too: the last chunk's must be, before
+            // the one before it is final.
+            let out = run.output();
+            let ok = run.settled
+                && has_break(out)
+                && match next {
+                    None => true,
+                    Some(None) => break,
+                    Some(Some(after)) => {
+                        let after = after.output();
+                        ends_safely(&self.recent, out) && starts_safely(after) && has_break(after)
+                    }
+                };
+            if !ok {
+                self.failed = true;
+                break;
+            }
+            let mut run = self.arrived[k].take().expect("arrived");
+            let cleaned = run.texts.last_mut().map(std::mem::take).unwrap_or_default();
+            // The end of the cleaned text so far, for the next check.
+            let keep = LOOK_AHEAD
+                .saturating_sub(cleaned.len())
+                .min(self.recent.len());
+            self.recent.drain(..self.recent.len() - keep);
+            let own = cleaned.len().saturating_sub(LOOK_AHEAD);
+            self.recent.extend_from_slice(&cleaned.as_bytes()[own..]);
+            self.held.push_back(cleaned);
+            self.runs.push(run);
+            self.starts.push(self.bounds[k].start);
+            self.next += 1;
+        }
+        // Chunks from `next` on may still be read (by a worker, or to clean
+        // the rest whole): cleaned text goes only below the first's start.
+        let limit = self.bounds.get(self.next).map_or(usize::MAX, |b| b.start);
+        while let Some(piece) = self.held.front() {
+            if self.written + piece.len() > limit.min(shared.len) {
+                break;
+            }
+            // SAFETY: below `limit`, every chunk is final (see `Shared`).
+            unsafe { shared.write(self.written, piece) };
+            self.written += piece.len();
+            if let (Some(piece), Ok(mut recycled)) = (self.held.pop_front(), recycled.lock()) {
+                recycled.push(piece);
+            }
+        }
+    }
+}
+
+/// Whether `bytes[p..]` starts an empty line that ends a line (`\n\n` at
+/// `p`) and is followed by a line starting with an ASCII letter or digit:
+/// the place after it is a safe cut as far as the lines go.
+fn is_cut_line(bytes: &[u8], p: usize) -> bool {
+    bytes.get(p..p + 2) == Some(b"\n\n") && bytes.get(p + 2).is_some_and(u8::is_ascii_alphanumeric)
+}
+
+/// The safe cuts (see the module doc) where `bytes` is cut into chunks of
+/// about `chunk` bytes: each the first safe cut at least `chunk` bytes after
+/// the last (or the start), then, where a chunk has no paragraph break of
+/// its own, merged with the next (the last with the one before). Linear in
+/// the text: every search only goes forward.
+fn safe_cuts(bytes: &[u8], chunk: usize) -> Vec<usize> {
+    let mut cuts = Vec::new();
+    // The last `<` or backtick found, and how far the text was searched.
+    let (mut danger, mut searched) = (None::<usize>, 0);
+    let mut at = chunk.max(1);
+    while at < bytes.len() {
+        let from = at.saturating_sub(2);
+        let mut found = None;
+        for p in memchr::memmem::find_iter(&bytes[from..], b"\n\n").map(|p| from + p) {
+            let cut = p + 2;
+            if !is_cut_line(bytes, p) {
+                continue;
+            }
+            let window = cut.saturating_sub(WINDOW);
+            let mut look = searched.max(window);
+            while let Some(i) = memchr::memchr2(b'<', b'`', &bytes[look..cut]) {
+                danger = Some(look + i);
+                look += i + 1;
+            }
+            searched = searched.max(cut);
+            if danger.is_none_or(|d| d < window) {
+                found = Some(cut);
+                break;
+            }
+        }
+        let Some(cut) = found else { break };
+        cuts.push(cut);
+        at = cut + chunk.max(1);
+    }
+    // Every chunk needs a paragraph break of its own: a cut is kept only
+    // when the chunk it ends has one (else the two chunks become one), and
+    // the last chunk without one joins the chunk before, which has one.
+    let mut breaks = memchr::memmem::find_iter(bytes, b"\n\n").filter(|&p| is_break(bytes, p));
+    let mut next_break = breaks.next();
+    let mut kept = Vec::with_capacity(cuts.len());
+    let mut start = 0;
+    for end in cuts.into_iter().chain(std::iter::once(bytes.len())) {
+        while next_break.is_some_and(|p| p <= start) {
+            next_break = breaks.next();
+        }
+        let has_break = next_break.is_some_and(|p| p + 2 < end);
+        if end == bytes.len() {
+            if !has_break {
+                kept.pop();
+            }
+        } else if has_break {
+            kept.push(end);
+            start = end;
+        }
+    }
+    kept
+}
+
+/// Whether the empty line at `p` is a paragraph break: it ends a line
+/// ending in a visible ASCII character and is followed by a line starting
+/// with an ASCII letter or digit.
+fn is_break(bytes: &[u8], p: usize) -> bool {
+    p > 0 && (0x21..=0x7E).contains(&bytes[p - 1]) && is_cut_line(bytes, p)
+}
+
+/// Whether a cleaned chunk starts a line that a safe cut may come before:
+/// with a letter or digit. (Of any script: the ASCII one a cut was chosen
+/// before may have become `é` by Unicode normalisation, never a quotation
+/// mark.)
+fn starts_safely(text: &str) -> bool {
+    text.chars().next().is_some_and(char::is_alphanumeric)
+}
+
+/// Whether a cleaned chunk still has a paragraph break of its own: an empty
+/// line after a line ending in a visible ASCII character, before one that
+/// [starts safely](starts_safely).
+fn has_break(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memmem::find_iter(bytes, b"\n\n")
+        .any(|p| p > 0 && (0x21..=0x7E).contains(&bytes[p - 1]) && starts_safely(&text[p + 2..]))
+}
+
+/// Whether the cleaned chunk `before`, after the cleaned text `earlier`,
+/// still ends at a safe cut: with an empty line, and no `<` or backtick in
+/// the last [`LOOK_AHEAD`] bytes of the two.
+fn ends_safely(earlier: &[u8], before: &str) -> bool {
+    let before = before.as_bytes();
+    let own = &before[before.len().saturating_sub(LOOK_AHEAD)..];
+    let rest = LOOK_AHEAD - own.len();
+    let earlier = &earlier[earlier.len().saturating_sub(rest)..];
+    before.ends_with(b"\n\n")
+        && memchr::memchr2(b'<', b'`', own).is_none()
+        && memchr::memchr2(b'<', b'`', earlier).is_none()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Cuts follow an empty line, before a letter or digit, with no `<` or
+    /// backtick in the window before, and every chunk has a break of its own.
+    #[test]
+    fn safe_cuts_follow_the_rules() {
+        let para = "Some words here.\n\nMore words.\n\n";
+        let text = para.repeat(10);
+        let cuts = safe_cuts(text.as_bytes(), 1);
+        assert!(!cuts.is_empty());
+        for &c in &cuts {
+            assert_eq!(&text[c - 2..c], "\n\n");
+            assert!(text.as_bytes()[c].is_ascii_alphanumeric());
+        }
+        // Each chunk holds a break: never a cut after every paragraph.
+        assert_eq!(cuts.len(), 9, "{cuts:?}");
+        let bounds: Vec<usize> = std::iter::once(0)
+            .chain(cuts.iter().copied())
+            .chain(std::iter::once(text.len()))
+            .collect();
+        for w in bounds.windows(2) {
+            assert!(has_break(&text[w[0]..w[1]]));
+        }
+        // A paragraph starting with a mark, a tag or a backtick before: no cut.
+        assert!(safe_cuts(b"A b.\n\nC d.\n\n\xe2\x80\x9cE f.\n\nG h.\n\n", 1).len() <= 1);
+        let tagged = format!("<a\n\n{}", para.repeat(3));
+        assert!(safe_cuts(tagged.as_bytes(), 1).is_empty());
+        let far = format!("<a\n\n{}{}", "x".repeat(WINDOW), para.repeat(3));
+        assert!(!safe_cuts(far.as_bytes(), 1).is_empty());
+        assert!(safe_cuts(b"", 1).is_empty());
+        assert!(safe_cuts(b"no breaks at all", 1).is_empty());
+        assert!(safe_cuts(b"a\r\n\r\nb\r\n\r\nc\r\n\r\nd", 1).is_empty());
+    }
+
+    /// The default engine with a user's names map of one entry, `from` →
+    /// `to` (a safe fix).
+    fn engine_mapping(from: &str, to: &str) -> crate::Engine {
+        use crate::options::{Options, RuleSource};
+        let source = format!(
+            "pass = \"variants\"\n[[rule]]\nid = \"desk.map\"\ndescription = \"a map\"\n\
+             applicability = \"safe\"\n[variants]\n\"{from}\" = \"{to}\"\n"
+        );
+        let options = Options {
+            rule_files: vec![RuleSource::Toml {
+                name: "map.toml".into(),
+                source,
+            }],
+            ..Options::default()
+        };
+        crate::Engine::from_options(&options).expect("a valid map")
+    }
+
+    /// A user's names map that writes a tag puts a `<` before a cut after
+    /// cleaning: the chunks before it are kept, and from the chunk that
+    /// failed the checks on, the rest is cleaned whole, so the output is
+    /// still the whole text's.
+    #[test]
+    fn a_chunk_that_fails_the_checks_has_the_rest_cleaned_whole() {
+        let engine = engine_mapping("Jon Smyth", "<a Jon Smyth");
+        let para = "Some words here, “said” the man.\n\nMore words follow.\n\n";
+        let text = format!("{}Jon Smyth spoke.\n\n{}", para.repeat(6), para.repeat(6));
+        let whole = engine.pipeline.run_lean(text.clone());
+        let chunked = engine.pipeline.run_lean_in_chunks_of(text.clone(), 1, 2);
+        assert_eq!(chunked.output, whole.output());
+        assert!(chunked.output.contains("<a Jon Smyth"));
+        // Some chunks were kept, and the rest began before the name.
+        assert!(chunked.runs.len() > 1, "{:?}", chunked.starts);
+        let name = text.find("Jon Smyth").unwrap();
+        assert!(
+            *chunked.starts.last().unwrap() <= name,
+            "{:?}",
+            chunked.starts
+        );
+        // Without the map, the same text is cut past the name.
+        let plain = crate::Engine::default_config();
+        let chunked = plain.pipeline.run_lean_in_chunks_of(text.clone(), 1, 2);
+        assert!(
+            *chunked.starts.last().unwrap() > name,
+            "{:?}",
+            chunked.starts
+        );
+        assert_eq!(chunked.output, plain.pipeline.run_lean(text).output());
+    }
+
+    /// Fixes that lengthen the text: a cleaned chunk longer than the text
+    /// it was cut from waits until the chunks it would overwrite are final,
+    /// and the buffer grows at the end; the output is the whole text's.
+    #[test]
+    fn chunks_that_grow_join_as_the_whole_text() {
+        let engine = engine_mapping("Jon Smyth", "Jonathan Smythington-Smythe");
+        let para = "Jon Smyth said “yes”. Jon Smyth left..\n\nThen Jon Smyth ate.\n\n";
+        let text = para.repeat(40);
+        let whole = engine.pipeline.run_lean(text.clone());
+        for threads in [1, 2, 3] {
+            let chunked = engine
+                .pipeline
+                .run_lean_in_chunks_of(text.clone(), 1, threads);
+            assert_eq!(chunked.output, whole.output());
+            assert!(chunked.output.len() > text.len());
+            assert_eq!(chunked.runs.len(), 40, "{:?}", chunked.starts);
+        }
+    }
+}
