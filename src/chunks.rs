@@ -7,7 +7,9 @@
 //! cleans each chunk with the whole pipeline on one thread (several chunks
 //! per thread, taken in turn), and joins the cleaned chunks: the output is the
 //! whole text's, byte for byte, and so are the findings, all but the message
-//! of a quotation left open at a cut.
+//! of a quotation left open at a cut. It does so on one thread too (`-j 1`):
+//! each pass reads a whole text from memory, while a chunk of at most
+//! [`CHUNK_BYTES`] stays in the processor's cache through all of them.
 //!
 //! A safe cut is a line start `c` where:
 //! - the line before is empty (`\n\n` ends right before `c`): a pass that
@@ -107,11 +109,13 @@ impl LeanRuns {
 
 impl Pipeline {
     /// [`run_lean`](Self::run_lean), for a text of at least [`CHUNKS_MIN`]
-    /// bytes in chunks on every thread of the current pool when it has more
-    /// than one (see [`crate::chunks`]): the same output.
+    /// bytes in chunks on every thread of the current pool (see
+    /// [`crate::chunks`]): the same output. On one thread too: a chunk of
+    /// at most [`CHUNK_BYTES`] stays in the processor's cache while every
+    /// pass reads it, where the whole text is read from memory by each.
     pub fn run_lean_in_chunks(&self, text: String) -> LeanRuns {
         let threads = rayon::current_num_threads();
-        if threads < 2 || text.len() < CHUNKS_MIN {
+        if text.len() < CHUNKS_MIN {
             return LeanRuns::whole(self.run_lean(text));
         }
         let chunk = text

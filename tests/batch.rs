@@ -525,14 +525,15 @@ fn jsonl_documents_longer_than_a_batch_are_cleaned_whole() {
     }
 }
 
-/// A file big enough to be cleaned in chunks on every thread (over 4 MiB,
-/// see `redline::chunks`) is cleaned as on one thread: the same bytes to a
-/// file and to standard output, the same summary of what is left for
+/// A file big enough to be cleaned in chunks (over 4 MiB, see
+/// `redline::chunks`) is cleaned as the whole text is: the same bytes at
+/// `-j 1` and `-j 3`, to a file and to standard output, as the library's
+/// run over the whole text, and the same summary of what is left for
 /// review. Its paragraphs hold what reaches across lines: quotations left
 /// open or carried into the next paragraph, tags over lines, a paragraph
 /// starting with a quotation mark, mojibake and names.
 #[test]
-fn a_big_file_cleaned_in_chunks_is_cleaned_as_on_one_thread() {
+fn a_big_file_cleaned_in_chunks_is_cleaned_as_the_whole_text() {
     let dir = tempfile::tempdir().unwrap();
     let paragraphs = [
         "He said: “We will not stop.. Ever.\n\n",
@@ -563,6 +564,7 @@ fn a_big_file_cleaned_in_chunks_is_cleaned_as_on_one_thread() {
         .pipeline
         .run_lean_in_chunks_of(text.clone(), 1 << 20, 3);
     assert!(chunked.runs.len() > 2, "{:?}", chunked.starts);
+    let whole = engine.pipeline.run_lean(text.clone());
     let input = dir.path().join("big.txt");
     fs::write(&input, &text).unwrap();
     let clean = |j: &str, out: &str| {
@@ -582,6 +584,10 @@ fn a_big_file_cleaned_in_chunks_is_cleaned_as_on_one_thread() {
     let (one, one_summary) = clean("1", "one.txt");
     let (three, three_summary) = clean("3", "three.txt");
     assert!(one != text.as_bytes(), "nothing was fixed");
+    assert!(
+        one == whole.output().as_bytes(),
+        "-j 1 differs from the whole text's"
+    );
     assert!(one == three, "-j 3 differs from -j 1");
     assert!(one_summary.contains("left for review"), "{one_summary}");
     assert_eq!(one_summary, three_summary);
