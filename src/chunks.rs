@@ -33,8 +33,8 @@
 //! and then the text is cleaned whole.
 //!
 //! The cuts are chosen on the text before cleaning; the same conditions are
-//! checked again on the cleaned chunks (the built-in passes add or remove no
-//! line feed, `<` or backtick there, but a user's names map may write a
+//! checked again on the cleaned chunks (the built-in passes write no `<` or
+//! backtick and touch no line feed there, but a user's names map may write a
 //! tag), and from the first chunk that fails them, or did not settle, the
 //! rest of the text is cleaned whole.
 //!
