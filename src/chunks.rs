@@ -67,10 +67,6 @@ const LOOK_AHEAD: usize = TAG_LIMIT + 2;
 /// saves.
 pub const CHUNKS_MIN: usize = 4 << 20;
 
-/// Chunks per thread at least: a few, so that a thread slowed by something
-/// else, or a chunk slower than the others, does not hold the rest.
-const CHUNKS_PER_THREAD: usize = 4;
-
 /// The size of a chunk at most (1 MiB): what a chunk in work holds (its text, a
 /// spare copy when a fix lengthens it, its findings) is a few times this,
 /// per thread, beside the text itself; and a small chunk is cleaned while
@@ -91,6 +87,12 @@ pub struct LeanRuns {
     pub starts: Vec<usize>,
 }
 
+/// A lean run's output, taken out (an empty string left in its place, so
+/// that the run still tells whether anything changed).
+fn take_output(run: &mut Run) -> String {
+    run.texts.last_mut().map(std::mem::take).unwrap_or_default()
+}
+
 impl LeanRuns {
     /// Whether any fix was applied.
     pub fn changed(&self) -> bool {
@@ -98,7 +100,7 @@ impl LeanRuns {
     }
 
     fn whole(mut run: Run) -> Self {
-        let output = run.texts.last_mut().map(std::mem::take).unwrap_or_default();
+        let output = take_output(&mut run);
         LeanRuns {
             output,
             runs: vec![run],
@@ -120,7 +122,7 @@ impl Pipeline {
         }
         let chunk = text
             .len()
-            .div_ceil(threads * CHUNKS_PER_THREAD)
+            .div_ceil(threads * crate::parts::PARTS_PER_THREAD)
             .min(CHUNK_BYTES);
         self.run_lean_in_chunks_of(text, chunk, threads)
     }
@@ -142,7 +144,7 @@ impl Pipeline {
             .zip(cuts.iter().copied().chain(std::iter::once(text.len())))
             .map(|(start, end)| start..end)
             .collect();
-        Joiner::new(self, text, bounds).run(threads.max(1))
+        Joiner::new(self, text, bounds.len()).run(&bounds, threads.max(1))
     }
 }
 
@@ -192,7 +194,6 @@ impl Shared {
 struct Joiner<'p> {
     pipeline: &'p Pipeline,
     buffer: Vec<u8>,
-    bounds: Vec<Range<usize>>,
     /// Each chunk's run, as it arrives, until it is final.
     arrived: Vec<Option<Run>>,
     /// The first chunk not yet final: every one before it passed the checks.
@@ -211,12 +212,11 @@ struct Joiner<'p> {
 }
 
 impl<'p> Joiner<'p> {
-    fn new(pipeline: &'p Pipeline, text: String, bounds: Vec<Range<usize>>) -> Self {
-        let n = bounds.len();
+    /// A joiner of `n` chunks of `text`.
+    fn new(pipeline: &'p Pipeline, text: String, n: usize) -> Self {
         Joiner {
             pipeline,
             buffer: text.into_bytes(),
-            bounds,
             arrived: (0..n).map(|_| None).collect(),
             next: 0,
             held: Default::default(),
@@ -228,15 +228,15 @@ impl<'p> Joiner<'p> {
         }
     }
 
-    fn run(mut self, threads: usize) -> LeanRuns {
-        let n = self.bounds.len();
+    /// Cleans the chunks `bounds` of the text on `threads` threads.
+    fn run(mut self, bounds: &[Range<usize>], threads: usize) -> LeanRuns {
+        let n = bounds.len();
         let shared = Shared {
             bytes: self.buffer.as_mut_ptr(),
             len: self.buffer.len(),
         };
         let (taken, stop) = (AtomicUsize::new(0), AtomicBool::new(false));
         let (send, receive) = std::sync::mpsc::channel::<(usize, Run)>();
-        let bounds = self.bounds.clone();
         // Buffers of cleaned chunks already copied into the buffer, for the
         // workers to copy their next chunk into: the allocator would not
         // soon give a buffer freed here to another thread, and every new
@@ -245,7 +245,7 @@ impl<'p> Joiner<'p> {
         std::thread::scope(|scope| {
             for _ in 0..threads.min(n) {
                 let send = send.clone();
-                let (shared, bounds, pipeline) = (&shared, &bounds, self.pipeline);
+                let (shared, pipeline) = (&shared, self.pipeline);
                 let recycled = &recycled;
                 let (taken, stop) = (&taken, &stop);
                 scope.spawn(move || {
@@ -279,7 +279,7 @@ impl<'p> Joiner<'p> {
             drop(send);
             for (k, run) in receive {
                 self.arrived[k] = Some(run);
-                self.advance(&shared, &recycled);
+                self.advance(bounds, &shared, &recycled);
                 if self.failed {
                     stop.store(true, Ordering::Relaxed);
                 }
@@ -287,12 +287,12 @@ impl<'p> Joiner<'p> {
         });
         // Every worker is done: nothing reads the buffer any more.
         if self.failed {
-            let rest = self.bounds[self.next].start..self.buffer.len();
+            let rest = bounds[self.next].start..self.buffer.len();
             let mut text = String::new();
             // SAFETY: no other thread runs; `rest` was never written.
             unsafe { shared.copy(rest.clone(), &mut text) };
             let mut run = self.pipeline.run_lean(text);
-            let cleaned = run.texts.last_mut().map(std::mem::take).unwrap_or_default();
+            let cleaned = take_output(&mut run);
             self.held.push_back(cleaned);
             self.runs.push(run);
             self.starts.push(rest.start);
@@ -314,8 +314,8 @@ impl<'p> Joiner<'p> {
     /// Makes final every chunk that can be: it has arrived and passed the
     /// checks with the next one (which has arrived too); then copies what
     /// fits into the buffer.
-    fn advance(&mut self, shared: &Shared, recycled: &Mutex<Vec<String>>) {
-        let n = self.bounds.len();
+    fn advance(&mut self, bounds: &[Range<usize>], shared: &Shared, recycled: &Mutex<Vec<String>>) {
+        let n = bounds.len();
         while !self.failed && self.next < n {
             let k = self.next;
             let (Some(run), next) = (&self.arrived[k], self.arrived.get(k + 1)) else {
@@ -340,7 +340,7 @@ impl<'p> Joiner<'p> {
                 break;
             }
             let mut run = self.arrived[k].take().expect("arrived");
-            let cleaned = run.texts.last_mut().map(std::mem::take).unwrap_or_default();
+            let cleaned = take_output(&mut run);
             // The end of the cleaned text so far, for the next check.
             let keep = LOOK_AHEAD
                 .saturating_sub(cleaned.len())
@@ -350,12 +350,12 @@ impl<'p> Joiner<'p> {
             self.recent.extend_from_slice(&cleaned.as_bytes()[own..]);
             self.held.push_back(cleaned);
             self.runs.push(run);
-            self.starts.push(self.bounds[k].start);
+            self.starts.push(bounds[k].start);
             self.next += 1;
         }
         // Chunks from `next` on may still be read (by a worker, or to clean
         // the rest whole): cleaned text goes only below the first's start.
-        let limit = self.bounds.get(self.next).map_or(usize::MAX, |b| b.start);
+        let limit = bounds.get(self.next).map_or(usize::MAX, |b| b.start);
         while let Some(piece) = self.held.front() {
             if self.written + piece.len() > limit.min(shared.len) {
                 break;
@@ -435,11 +435,18 @@ fn safe_cuts(bytes: &[u8], chunk: usize) -> Vec<usize> {
     kept
 }
 
+/// Whether the line feed at `p` ends a line of text: one whose last
+/// character is a visible ASCII one, which no pass deletes without leaving
+/// another.
+fn ends_text_line(bytes: &[u8], p: usize) -> bool {
+    p > 0 && (0x21..=0x7E).contains(&bytes[p - 1])
+}
+
 /// Whether the empty line at `p` is a paragraph break: it ends a line
-/// ending in a visible ASCII character and is followed by a line starting
-/// with an ASCII letter or digit.
+/// of text and is followed by a line starting with an ASCII letter or
+/// digit.
 fn is_break(bytes: &[u8], p: usize) -> bool {
-    p > 0 && (0x21..=0x7E).contains(&bytes[p - 1]) && is_cut_line(bytes, p)
+    ends_text_line(bytes, p) && is_cut_line(bytes, p)
 }
 
 /// Whether a cleaned chunk starts a line that a safe cut may come before:
@@ -451,12 +458,12 @@ fn starts_safely(text: &str) -> bool {
 }
 
 /// Whether a cleaned chunk still has a paragraph break of its own: an empty
-/// line after a line ending in a visible ASCII character, before one that
-/// [starts safely](starts_safely).
+/// line after a [line of text](ends_text_line), before one that [starts
+/// safely](starts_safely).
 fn has_break(text: &str) -> bool {
     let bytes = text.as_bytes();
     memchr::memmem::find_iter(bytes, b"\n\n")
-        .any(|p| p > 0 && (0x21..=0x7E).contains(&bytes[p - 1]) && starts_safely(&text[p + 2..]))
+        .any(|p| ends_text_line(bytes, p) && starts_safely(&text[p + 2..]))
 }
 
 /// Whether the cleaned chunk `before`, after the cleaned text `earlier`,

@@ -15,10 +15,6 @@ use std::path::Path;
 /// than it saves.
 const SPLIT_MIN: usize = 8 << 20;
 
-/// Parts per thread, so that a thread slowed by something else does not
-/// hold the read.
-const PARTS_PER_THREAD: usize = 4;
-
 /// The whole content of the file at `path`, as [`std::fs::read`] gives it;
 /// a regular file of at least [`SPLIT_MIN`] bytes is read in parts on every
 /// thread of the current pool when it has more than one.
@@ -28,7 +24,11 @@ pub fn read_file(path: &Path) -> io::Result<Vec<u8>> {
     let metadata = file.metadata()?;
     let len = usize::try_from(metadata.len()).unwrap_or(usize::MAX);
     if threads > 1 && metadata.is_file() && len >= SPLIT_MIN {
-        if let Some(bytes) = read_in_parts(&file, len, len.div_ceil(threads * PARTS_PER_THREAD))? {
+        if let Some(bytes) = read_in_parts(
+            &file,
+            len,
+            len.div_ceil(threads * crate::parts::PARTS_PER_THREAD),
+        )? {
             return Ok(bytes);
         }
         // The file shrank while it was read: read it again, as one read.
