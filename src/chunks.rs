@@ -46,6 +46,7 @@
 //!
 //! [`Pass::splits_at_safe_cuts`]: crate::pass::Pass::splits_at_safe_cuts
 
+use std::io;
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -109,6 +110,35 @@ impl LeanRuns {
     }
 }
 
+/// A text cleaned in chunks into a sink: each chunk's lean run, in order.
+#[derive(Debug)]
+pub struct StreamedRuns {
+    /// Each chunk's record, as [`Pipeline::run_lean`] keeps it (texts
+    /// emptied; findings point into their own chunk).
+    pub runs: Vec<Run>,
+    /// Where each chunk starts in the text.
+    pub starts: Vec<usize>,
+}
+
+impl StreamedRuns {
+    /// Whether any fix was applied.
+    pub fn changed(&self) -> bool {
+        self.runs.iter().any(Run::changed)
+    }
+}
+
+/// Why [`Pipeline::clean_bytes_in_chunks_into`] did not clean a text.
+#[derive(Debug)]
+pub enum StreamError {
+    /// The text is not one it cleans in chunks as it is: too short, no safe
+    /// cut, a pass that reads across cuts, or bytes that are not UTF-8 text
+    /// (not UTF-8, a NUL byte). What the sink was given must be thrown away;
+    /// the text is to be decoded and cleaned the usual way.
+    NotStreamed,
+    /// The sink failed (a full disk); cleaning stopped there.
+    Sink(io::Error),
+}
+
 impl Pipeline {
     /// [`run_lean`](Self::run_lean), for a text of at least [`CHUNKS_MIN`]
     /// bytes in chunks on every thread of the current pool (see
@@ -144,22 +174,125 @@ impl Pipeline {
             .zip(cuts.iter().copied().chain(std::iter::once(text.len())))
             .map(|(start, end)| start..end)
             .collect();
-        Joiner::new(self, text, bounds.len()).run(&bounds, threads.max(1))
+        let mut buffer = text.into_bytes();
+        let shared = Shared {
+            bytes: buffer.as_mut_ptr(),
+            len: buffer.len(),
+            checked: false,
+        };
+        let joined = Joiner::new(self, Target::Buffer, bounds.len())
+            .run(&shared, &bounds, threads.max(1))
+            .expect("a text in its own buffer is neither checked nor sunk");
+        // Cleaned chunks went back into the buffer, up to `written`; the
+        // rest of the output is in `held`.
+        buffer.truncate(joined.written);
+        for piece in joined.held {
+            buffer.extend_from_slice(piece.as_bytes());
+        }
+        // SAFETY: the buffer holds the text's bytes up to a chunk's start
+        // (a line start) followed by whole cleaned chunks, all UTF-8.
+        let output = unsafe { String::from_utf8_unchecked(buffer) };
+        LeanRuns {
+            output,
+            runs: joined.runs,
+            starts: joined.starts,
+        }
+    }
+
+    /// Cleans the bytes of a big file, `text` (at least [`CHUNKS_MIN`]
+    /// bytes, read-only: a memory map), in chunks on every thread of the
+    /// current pool, handing each cleaned chunk to `sink` in order as soon
+    /// as it is final: the output is the pieces one after another, byte for
+    /// byte what [`run_lean`](Self::run_lean) makes of the decoded text,
+    /// and it is never all in memory. So a file can be cleaned from its
+    /// memory map into its output file without reading it into a buffer
+    /// (whose fresh pages the kernel must zero first) or holding the
+    /// output, and the writing overlaps the cleaning.
+    ///
+    /// Each chunk is checked to be UTF-8 without a NUL byte when it is
+    /// copied out, so the text needs no check first (and a file changed
+    /// under the map is never taken as text unchecked). A text with a
+    /// byte-order mark is the caller's to refuse (decoding keeps or strips
+    /// it).
+    ///
+    /// # Errors
+    /// [`StreamError::NotStreamed`] when the text is not cleaned this way
+    /// (see there: the sink's pieces must be thrown away), and
+    /// [`StreamError::Sink`] when the sink fails.
+    pub fn clean_bytes_in_chunks_into(
+        &self,
+        text: &[u8],
+        sink: &mut dyn FnMut(&str) -> io::Result<()>,
+    ) -> Result<StreamedRuns, StreamError> {
+        let threads = rayon::current_num_threads();
+        if text.len() < CHUNKS_MIN {
+            return Err(StreamError::NotStreamed);
+        }
+        let chunk = text
+            .len()
+            .div_ceil(threads * crate::parts::PARTS_PER_THREAD)
+            .min(CHUNK_BYTES);
+        self.clean_bytes_in_chunks_of(text, chunk, threads, sink)
+    }
+
+    /// [`clean_bytes_in_chunks_into`](Self::clean_bytes_in_chunks_into)
+    /// with chunks of about `chunk` bytes on `threads` threads, whatever the
+    /// text's length (for tests).
+    pub fn clean_bytes_in_chunks_of(
+        &self,
+        text: &[u8],
+        chunk: usize,
+        threads: usize,
+        sink: &mut dyn FnMut(&str) -> io::Result<()>,
+    ) -> Result<StreamedRuns, StreamError> {
+        if !self.passes().iter().all(|p| p.splits_at_safe_cuts()) {
+            return Err(StreamError::NotStreamed);
+        }
+        let cuts = safe_cuts(text, chunk);
+        if cuts.is_empty() {
+            return Err(StreamError::NotStreamed);
+        }
+        let bounds: Vec<Range<usize>> = std::iter::once(0)
+            .chain(cuts.iter().copied())
+            .zip(cuts.iter().copied().chain(std::iter::once(text.len())))
+            .map(|(start, end)| start..end)
+            .collect();
+        let shared = Shared {
+            // Never written through: only `Target::Buffer` writes.
+            bytes: text.as_ptr().cast_mut(),
+            len: text.len(),
+            checked: true,
+        };
+        let joined = Joiner::new(self, Target::Sink(sink), bounds.len()).run(
+            &shared,
+            &bounds,
+            threads.max(1),
+        )?;
+        debug_assert!(joined.held.is_empty());
+        Ok(StreamedRuns {
+            runs: joined.runs,
+            starts: joined.starts,
+        })
     }
 }
 
-/// The text's buffer, shared by the threads that copy chunks out of it and
-/// the one that copies cleaned chunks back into it.
+/// The text's bytes, shared by the threads that copy chunks out of them
+/// and, when cleaned chunks go back into the text's own buffer, the one
+/// that copies them there.
 ///
 /// SAFETY: the bytes of a chunk are read only by the thread that cleans it,
 /// before it hands its result over (a channel: what it did happens before
 /// the result is received), or by the joining thread itself; the joining
 /// thread writes only below the start of the first chunk not yet final
 /// (every chunk before it was received, so its reads are over), and the
-/// buffer is neither moved nor resized while the threads run.
+/// buffer is neither moved nor resized while the threads run. Bytes that
+/// are only read (a memory map) are never written.
 struct Shared {
     bytes: *mut u8,
     len: usize,
+    /// Whether a chunk copied out is checked to be UTF-8 without a NUL
+    /// byte (bytes from outside) or known to be UTF-8 (a `String`'s).
+    checked: bool,
 }
 
 // SAFETY: see the type's doc: reads and writes never overlap in time.
@@ -167,33 +300,67 @@ unsafe impl Send for Shared {}
 unsafe impl Sync for Shared {}
 
 impl Shared {
-    /// A copy of the chunk `range`, which lies on character boundaries, in
-    /// `out` (cleared first).
+    /// A copy of the chunk `range`, which lies on character boundaries of
+    /// text, in `out` (cleared first); `false` when the bytes are
+    /// [checked](Self::checked) and are not UTF-8 or hold a NUL byte.
     ///
     /// SAFETY: nothing writes `range` while this runs (see the type's doc).
-    unsafe fn copy(&self, range: Range<usize>, out: &mut String) {
+    unsafe fn copy(&self, range: Range<usize>, out: &mut String) -> bool {
         assert!(range.start <= range.end && range.end <= self.len);
         let bytes = std::slice::from_raw_parts(self.bytes.add(range.start), range.len());
-        // The text was a `String` and chunks start and end at line starts.
         out.clear();
-        out.push_str(std::str::from_utf8_unchecked(bytes));
+        if !self.checked {
+            // The text was a `String` and chunks start and end at line starts.
+            out.push_str(std::str::from_utf8_unchecked(bytes));
+            return true;
+        }
+        // Copied first, then checked: the copy is what is cleaned, whatever
+        // happens to the bytes meanwhile.
+        let mut vec = std::mem::take(out).into_bytes();
+        vec.extend_from_slice(bytes);
+        let text = memchr::memchr(0, &vec).is_none() && std::str::from_utf8(&vec).is_ok();
+        if !text {
+            vec.clear();
+        }
+        // SAFETY: checked to be UTF-8 just now, or empty.
+        *out = String::from_utf8_unchecked(vec);
+        text
     }
 
     /// Writes `piece` at `at`.
     ///
     /// SAFETY: nothing reads `at..at + piece.len()` any more (see the
-    /// type's doc), and it lies inside the buffer.
+    /// type's doc), it lies inside the buffer, and the bytes are the
+    /// joiner's own buffer (never a memory map).
     unsafe fn write(&self, at: usize, piece: &str) {
         assert!(at + piece.len() <= self.len);
         std::ptr::copy_nonoverlapping(piece.as_ptr(), self.bytes.add(at), piece.len());
     }
 }
 
+/// Where final cleaned chunks go.
+enum Target<'s> {
+    /// Back into the text's own buffer, over chunks already cleaned.
+    Buffer,
+    /// To a sink, in order (the text is only read).
+    Sink(&'s mut dyn FnMut(&str) -> io::Result<()>),
+}
+
+/// What joining the chunks left: the runs, and for [`Target::Buffer`] how
+/// much of the buffer holds cleaned text and the final chunks that did not
+/// fit in it yet.
+struct Joined {
+    runs: Vec<Run>,
+    starts: Vec<usize>,
+    written: usize,
+    held: std::collections::VecDeque<String>,
+}
+
 /// Cleans the chunks on worker threads and joins them, in order, into the
-/// text's own buffer (see [`Pipeline::run_lean_in_chunks_of`]).
-struct Joiner<'p> {
+/// text's own buffer or a sink (see [`Pipeline::run_lean_in_chunks_of`]).
+struct Joiner<'p, 's> {
     pipeline: &'p Pipeline,
-    buffer: Vec<u8>,
+    target: Target<'s>,
     /// Each chunk's run, as it arrives, until it is final.
     arrived: Vec<Option<Run>>,
     /// The first chunk not yet final: every one before it passed the checks.
@@ -207,16 +374,19 @@ struct Joiner<'p> {
     starts: Vec<usize>,
     /// Whether a chunk failed the checks (then the rest is cleaned whole).
     failed: bool,
+    /// Why cleaning stopped, if it did: a chunk that is not text, or the
+    /// sink failed.
+    stopped: Option<StreamError>,
     /// The last [`LOOK_AHEAD`] bytes (at most) of the final cleaned chunks.
     recent: Vec<u8>,
 }
 
-impl<'p> Joiner<'p> {
-    /// A joiner of `n` chunks of `text`.
-    fn new(pipeline: &'p Pipeline, text: String, n: usize) -> Self {
+impl<'p, 's> Joiner<'p, 's> {
+    /// A joiner of `n` chunks.
+    fn new(pipeline: &'p Pipeline, target: Target<'s>, n: usize) -> Self {
         Joiner {
             pipeline,
-            buffer: text.into_bytes(),
+            target,
             arrived: (0..n).map(|_| None).collect(),
             next: 0,
             held: Default::default(),
@@ -224,19 +394,22 @@ impl<'p> Joiner<'p> {
             runs: Vec::with_capacity(n),
             starts: Vec::with_capacity(n),
             failed: false,
+            stopped: None,
             recent: Vec::with_capacity(LOOK_AHEAD),
         }
     }
 
-    /// Cleans the chunks `bounds` of the text on `threads` threads.
-    fn run(mut self, bounds: &[Range<usize>], threads: usize) -> LeanRuns {
+    /// Cleans the chunks `bounds` of the text `shared` on `threads` threads.
+    fn run(
+        mut self,
+        shared: &Shared,
+        bounds: &[Range<usize>],
+        threads: usize,
+    ) -> Result<Joined, StreamError> {
         let n = bounds.len();
-        let shared = Shared {
-            bytes: self.buffer.as_mut_ptr(),
-            len: self.buffer.len(),
-        };
         let (taken, stop) = (AtomicUsize::new(0), AtomicBool::new(false));
-        let (send, receive) = std::sync::mpsc::channel::<(usize, Run)>();
+        // A chunk's run, or `None` for a chunk that is not text.
+        let (send, receive) = std::sync::mpsc::channel::<(usize, Option<Run>)>();
         // Buffers of cleaned chunks already copied into the buffer, for the
         // workers to copy their next chunk into: the allocator would not
         // soon give a buffer freed here to another thread, and every new
@@ -245,7 +418,7 @@ impl<'p> Joiner<'p> {
         std::thread::scope(|scope| {
             for _ in 0..threads.min(n) {
                 let send = send.clone();
-                let (shared, pipeline) = (&shared, self.pipeline);
+                let pipeline = self.pipeline;
                 let recycled = &recycled;
                 let (taken, stop) = (&taken, &stop);
                 scope.spawn(move || {
@@ -263,14 +436,17 @@ impl<'p> Joiner<'p> {
                             .and_then(|mut r| r.pop())
                             .unwrap_or_default();
                         // SAFETY: chunk `k` is not final, so not written.
-                        unsafe { shared.copy(bounds[k].clone(), &mut chunk) };
+                        if !unsafe { shared.copy(bounds[k].clone(), &mut chunk) } {
+                            let _ = send.send((k, None));
+                            break;
+                        }
                         let run = match &pool {
                             Ok(pool) => pool.install(|| pipeline.run_lean(chunk)),
                             // No thread for a pool: the global pool's
                             // threads help with the chunk (same output).
                             Err(_) => pipeline.run_lean(chunk),
                         };
-                        if send.send((k, run)).is_err() {
+                        if send.send((k, Some(run))).is_err() {
                             break;
                         }
                     }
@@ -278,42 +454,50 @@ impl<'p> Joiner<'p> {
             }
             drop(send);
             for (k, run) in receive {
-                self.arrived[k] = Some(run);
-                self.advance(bounds, &shared, &recycled);
-                if self.failed {
+                match run {
+                    Some(run) => {
+                        self.arrived[k] = Some(run);
+                        self.advance(bounds, shared, &recycled);
+                    }
+                    None => self.stopped = Some(StreamError::NotStreamed),
+                }
+                if self.failed || self.stopped.is_some() {
                     stop.store(true, Ordering::Relaxed);
                 }
             }
         });
-        // Every worker is done: nothing reads the buffer any more.
+        // Every worker is done: nothing reads the text any more.
+        if let Some(why) = self.stopped {
+            return Err(why);
+        }
         if self.failed {
-            let rest = bounds[self.next].start..self.buffer.len();
+            let rest = bounds[self.next].start..shared.len;
             let mut text = String::new();
             // SAFETY: no other thread runs; `rest` was never written.
-            unsafe { shared.copy(rest.clone(), &mut text) };
+            if !unsafe { shared.copy(rest.clone(), &mut text) } {
+                return Err(StreamError::NotStreamed);
+            }
             let mut run = self.pipeline.run_lean(text);
             let cleaned = take_output(&mut run);
             self.held.push_back(cleaned);
             self.runs.push(run);
             self.starts.push(rest.start);
+            self.flush(usize::MAX, shared, &recycled);
+            if let Some(why) = self.stopped {
+                return Err(why);
+            }
         }
-        self.buffer.truncate(self.written);
-        for piece in std::mem::take(&mut self.held) {
-            self.buffer.extend_from_slice(piece.as_bytes());
-        }
-        // SAFETY: the buffer holds the text's bytes up to a chunk's start
-        // (a line start) followed by whole cleaned chunks, all UTF-8.
-        let output = unsafe { String::from_utf8_unchecked(self.buffer) };
-        LeanRuns {
-            output,
+        Ok(Joined {
             runs: self.runs,
             starts: self.starts,
-        }
+            written: self.written,
+            held: self.held,
+        })
     }
 
     /// Makes final every chunk that can be: it has arrived and passed the
-    /// checks with the next one (which has arrived too); then copies what
-    /// fits into the buffer.
+    /// checks with the next one (which has arrived too); then hands over
+    /// what it can.
     fn advance(&mut self, bounds: &[Range<usize>], shared: &Shared, recycled: &Mutex<Vec<String>>) {
         let n = bounds.len();
         while !self.failed && self.next < n {
@@ -356,12 +540,32 @@ impl<'p> Joiner<'p> {
         // Chunks from `next` on may still be read (by a worker, or to clean
         // the rest whole): cleaned text goes only below the first's start.
         let limit = bounds.get(self.next).map_or(usize::MAX, |b| b.start);
+        self.flush(limit, shared, recycled);
+    }
+
+    /// Hands the final chunks held over to the target, in order: to a sink
+    /// all of them, into the buffer those that end at most at `limit`.
+    fn flush(&mut self, limit: usize, shared: &Shared, recycled: &Mutex<Vec<String>>) {
         while let Some(piece) = self.held.front() {
-            if self.written + piece.len() > limit.min(shared.len) {
-                break;
+            match &mut self.target {
+                Target::Buffer => {
+                    if self.written + piece.len() > limit.min(shared.len) {
+                        break;
+                    }
+                    // SAFETY: below `limit`, every chunk is final (see
+                    // `Shared`); the target is the text's own buffer.
+                    unsafe { shared.write(self.written, piece) };
+                }
+                Target::Sink(sink) => {
+                    if self.stopped.is_some() {
+                        break;
+                    }
+                    if let Err(e) = sink(piece) {
+                        self.stopped = Some(StreamError::Sink(e));
+                        break;
+                    }
+                }
             }
-            // SAFETY: below `limit`, every chunk is final (see `Shared`).
-            unsafe { shared.write(self.written, piece) };
             self.written += piece.len();
             if let (Some(piece), Ok(mut recycled)) = (self.held.pop_front(), recycled.lock()) {
                 recycled.push(piece);
@@ -546,6 +750,17 @@ mod tests {
         let chunked = engine.pipeline.run_lean_in_chunks_of(text.clone(), 1, 2);
         assert_eq!(chunked.output, whole.output());
         assert!(chunked.output.contains("<a Jon Smyth"));
+        // The same into a sink: the chunks before, then the rest whole.
+        let mut pieces = String::new();
+        let streamed = engine
+            .pipeline
+            .clean_bytes_in_chunks_of(text.as_bytes(), 1, 2, &mut |piece| {
+                pieces.push_str(piece);
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(pieces, whole.output());
+        assert_eq!(streamed.starts, chunked.starts);
         // Some chunks were kept, and the rest began before the name.
         assert!(chunked.runs.len() > 1, "{:?}", chunked.starts);
         let name = text.find("Jon Smyth").unwrap();
@@ -563,6 +778,95 @@ mod tests {
             chunked.starts
         );
         assert_eq!(chunked.output, plain.pipeline.run_lean(text).output());
+    }
+
+    /// Bytes cleaned into a sink: the pieces, in order, are the whole
+    /// text's output on any number of threads, each piece is one or more
+    /// whole chunks, and the pieces arrive before the last chunk is cleaned
+    /// (the sink is called while later chunks are in work).
+    #[test]
+    fn bytes_cleaned_into_a_sink_are_the_whole_output() {
+        let engine = crate::Engine::default_config();
+        let para = "He said.. “yes”. Dimitri Peskov left,, then.\n\nThen it ended.\n\n";
+        let text = para.repeat(50);
+        let whole = engine.pipeline.run_lean(text.clone());
+        for threads in [1, 2, 3] {
+            let mut pieces = Vec::new();
+            let streamed = engine
+                .pipeline
+                .clean_bytes_in_chunks_of(text.as_bytes(), 1, threads, &mut |piece| {
+                    pieces.push(piece.to_string());
+                    Ok(())
+                })
+                .expect("cut and cleaned");
+            assert_eq!(pieces.concat(), whole.output());
+            assert_eq!(streamed.runs.len(), 50);
+            assert!(pieces.len() > 1, "one piece only");
+            assert!(streamed.changed());
+        }
+    }
+
+    /// A chunk that is not UTF-8 text (invalid bytes, a NUL byte), wherever
+    /// it stands, makes the whole text not streamed: the caller throws the
+    /// pieces away and decodes the file. A text too short, without a cut,
+    /// or for a pass that reads across cuts is not streamed either.
+    #[test]
+    fn bytes_that_are_not_text_are_not_streamed() {
+        let engine = crate::Engine::default_config();
+        let para = b"Some words here.\n\nMore words.\n\n".repeat(40);
+        for bad in [&b"caf\xe9"[..], b"nul\0byte", b"\xe2\x80"] {
+            for at in [0, para.len() / 2, para.len() - 2] {
+                let mut text = para.clone();
+                text.splice(at..at, bad.iter().copied());
+                let result = engine
+                    .pipeline
+                    .clean_bytes_in_chunks_of(&text, 1, 2, &mut |_| Ok(()));
+                assert!(
+                    matches!(result, Err(StreamError::NotStreamed)),
+                    "{bad:?} at {at}: {result:?}"
+                );
+            }
+        }
+        let mut sink = |_: &str| Ok(());
+        assert!(matches!(
+            engine.pipeline.clean_bytes_in_chunks_into(&para, &mut sink),
+            Err(StreamError::NotStreamed)
+        ));
+        assert!(matches!(
+            engine
+                .pipeline
+                .clean_bytes_in_chunks_of(b"no breaks at all", 1, 2, &mut sink),
+            Err(StreamError::NotStreamed)
+        ));
+        let gb = crate::Engine::from_options(&crate::options::Options {
+            spelling: crate::options::Spelling::EnGb,
+            ..Default::default()
+        })
+        .unwrap();
+        assert!(matches!(
+            gb.pipeline.clean_bytes_in_chunks_of(&para, 1, 2, &mut sink),
+            Err(StreamError::NotStreamed)
+        ));
+    }
+
+    /// A sink that fails (a full disk) stops the cleaning with its error,
+    /// and is not called again.
+    #[test]
+    fn a_failing_sink_stops_the_cleaning() {
+        let engine = crate::Engine::default_config();
+        let text = b"Some words here.\n\nMore words.\n\n".repeat(40);
+        let mut calls = 0;
+        let result = engine
+            .pipeline
+            .clean_bytes_in_chunks_of(&text, 1, 2, &mut |_| {
+                calls += 1;
+                Err(io::Error::other("disk full"))
+            });
+        match result {
+            Err(StreamError::Sink(e)) => assert_eq!(e.to_string(), "disk full"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(calls, 1);
     }
 
     /// Fixes that lengthen the text: a cleaned chunk longer than the text

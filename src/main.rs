@@ -166,6 +166,13 @@ struct CleanArgs {
     /// With --in-place, keep the original as PATH + SUFFIX.
     #[arg(long, value_name = "SUFFIX", requires = "in_place")]
     backup: Option<String>,
+    /// Never read a file through a memory map. A big UTF-8 file (4 MiB or
+    /// more) cleaned into a file is otherwise mapped and cleaned straight
+    /// into its output; a file truncated by another program meanwhile then
+    /// stops redline (SIGBUS), as with ripgrep's maps. Use this on network
+    /// file systems or for files that may change while cleaned.
+    #[arg(long)]
+    no_mmap: bool,
 }
 
 #[derive(Args)]
@@ -298,6 +305,7 @@ fn job(cli: &Cli, mode: Mode, format: Format, style: Style) -> Result<Job> {
         format,
         style,
         passes,
+        map_files: true,
     })
 }
 
@@ -386,7 +394,8 @@ fn total_bytes(inputs: &[Input]) -> u64 {
 }
 
 fn clean(args: &CleanArgs, cli: &Cli) -> Result<ExitCode> {
-    let job = job(cli, Mode::Clean, Format::Text, Style::Plain)?;
+    let mut job = job(cli, Mode::Clean, Format::Text, Style::Plain)?;
+    job.map_files = !args.no_mmap;
     if args.in_place && args.paths.iter().any(|p| p == "-") {
         bail!("--in-place needs file paths, not `-` (standard input)");
     }

@@ -597,4 +597,122 @@ fn a_big_file_cleaned_in_chunks_is_cleaned_as_the_whole_text() {
         .output()
         .unwrap();
     assert!(to_stdout.stdout == one, "standard output differs");
+    // Into a file the text was cleaned from a memory map (see
+    // `src/cli/stream.rs`); read into memory instead, the same bytes.
+    let read = redline()
+        .args(["clean", "--no-mmap", "-j", "2"])
+        .arg(&input)
+        .arg("-o")
+        .arg(dir.path().join("read.txt"))
+        .output()
+        .unwrap();
+    assert!(read.status.success());
+    assert!(fs::read(dir.path().join("read.txt")).unwrap() == one);
+    assert_eq!(String::from_utf8(read.stderr).unwrap(), one_summary);
+    // In place, with a backup of the original.
+    let in_place = dir.path().join("in-place.txt");
+    fs::write(&in_place, &text).unwrap();
+    redline()
+        .args([
+            "--quiet",
+            "clean",
+            "-j",
+            "2",
+            "--in-place",
+            "--backup",
+            ".orig",
+        ])
+        .arg(&in_place)
+        .assert()
+        .success();
+    assert!(fs::read(&in_place).unwrap() == one);
+    assert!(fs::read(dir.path().join("in-place.txt.orig")).unwrap() == text.as_bytes());
+}
+
+/// A big file that a memory map cannot clean as it stands is read and
+/// decoded as before: not UTF-8 (decoded in a detected legacy encoding,
+/// with the same output as `--no-mmap`), a NUL byte in the middle (refused as binary,
+/// nothing written, no temporary file left), a byte-order mark. A big file
+/// with nothing to fix is not rewritten in place (the same inode).
+#[test]
+fn a_big_file_the_map_cannot_clean_is_read_as_before() {
+    let dir = tempfile::tempdir().unwrap();
+    let para = "He said.. it ended, “Karabakh.”. Then nothing.\n\nAnother paragraph here.\n\n";
+    let base = para.repeat((5 << 20) / para.len()).into_bytes();
+    let middle = base.len() / 2 - (base.len() / 2) % para.len();
+    let mut legacy = base.clone();
+    legacy.splice(
+        middle..middle,
+        b"Caf\xe9 \x93quoted\x94.\n\n".iter().copied(),
+    );
+    let mut binary = base.clone();
+    binary.splice(middle..middle, b"nul\0".iter().copied());
+    let mut bom = b"\xef\xbb\xbf".to_vec();
+    bom.extend_from_slice(&base);
+    for (name, bytes) in [("legacy", &legacy), ("binary", &binary), ("bom", &bom)] {
+        let input = dir.path().join(format!("{name}.txt"));
+        fs::write(&input, bytes).unwrap();
+        let run = |flag: Option<&str>, out: &str| {
+            let mut cmd = redline();
+            cmd.args(["clean", "-j", "2"]);
+            cmd.args(flag);
+            let output = cmd
+                .arg(&input)
+                .arg("-o")
+                .arg(dir.path().join(out))
+                .output()
+                .unwrap();
+            (
+                output.status.code(),
+                String::from_utf8(output.stderr)
+                    .unwrap()
+                    .replace(out, "OUT"),
+                fs::read(dir.path().join(out)).ok(),
+            )
+        };
+        let mapped = run(None, &format!("{name}-mapped.out"));
+        let read = run(Some("--no-mmap"), &format!("{name}-read.out"));
+        assert_eq!(mapped, read, "{name}");
+        match name {
+            "binary" => {
+                assert_eq!(mapped.0, Some(2), "{name}: {}", mapped.1);
+                assert!(mapped.1.contains("binary file"), "{}", mapped.1);
+                assert!(mapped.2.is_none());
+            }
+            _ => {
+                assert_eq!(mapped.0, Some(0), "{name}: {}", mapped.1);
+                let out = String::from_utf8(mapped.2.unwrap()).unwrap();
+                assert!(out.contains("Then nothing.\n") && !out.contains(".”."));
+                // Decoded, not taken as UTF-8 (windows-1251 is detected
+                // for this mix).
+                if name == "legacy" {
+                    assert!(out.contains("Caf") && !out.contains("Caf\u{fffd}"));
+                }
+            }
+        }
+    }
+    let leftovers: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    // Nothing to fix: --in-place leaves the file where it is.
+    let clean = dir.path().join("clean.txt");
+    fs::write(
+        &clean,
+        "Nothing to fix here.\n\nNor here.\n\n".repeat(300_000),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    let inode = || std::os::unix::fs::MetadataExt::ino(&fs::metadata(&clean).unwrap());
+    #[cfg(unix)]
+    let before = inode();
+    redline()
+        .args(["--quiet", "clean", "--in-place"])
+        .arg(&clean)
+        .assert()
+        .success();
+    #[cfg(unix)]
+    assert_eq!(inode(), before, "rewritten though unchanged");
 }

@@ -769,6 +769,33 @@ fn chunks_clean_as_the_whole_text() {
             );
             let gb = en_gb.pipeline.run_lean_in_chunks_of(text.clone(), 1, 3);
             prop_assert_eq!(gb.runs.len(), 1);
+            // The same text's bytes cleaned into a sink (a file from its
+            // memory map): the pieces, in order, are the whole output, with
+            // the same findings; a text it cannot cut is refused.
+            let mut pieces = String::new();
+            let streamed =
+                engine
+                    .pipeline
+                    .clean_bytes_in_chunks_of(text.as_bytes(), 1, 3, &mut |piece| {
+                        pieces.push_str(piece);
+                        Ok(())
+                    });
+            match streamed {
+                Ok(streamed) => {
+                    prop_assert_eq!(&streamed.starts, &chunked.starts);
+                    prop_assert_eq!(whole.output(), pieces.as_str());
+                    prop_assert_eq!(whole.changed(), streamed.changed());
+                    prop_assert_eq!(
+                        lean_findings(std::slice::from_ref(&whole), &[0]),
+                        lean_findings(&streamed.runs, &streamed.starts)
+                    );
+                }
+                // (A NUL byte is binary data to a file's bytes.)
+                Err(redline::chunks::StreamError::NotStreamed) => {
+                    prop_assert!(chunked.runs.len() == 1 || text.contains('\0'))
+                }
+                Err(e) => prop_assert!(false, "{e:?}"),
+            }
             Ok(())
         })
         .unwrap_or_else(|e| panic!("{e}"));

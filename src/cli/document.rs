@@ -33,6 +33,9 @@ pub struct Job {
     pub format: Format,
     pub style: Style,
     pub passes: Vec<&'static str>,
+    /// Whether `clean` may read a big file through a memory map (see
+    /// [`super::stream`]); `--no-mmap` turns it off.
+    pub map_files: bool,
 }
 
 /// What processing one document produced.
@@ -71,6 +74,21 @@ impl Place<'_> {
 }
 
 impl Job {
+    /// What cleaning a document of `bytes` bytes did, from its lean runs
+    /// (one per chunk it was cleaned in), without the cleaned text.
+    pub fn clean_outcome(bytes: usize, runs: &[Run]) -> Outcome {
+        let mut outcome = Outcome::default();
+        let findings = || runs.iter().flat_map(Run::findings_applied);
+        outcome.changed = runs.iter().any(Run::changed);
+        outcome
+            .stats
+            .add_document(bytes, outcome.changed, findings());
+        outcome
+            .leftover
+            .add(findings().filter(|(_, applied)| !applied).map(|(f, _)| f));
+        outcome
+    }
+
     /// Runs the pipeline over one document's text.
     pub fn process(&self, place: &Place, text: String, encoding: &str, detected: bool) -> Outcome {
         let bytes = text.len();
@@ -86,14 +104,7 @@ impl Job {
             // Cleaning needs no diff: keep only the output text in memory
             // (a big text is cleaned in chunks on every thread).
             let cleaned = self.engine.pipeline.run_lean_in_chunks(text);
-            let findings = || cleaned.runs.iter().flat_map(Run::findings_applied);
-            outcome.changed = cleaned.changed();
-            outcome
-                .stats
-                .add_document(bytes, outcome.changed, findings());
-            outcome
-                .leftover
-                .add(findings().filter(|(_, applied)| !applied).map(|(f, _)| f));
+            let mut outcome = Self::clean_outcome(bytes, &cleaned.runs);
             outcome.cleaned = Some(cleaned.output);
             return outcome;
         }

@@ -43,7 +43,7 @@ pub struct Totals {
 /// small enough that ordered output never holds much in memory.
 const BATCH: usize = 256;
 
-enum Item {
+pub(super) enum Item {
     Done {
         cleaned_for_stream: Option<String>,
         report: String,
@@ -149,6 +149,9 @@ pub fn read_input(input: &Input) -> Result<Vec<u8>, String> {
 }
 
 fn process_one(job: &Job, input: &Input, dest: &Destination) -> Item {
+    if let Some(item) = super::stream::clean_mapped(job, input, dest) {
+        return item;
+    }
     let label = input.label();
     let bytes = match read_input(input) {
         Ok(b) => b,

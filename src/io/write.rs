@@ -88,25 +88,80 @@ fn folder_of(path: &Path) -> &Path {
 }
 
 fn write_file(path: &Path, contents: &[u8], backup: Option<&str>, durable: bool) -> io::Result<()> {
-    let metadata = fs::metadata(path);
-    if let Ok(meta) = &metadata {
-        if !meta.is_file() {
+    match OutputFile::begin(path, backup, durable)? {
+        Some(mut out) => {
+            out.write(contents)?;
+            out.finish()
+        }
+        None => OpenOptions::new()
+            .write(true)
+            .open(path)?
+            .write_all(contents),
+    }
+}
+
+/// A regular output file written in pieces, then put in place atomically
+/// (see the module doc): the pieces go to a temporary file beside it, which
+/// [`finish`](Self::finish) renames over it; dropped unfinished, the
+/// temporary file is removed and the file is untouched.
+pub struct OutputFile {
+    temp: NamedTempFile,
+    path: std::path::PathBuf,
+    permissions: Option<fs::Permissions>,
+    backup: Option<String>,
+    durable: bool,
+}
+
+impl OutputFile {
+    /// Starts writing `path` anew (with a `backup` copy of the original and
+    /// durably, as [`write_atomic`] does, or not, as [`write_output`]
+    /// does); `None` when `path` is something other than a regular file
+    /// (`/dev/null`, a pipe), which is written straight to instead.
+    ///
+    /// # Errors
+    /// A folder for `path`, or a temporary file that cannot be created.
+    pub fn begin(path: &Path, backup: Option<&str>, durable: bool) -> io::Result<Option<Self>> {
+        let metadata = fs::metadata(path);
+        if let Ok(meta) = &metadata {
             if meta.is_dir() {
                 return Err(io::Error::new(
                     io::ErrorKind::IsADirectory,
                     "is a directory; give a file path",
                 ));
             }
-            let mut out = OpenOptions::new().write(true).open(path)?;
-            return out.write_all(contents);
+            if !meta.is_file() {
+                return Ok(None);
+            }
         }
+        Ok(Some(OutputFile {
+            temp: temp_beside(path)?,
+            path: path.to_path_buf(),
+            backup: backup.filter(|_| metadata.is_ok()).map(str::to_string),
+            permissions: metadata.ok().map(|m| m.permissions()),
+            durable,
+        }))
     }
-    if let (Some(suffix), Ok(_)) = (backup, &metadata) {
-        copy_to_backup(path, suffix, durable)?;
+
+    /// Appends `piece`.
+    ///
+    /// # Errors
+    /// The temporary file cannot be written (a full disk).
+    pub fn write(&mut self, piece: &[u8]) -> io::Result<()> {
+        self.temp.write_all(piece)
     }
-    let mut temp = temp_beside(path)?;
-    temp.write_all(contents)?;
-    persist(temp, path, metadata.ok().map(|m| m.permissions()), durable)
+
+    /// Puts the written file in place: copies the original to its backup
+    /// first if asked, then renames the temporary file over the path.
+    ///
+    /// # Errors
+    /// The backup, the flush to disk or the rename failed (the file is then
+    /// untouched).
+    pub fn finish(self) -> io::Result<()> {
+        if let Some(suffix) = &self.backup {
+            copy_to_backup(&self.path, suffix, self.durable)?;
+        }
+        persist(self.temp, &self.path, self.permissions, self.durable)
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,94 @@
+//! A big file cleaned from a memory map straight into its output file.
+//!
+//! Reading a 100 MB file into memory costs more than the copy: the kernel
+//! first zeroes every fresh page of the buffer (on this project's machines,
+//! a sixth of a whole `clean -j 1`), and the output is a second text's worth
+//! of memory, written only at the end. A memory map gives the file's own
+//! cached pages instead; the chunks of a big text ([`redline::chunks`]) are
+//! copied out of it, cleaned on every thread, and written to the output's
+//! temporary file as each one is final, so that writing overlaps cleaning,
+//! and the file is renamed into place at the end as any output is.
+//!
+//! Only where it gives the same bytes and the same report as reading the
+//! file: `clean` into a file (`-o FILE`, `--in-place`), no `--encoding`, a
+//! regular file of at least [`CHUNKS_MIN`] bytes without a byte-order mark,
+//! and every chunk UTF-8 text (no NUL byte); otherwise, or when the pipeline
+//! cannot cut the text, the temporary file is thrown away and the file is
+//! read and decoded as usual. A file truncated by another program while it
+//! is mapped stops the process (SIGBUS), as with ripgrep's maps, leaving the
+//! output untouched (the temporary file is named and later removed as any
+//! killed run's); `--no-mmap` reads such files instead.
+
+use std::fs::File;
+use std::path::Path;
+
+use redline::chunks::{StreamError, CHUNKS_MIN};
+use redline::io::walk::Input;
+use redline::io::write::OutputFile;
+
+use super::document::{Job, Mode};
+use super::files::{Destination, Item};
+
+/// Cleans `input` from a memory map into its output file if it can (see
+/// the module doc): `None` when it is to be read and cleaned as usual.
+pub(super) fn clean_mapped(job: &Job, input: &Input, dest: &Destination) -> Option<Item> {
+    let Input::File { path, .. } = input else {
+        return None;
+    };
+    if !job.map_files || job.mode != Mode::Clean || job.engine.settings.encoding.is_some() {
+        return None;
+    }
+    // Where the output goes: only files written whole and atomically.
+    let (target, backup, durable) = match dest {
+        Destination::File(out) => (out, None, super::safety::same_file(out, path)),
+        Destination::InPlace(backup) => (path, backup.as_deref(), true),
+        _ => return None,
+    };
+    let file = File::open(path).ok()?;
+    let metadata = file.metadata().ok()?;
+    if !metadata.is_file() || metadata.len() < CHUNKS_MIN as u64 {
+        return None;
+    }
+    // SAFETY: the map is only read, through `clean_bytes_in_chunks_into`,
+    // which copies each chunk and checks the copy before taking it as text;
+    // a file changed under the map is as if read at another moment, and one
+    // truncated ends the process (see the module doc), never a wrong output.
+    let map = unsafe { memmap2::Mmap::map(&file) }.ok()?;
+    let _ = map.advise(memmap2::Advice::Sequential);
+    if encoding_rs::Encoding::for_bom(&map).is_some() {
+        return None;
+    }
+    let failed = |target: &Path, e: std::io::Error| {
+        Some(Item::Failed(super::safety::write_failed(target, &e)))
+    };
+    let mut output = match OutputFile::begin(target, backup, durable) {
+        Ok(Some(output)) => output,
+        Ok(None) => return None,
+        Err(e) => return failed(target, e),
+    };
+    let streamed = job
+        .engine
+        .pipeline
+        .clean_bytes_in_chunks_into(&map, &mut |piece| output.write(piece.as_bytes()));
+    let runs = match streamed {
+        Ok(runs) => runs,
+        // Dropping the output removes its temporary file.
+        Err(StreamError::NotStreamed) => return None,
+        Err(StreamError::Sink(e)) => return failed(target, e),
+    };
+    let outcome = Job::clean_outcome(map.len(), &runs.runs);
+    // `--in-place` leaves a file that cleaning did not change alone.
+    let unchanged_in_place = matches!(dest, Destination::InPlace(_)) && !outcome.changed;
+    if !unchanged_in_place {
+        if let Err(e) = output.finish() {
+            return failed(target, e);
+        }
+    }
+    Some(Item::Done {
+        cleaned_for_stream: None,
+        report: outcome.report,
+        stats: outcome.stats,
+        leftover: outcome.leftover,
+        note: outcome.note,
+    })
+}
