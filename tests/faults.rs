@@ -154,6 +154,38 @@ fn disk_full_writing_o_exits_2_and_leaves_the_old_output() {
     assert!(!fs_.path().join("tree/b-big.txt").exists());
 }
 
+/// A big file (over 4 MiB, in paragraphs) is cleaned from its memory map
+/// into the output's temporary file as it goes; when the disk fills up
+/// there, the same message, exit code and clean state as for a file read
+/// into memory: the old output stays, no temporary file is left.
+#[test]
+fn disk_full_writing_a_big_file_from_its_map() {
+    let Some(fs_) = Tmpfs::mount("disk_full_writing_a_big_file_from_its_map") else {
+        return;
+    };
+    let work = tempfile::tempdir().unwrap();
+    let para = "Kremlin spokesman Dimitri Peskov said it ended.. Then,, nothing.\n\n";
+    fs::write(
+        work.path().join("big.txt"),
+        para.repeat((5 << 20) / para.len()),
+    )
+    .unwrap();
+    let target = fs_.path().join("out.txt");
+    fs::write(&target, "earlier output\n").unwrap();
+    for flag in [None, Some("--no-mmap")] {
+        let out = redline(work.path())
+            .args(["-j", "2", "clean"])
+            .args(flag)
+            .arg("big.txt")
+            .arg("-o")
+            .arg(&target)
+            .output()
+            .unwrap();
+        assert_disk_full(&out, &target.display().to_string(), fs_.path());
+        assert_eq!(fs::read_to_string(&target).unwrap(), "earlier output\n");
+    }
+}
+
 #[test]
 fn disk_full_in_place_keeps_the_original() {
     let Some(fs_) = Tmpfs::mount("disk_full_in_place") else {

@@ -12,15 +12,15 @@
 //! Only where it gives the same bytes and the same report as reading the
 //! file: `clean` into a file (`-o FILE`, `--in-place`), no `--encoding`, a
 //! regular file of at least [`CHUNKS_MIN`] bytes without a byte-order mark,
-//! and every chunk UTF-8 text (no NUL byte); otherwise, or when the pipeline
-//! cannot cut the text, the temporary file is thrown away and the file is
-//! read and decoded as usual. A file truncated by another program while it
+//! and every chunk UTF-8 text (no NUL byte); otherwise, when the pipeline
+//! cannot cut the text, or when the output cannot be written, the temporary
+//! file is thrown away and the file is read, decoded, cleaned and written as
+//! usual (with the usual messages). A file truncated by another program while it
 //! is mapped stops the process (SIGBUS), as with ripgrep's maps, leaving the
 //! output untouched (the temporary file is named and later removed as any
 //! killed run's); `--no-mmap` reads such files instead.
 
 use std::fs::File;
-use std::path::Path;
 
 use redline::chunks::{StreamError, CHUNKS_MIN};
 use redline::io::walk::Input;
@@ -58,13 +58,13 @@ pub(super) fn clean_mapped(job: &Job, input: &Input, dest: &Destination) -> Opti
     if encoding_rs::Encoding::for_bom(&map).is_some() {
         return None;
     }
-    let failed = |target: &Path, e: std::io::Error| {
-        Some(Item::Failed(super::safety::write_failed(target, &e)))
-    };
+    // An output that cannot be started or written (no such folder, a full
+    // disk) is left to the usual path too: it reports what reading would
+    // have reported first (a binary file, an encoding error) or the same
+    // write error, in the same words.
     let mut output = match OutputFile::begin(target, backup, durable) {
         Ok(Some(output)) => output,
-        Ok(None) => return None,
-        Err(e) => return failed(target, e),
+        Ok(None) | Err(_) => return None,
     };
     let streamed = job
         .engine
@@ -73,15 +73,14 @@ pub(super) fn clean_mapped(job: &Job, input: &Input, dest: &Destination) -> Opti
     let runs = match streamed {
         Ok(runs) => runs,
         // Dropping the output removes its temporary file.
-        Err(StreamError::NotStreamed) => return None,
-        Err(StreamError::Sink(e)) => return failed(target, e),
+        Err(StreamError::NotStreamed | StreamError::Sink(_)) => return None,
     };
     let outcome = Job::clean_outcome(map.len(), &runs.runs);
     // `--in-place` leaves a file that cleaning did not change alone.
     let unchanged_in_place = matches!(dest, Destination::InPlace(_)) && !outcome.changed;
     if !unchanged_in_place {
         if let Err(e) = output.finish() {
-            return failed(target, e);
+            return Some(Item::Failed(super::safety::write_failed(target, &e)));
         }
     }
     Some(Item::Done {
