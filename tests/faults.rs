@@ -116,6 +116,21 @@ fn assert_disk_full(out: &std::process::Output, file: &str, mount: &Path) {
     assert_eq!(temps(mount), Vec::<PathBuf>::new(), "temporary file left");
 }
 
+/// `redline clean ARGS big.txt -o TARGET`, run in `work`, fails for the
+/// full disk at `mount` and leaves the earlier output as it was.
+fn assert_big_txt_fills_the_disk(work: &Path, args: &[&str], target: &Path, mount: &Path) {
+    let out = redline(work)
+        .arg("clean")
+        .args(args)
+        .arg("big.txt")
+        .arg("-o")
+        .arg(target)
+        .output()
+        .unwrap();
+    assert_disk_full(&out, &target.display().to_string(), mount);
+    assert_eq!(fs::read_to_string(target).unwrap(), "earlier output\n");
+}
+
 #[test]
 fn disk_full_writing_o_exits_2_and_leaves_the_old_output() {
     let Some(fs_) = Tmpfs::mount("disk_full_writing_o") else {
@@ -125,15 +140,7 @@ fn disk_full_writing_o_exits_2_and_leaves_the_old_output() {
     fs::write(work.path().join("big.txt"), dirty(200_000)).unwrap();
     let target = fs_.path().join("out.txt");
     fs::write(&target, "earlier output\n").unwrap();
-    let out = redline(work.path())
-        .arg("clean")
-        .arg("big.txt")
-        .arg("-o")
-        .arg(&target)
-        .output()
-        .unwrap();
-    assert_disk_full(&out, &target.display().to_string(), fs_.path());
-    assert_eq!(fs::read_to_string(&target).unwrap(), "earlier output\n");
+    assert_big_txt_fills_the_disk(work.path(), &[], &target, fs_.path());
     // and a folder of outputs: the files that fit are written, the rest listed
     let input = work.path().join("in");
     fs::create_dir(&input).unwrap();
@@ -172,17 +179,8 @@ fn disk_full_writing_a_big_file_from_its_map() {
     .unwrap();
     let target = fs_.path().join("out.txt");
     fs::write(&target, "earlier output\n").unwrap();
-    for flag in [None, Some("--no-mmap")] {
-        let out = redline(work.path())
-            .args(["-j", "2", "clean"])
-            .args(flag)
-            .arg("big.txt")
-            .arg("-o")
-            .arg(&target)
-            .output()
-            .unwrap();
-        assert_disk_full(&out, &target.display().to_string(), fs_.path());
-        assert_eq!(fs::read_to_string(&target).unwrap(), "earlier output\n");
+    for args in [&["-j", "2"][..], &["-j", "2", "--no-mmap"]] {
+        assert_big_txt_fills_the_disk(work.path(), args, &target, fs_.path());
     }
 }
 
