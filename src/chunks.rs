@@ -594,7 +594,7 @@ fn safe_cuts(bytes: &[u8], chunk: usize) -> Vec<usize> {
     while at < bytes.len() {
         let from = at.saturating_sub(2);
         let mut found = None;
-        for p in memchr::memmem::find_iter(&bytes[from..], b"\n\n").map(|p| from + p) {
+        for p in empty_line_runs(bytes, from) {
             let cut = p + 2;
             if !is_cut_line(bytes, p) {
                 continue;
@@ -618,7 +618,7 @@ fn safe_cuts(bytes: &[u8], chunk: usize) -> Vec<usize> {
     // Every chunk needs a paragraph break of its own: a cut is kept only
     // when the chunk it ends has one (else the two chunks become one), and
     // the last chunk without one joins the chunk before, which has one.
-    let mut breaks = memchr::memmem::find_iter(bytes, b"\n\n").filter(|&p| is_break(bytes, p));
+    let mut breaks = empty_line_runs(bytes, 0).filter(|&p| is_break(bytes, p));
     let mut next_break = breaks.next();
     let mut kept = Vec::with_capacity(cuts.len());
     let mut start = 0;
@@ -637,6 +637,22 @@ fn safe_cuts(bytes: &[u8], chunk: usize) -> Vec<usize> {
         }
     }
     kept
+}
+
+/// The places `p`, from `from` on, where `bytes[p..]` starts with the last
+/// two line feeds of a run of two or more: of such a run, only there can a
+/// line follow the empty line ([`is_cut_line`]). One step per run, however
+/// long: a text of nothing but line feeds is one run, not one match per
+/// byte.
+fn empty_line_runs(bytes: &[u8], from: usize) -> impl Iterator<Item = usize> + '_ {
+    let finder = memchr::memmem::Finder::new(b"\n\n");
+    let mut at = from.min(bytes.len());
+    std::iter::from_fn(move || {
+        let p = at + finder.find(&bytes[at..])?;
+        let run = bytes[p..].iter().take_while(|&&b| b == b'\n').count();
+        at = p + run;
+        Some(at - 2)
+    })
 }
 
 /// Whether the line feed at `p` ends a line of text: one whose last
@@ -714,6 +730,17 @@ mod tests {
         assert!(safe_cuts(tagged.as_bytes(), 1).is_empty());
         let far = format!("<a\n\n{}{}", "x".repeat(WINDOW), para.repeat(3));
         assert!(!safe_cuts(far.as_bytes(), 1).is_empty());
+        // Runs of empty lines: the cut follows the whole run.
+        let runs = "Some words.\n\nMore words.\n\n\n\n\n".repeat(4);
+        let cuts = safe_cuts(runs.as_bytes(), 1);
+        assert_eq!(cuts.len(), 3, "{cuts:?}");
+        for (k, &c) in cuts.iter().enumerate() {
+            assert_eq!(c, (k + 1) * runs.len() / 4, "after the whole run");
+        }
+        let places: Vec<usize> = empty_line_runs(runs.as_bytes(), 0).collect();
+        assert_eq!(places.len(), 8, "one place per run");
+        assert!(places.iter().all(|&p| &runs[p..p + 2] == "\n\n"));
+        assert!(safe_cuts(&[b'\n'; 100_000], 1).is_empty());
         assert!(safe_cuts(b"", 1).is_empty());
         assert!(safe_cuts(b"no breaks at all", 1).is_empty());
         assert!(safe_cuts(b"a\r\n\r\nb\r\n\r\nc\r\n\r\nd", 1).is_empty());

@@ -58,23 +58,37 @@ pub(super) fn clean_mapped(job: &Job, input: &Input, dest: &Destination) -> Opti
     if encoding_rs::Encoding::for_bom(&map).is_some() {
         return None;
     }
-    // An output that cannot be started or written (no such folder, a full
-    // disk) is left to the usual path too: it reports what reading would
-    // have reported first (a binary file, an encoding error) or the same
-    // write error, in the same words.
-    let mut output = match OutputFile::begin(target, backup, durable) {
-        Ok(Some(output)) => output,
-        Ok(None) | Err(_) => return None,
-    };
+    // Something other than a regular file (`/dev/null`) is written straight
+    // to, by the usual path.
+    if std::fs::metadata(target).is_ok_and(|m| !m.is_file()) {
+        return None;
+    }
+    // The temporary file is made when the first cleaned chunk is final: a
+    // text that is not cleaned this way (no safe cut) costs no file. An
+    // output that cannot be made or written (no such folder, a full disk)
+    // is left to the usual path too: it reports what reading would have
+    // reported first (a binary file, an encoding error) or the same write
+    // error, in the same words.
+    let mut output: Option<OutputFile> = None;
     let streamed = job
         .engine
         .pipeline
-        .clean_bytes_in_chunks_into(&map, &mut |piece| output.write(piece.as_bytes()));
+        .clean_bytes_in_chunks_into(&map, &mut |piece| {
+            let file = match &mut output {
+                Some(file) => file,
+                None => output.insert(
+                    OutputFile::begin(target, backup, durable)?
+                        .ok_or_else(|| std::io::Error::other("not a regular file"))?,
+                ),
+            };
+            file.write(piece.as_bytes())
+        });
     let runs = match streamed {
         Ok(runs) => runs,
         // Dropping the output removes its temporary file.
         Err(StreamError::NotStreamed | StreamError::Sink(_)) => return None,
     };
+    let output = output?;
     let outcome = Job::clean_outcome(map.len(), &runs.runs);
     // `--in-place` leaves a file that cleaning did not change alone.
     let unchanged_in_place = matches!(dest, Destination::InPlace(_)) && !outcome.changed;
