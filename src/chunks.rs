@@ -150,10 +150,7 @@ impl Pipeline {
         if text.len() < CHUNKS_MIN {
             return LeanRuns::whole(self.run_lean(text));
         }
-        let chunk = text
-            .len()
-            .div_ceil(threads * crate::parts::PARTS_PER_THREAD)
-            .min(CHUNK_BYTES);
+        let chunk = chunk_size(text.len(), threads);
         self.run_lean_in_chunks_of(text, chunk, threads)
     }
 
@@ -162,18 +159,9 @@ impl Pipeline {
     /// last) cleaned on `threads` threads, whatever the text's length: the
     /// tests cut small texts at every safe cut this way.
     pub fn run_lean_in_chunks_of(&self, text: String, chunk: usize, threads: usize) -> LeanRuns {
-        if !self.passes().iter().all(|p| p.splits_at_safe_cuts()) {
+        let Some(bounds) = self.chunk_bounds(text.as_bytes(), chunk) else {
             return LeanRuns::whole(self.run_lean(text));
-        }
-        let cuts = safe_cuts(text.as_bytes(), chunk);
-        if cuts.is_empty() {
-            return LeanRuns::whole(self.run_lean(text));
-        }
-        let bounds: Vec<Range<usize>> = std::iter::once(0)
-            .chain(cuts.iter().copied())
-            .zip(cuts.iter().copied().chain(std::iter::once(text.len())))
-            .map(|(start, end)| start..end)
-            .collect();
+        };
         let mut buffer = text.into_bytes();
         let shared = Shared {
             bytes: buffer.as_mut_ptr(),
@@ -228,11 +216,7 @@ impl Pipeline {
         if text.len() < CHUNKS_MIN {
             return Err(StreamError::NotStreamed);
         }
-        let chunk = text
-            .len()
-            .div_ceil(threads * crate::parts::PARTS_PER_THREAD)
-            .min(CHUNK_BYTES);
-        self.clean_bytes_in_chunks_of(text, chunk, threads, sink)
+        self.clean_bytes_in_chunks_of(text, chunk_size(text.len(), threads), threads, sink)
     }
 
     /// [`clean_bytes_in_chunks_into`](Self::clean_bytes_in_chunks_into)
@@ -245,18 +229,9 @@ impl Pipeline {
         threads: usize,
         sink: &mut dyn FnMut(&str) -> io::Result<()>,
     ) -> Result<StreamedRuns, StreamError> {
-        if !self.passes().iter().all(|p| p.splits_at_safe_cuts()) {
+        let Some(bounds) = self.chunk_bounds(text, chunk) else {
             return Err(StreamError::NotStreamed);
-        }
-        let cuts = safe_cuts(text, chunk);
-        if cuts.is_empty() {
-            return Err(StreamError::NotStreamed);
-        }
-        let bounds: Vec<Range<usize>> = std::iter::once(0)
-            .chain(cuts.iter().copied())
-            .zip(cuts.iter().copied().chain(std::iter::once(text.len())))
-            .map(|(start, end)| start..end)
-            .collect();
+        };
         let shared = Shared {
             // Never written through: only `Target::Buffer` writes.
             bytes: text.as_ptr().cast_mut(),
@@ -274,6 +249,36 @@ impl Pipeline {
             starts: joined.starts,
         })
     }
+}
+
+impl Pipeline {
+    /// The chunks `text` is cut into, about `chunk` bytes each; `None` when
+    /// it is to be cleaned whole: a pass reads across safe cuts, or there
+    /// is none.
+    fn chunk_bounds(&self, text: &[u8], chunk: usize) -> Option<Vec<Range<usize>>> {
+        if !self.passes().iter().all(|p| p.splits_at_safe_cuts()) {
+            return None;
+        }
+        let cuts = safe_cuts(text, chunk);
+        if cuts.is_empty() {
+            return None;
+        }
+        let ends = cuts.iter().copied().chain(std::iter::once(text.len()));
+        Some(
+            std::iter::once(0)
+                .chain(cuts.iter().copied())
+                .zip(ends)
+                .map(|(start, end)| start..end)
+                .collect(),
+        )
+    }
+}
+
+/// The chunk size for a text of `len` bytes on `threads` threads: a few
+/// chunks per thread, at most [`CHUNK_BYTES`].
+fn chunk_size(len: usize, threads: usize) -> usize {
+    len.div_ceil(threads * crate::parts::PARTS_PER_THREAD)
+        .min(CHUNK_BYTES)
 }
 
 /// The text's bytes, shared by the threads that copy chunks out of them
