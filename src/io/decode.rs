@@ -234,7 +234,11 @@ fn scan_text(bytes: &[u8]) -> TextScan {
             first_nul = Some(block_start + p);
             break;
         }
-        if utf8 {
+        // Valid blocks (nearly all) take simdutf8's faster check; std's
+        // slower one says where a block stops being UTF-8.
+        if utf8 && simdutf8::basic::from_utf8(&bytes[checked..block_end]).is_ok() {
+            checked = block_end;
+        } else if utf8 {
             match std::str::from_utf8(&bytes[checked..block_end]) {
                 Ok(_) => checked = block_end,
                 // A character cut by the block's end: checked with the next.
