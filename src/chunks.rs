@@ -622,25 +622,35 @@ fn safe_cuts(bytes: &[u8], chunk: usize) -> Vec<usize> {
         cuts.push(cut);
         at = cut + chunk.max(1);
     }
-    // Every chunk needs a paragraph break of its own: a cut is kept only
-    // when the chunk it ends has one (else the two chunks become one), and
-    // the last chunk without one joins the chunk before, which has one.
-    let mut breaks = empty_line_runs(bytes, 0).filter(|&p| is_break(bytes, p));
-    let mut next_break = breaks.next();
+    keep_cuts_with_breaks(bytes, cuts)
+}
+
+/// The `cuts` (in order) that end a chunk with a paragraph break of its own:
+/// a cut is kept only when the chunk it ends has one (else the two chunks
+/// become one), and the last chunk without one joins the chunk before,
+/// which has one.
+fn keep_cuts_with_breaks(bytes: &[u8], cuts: Vec<usize>) -> Vec<usize> {
+    // Each chunk is searched only up to its end, from where the last
+    // search stopped (a chunk that joins the next is not searched again):
+    // so the text is searched once, and only as far as its last cut.
     let mut kept = Vec::with_capacity(cuts.len());
-    let mut start = 0;
+    let mut from = 0;
     for end in cuts.into_iter().chain(std::iter::once(bytes.len())) {
-        while next_break.is_some_and(|p| p <= start) {
-            next_break = breaks.next();
-        }
-        let has_break = next_break.is_some_and(|p| p + 2 < end);
+        let has_break =
+            empty_line_runs(&bytes[..end], from).any(|p| p + 2 < end && is_break(bytes, p));
         if end == bytes.len() {
             if !has_break {
                 kept.pop();
             }
         } else if has_break {
             kept.push(end);
-            start = end;
+            // A break must come after the cut (whose own line feeds end
+            // before it).
+            from = end;
+        } else {
+            // The chunk joins the next: its last line feeds (before the cut
+            // that is not kept) may be the joined chunk's break.
+            from = end.saturating_sub(2);
         }
     }
     kept
@@ -712,6 +722,67 @@ mod tests {
 
     /// Cuts follow an empty line, before a letter or digit, with no `<` or
     /// backtick in the window before, and every chunk has a break of its own.
+    /// [`keep_cuts_with_breaks`] as it was: every break of the whole text
+    /// found first (which read the whole text before any chunk was cleaned).
+    fn keep_cuts_with_breaks_reference(bytes: &[u8], cuts: Vec<usize>) -> Vec<usize> {
+        let mut breaks = empty_line_runs(bytes, 0).filter(|&p| is_break(bytes, p));
+        let mut next_break = breaks.next();
+        let mut kept = Vec::new();
+        let mut start = 0;
+        for end in cuts.into_iter().chain(std::iter::once(bytes.len())) {
+            while next_break.is_some_and(|p| p <= start) {
+                next_break = breaks.next();
+            }
+            let has_break = next_break.is_some_and(|p| p + 2 < end);
+            if end == bytes.len() {
+                if !has_break {
+                    kept.pop();
+                }
+            } else if has_break {
+                kept.push(end);
+                start = end;
+            }
+        }
+        kept
+    }
+
+    proptest::proptest! {
+        #![proptest_config(crate::passes::random_text::config())]
+
+        /// Cuts are kept as when every break was found first, on texts where
+        /// many chunks have no break (paragraphs ending in `é`, runs of empty
+        /// lines, an empty line ending a chunk that joins the next), with a
+        /// cut at every place one may stand or at every other.
+        #[test]
+        fn cuts_kept_equal_the_whole_text_search(
+            text in crate::passes::random_text::texts(
+                &[
+                    "Words end here.\n\n",
+                    "Caf\u{e9}\n\n",
+                    "Caf\u{e9}\n\n\n\n",
+                    "Plain line\n",
+                    "Ends.\n\n\n",
+                    "\u{201c}Quoted.\n\n",
+                    "x\n\n",
+                ],
+                40,
+            )
+        ) {
+            let bytes = text.as_bytes();
+            let all: Vec<usize> = empty_line_runs(bytes, 0)
+                .filter(|&p| is_cut_line(bytes, p))
+                .map(|p| p + 2)
+                .collect();
+            let every_other: Vec<usize> = all.iter().copied().step_by(2).collect();
+            for cuts in [all, every_other] {
+                proptest::prop_assert_eq!(
+                    keep_cuts_with_breaks(bytes, cuts.clone()),
+                    keep_cuts_with_breaks_reference(bytes, cuts)
+                );
+            }
+        }
+    }
+
     #[test]
     fn safe_cuts_follow_the_rules() {
         let para = "Some words here.\n\nMore words.\n\n";
