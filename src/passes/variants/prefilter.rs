@@ -456,8 +456,9 @@ impl Regions<'_> {
         let len = self.chunk.max(2 * self.prefilter.longest_fragment);
         let end = (at + len).min(self.text.len());
         self.lower.clear();
-        self.lower.extend_from_slice(&self.text[at..end]);
-        self.lower.make_ascii_lowercase();
+        // Copied and lower-cased in one go (one read of the text, not two).
+        self.lower
+            .extend(self.text[at..end].iter().map(u8::to_ascii_lowercase));
         self.chunk_start = at;
     }
 }
