@@ -91,9 +91,13 @@ impl Pass for Unicode {
     fn triggers(&self) -> Option<crate::triggers::Triggers> {
         // ASCII lines can only hold C0 controls and DEL; everything else this
         // pass fixes is a non-ASCII character, and never the dashes, curly
-        // quotes or ellipsis the scan passes over (NFC and visible).
+        // quotes or ellipsis the scan passes over (NFC and visible), nor a
+        // character of U+0080–U+00FF but the soft hyphen (below U+0300 NFC
+        // composes nothing without a combining mark, itself a trigger; the
+        // rest are visible, or C1 controls, which this pass leaves alone).
         Some(crate::triggers::Triggers {
             non_ascii: true,
+            quiet_latin1: !(1 << (0xAD - 0x80)),
             controls: true,
             ..Default::default()
         })

@@ -132,9 +132,12 @@ impl Pass for Mojibake {
     fn triggers(&self) -> Option<crate::triggers::Triggers> {
         // `check` looks only at lines with a non-ASCII byte, and a line
         // whose only ones are dashes, curly quotes and the ellipsis holds no
-        // mojibake (see `triggers::is_common_punctuation`).
+        // mojibake (see `triggers::is_common_punctuation`); nor one that
+        // also holds only characters no badness sequence can be made of
+        // (the no-break space): the repair is tried only on a bad line.
         Some(crate::triggers::Triggers {
             non_ascii: true,
+            quiet_latin1: badness::quiet_latin1(self.data),
             ..Default::default()
         })
     }
