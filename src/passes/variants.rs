@@ -407,7 +407,12 @@ impl Variants {
                 (first_start, last_start) = (pos.max(w.start), w.end - 1);
             }
             if let Some(regions) = &mut regions {
-                let Some((first, last)) = regions.next_from(first_start) else {
+                // In a window, only starts up to its end are wanted.
+                let Some((first, last)) = regions.next_from_until(first_start, last_start) else {
+                    if windows.is_some() {
+                        pos = last_start + 1;
+                        continue;
+                    }
                     break;
                 };
                 if first > last_start {
@@ -1554,6 +1559,57 @@ mod tests {
                 let one = all(None);
                 let many = pool.install(|| all(Some(part)));
                 prop_assert_eq!(many, one);
+            }
+        }
+
+        /// Regions asked for only up to a window's end allow, in each window,
+        /// exactly the starts the unlimited regions allow there: keys across
+        /// window ends and chunk edges, windows in order as a check near
+        /// edits asks for them.
+        #[test]
+        fn regions_up_to_a_window_end_allow_the_same_starts(
+            text in dense_texts(phrases()),
+            chunk in 0..CHUNKS.len(),
+            cuts in proptest::collection::vec(any::<usize>(), 0..12),
+        ) {
+            let len = text.len();
+            prop_assume!(len > 0);
+            let mut cuts: Vec<usize> = cuts.iter().map(|c| c % len).collect();
+            cuts.sort_unstable();
+            cuts.dedup();
+            // Windows between every other pair of cuts: gaps between them.
+            let windows: Vec<(usize, usize)> = cuts
+                .chunks(2)
+                .filter(|w| w.len() == 2)
+                .map(|w| (w[0], w[1]))
+                .collect();
+            for p in [chunked(&NAMES, names), chunked(&TRICKY, tricky)] {
+                let prefilter = p[chunk].prefilter.as_ref().expect("a prefilter");
+                let starts = |limited: bool| {
+                    let mut regions = prefilter.regions_ahead(text.as_bytes(), None);
+                    let mut out: Vec<(usize, usize)> = Vec::new();
+                    for &(lo, hi) in &windows {
+                        let mut from = lo;
+                        while from <= hi {
+                            let region = if limited {
+                                regions.next_from_until(from, hi)
+                            } else {
+                                regions.next_from(from)
+                            };
+                            let Some((first, last)) = region.filter(|r| r.0 <= hi) else {
+                                break;
+                            };
+                            let (a, b) = (first.max(from), last.min(hi));
+                            match out.last_mut() {
+                                Some(prev) if prev.1 + 1 >= a => prev.1 = prev.1.max(b),
+                                _ => out.push((a, b)),
+                            }
+                            from = b + 1;
+                        }
+                    }
+                    out
+                };
+                prop_assert_eq!(starts(true), starts(false));
             }
         }
     }

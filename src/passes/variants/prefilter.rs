@@ -95,6 +95,8 @@ pub(super) struct Prefilter {
     back: Vec<usize>,
     /// The longest fragment, in bytes.
     longest_fragment: usize,
+    /// The largest of `back`.
+    max_back: usize,
     /// Bytes lower-cased and searched at a time ([`CHUNK`]; tests make it
     /// small to put many keys across chunk edges).
     pub(super) chunk: usize,
@@ -170,7 +172,7 @@ impl Prefilter {
             return None;
         }
         // How far before a fragment any phrase containing it can start.
-        let back = chosen
+        let back: Vec<usize> = chosen
             .iter()
             .map(|fragment| {
                 phrases
@@ -184,10 +186,12 @@ impl Prefilter {
         builder.extend(&chosen);
         let searcher = builder.build()?;
         let longest_fragment = chosen.iter().map(Vec::len).max().unwrap_or(1);
+        let max_back = back.iter().copied().max().unwrap_or(0);
         Some(Prefilter {
             searcher,
             back,
             longest_fragment,
+            max_back,
             chunk: CHUNK,
         })
     }
@@ -216,6 +220,7 @@ impl Prefilter {
             cursor: 0,
             current: None,
             pending: None,
+            current_until: usize::MAX,
             merge_gap: 0,
             chunk: self.chunk,
         }
@@ -328,6 +333,9 @@ pub(super) struct Regions<'t> {
     current: Option<(usize, usize)>,
     /// A region found while looking whether the current one continues.
     pending: Option<(usize, usize)>,
+    /// How far hits were searched for when the current region was merged
+    /// (`usize::MAX` once the next region was found).
+    current_until: usize,
     /// Regions closer than this are merged into one.
     merge_gap: usize,
     /// Bytes lower-cased and searched at a time.
@@ -353,19 +361,40 @@ impl Regions<'_> {
     /// The first region `(first, last)` (inclusive) of possible pattern starts
     /// whose last start is at or after `from`, or `None` when no pattern can
     /// start at or after `from`.
+    #[cfg(test)]
     pub(super) fn next_from(&mut self, from: usize) -> Option<(usize, usize)> {
-        if let Some(current) = self.current.filter(|r| r.1 >= from) {
-            return Some(current);
-        }
-        let mut region = match self.pending.take() {
-            Some(r) if r.1 >= from => r,
-            _ => self.next_hit(from)?,
+        self.next_from_until(from, usize::MAX)
+    }
+
+    /// [`next_from`](Self::next_from) for a scan that wants only the
+    /// possible starts up to `until` (a window near edits): the search for
+    /// hits stops past the last that can allow a start there, so that a
+    /// window does not search the text after it for the next hit (the
+    /// windows of a check near edits, a tenth of a chunk, searched four
+    /// times as much). `None` when no pattern can start in `from..=until`;
+    /// a region may then end early (the union of regions is the same). The
+    /// hits found ahead on several threads are not limited.
+    pub(super) fn next_from_until(&mut self, from: usize, until: usize) -> Option<(usize, usize)> {
+        // A hit allows starts up to `back` bytes before it.
+        let hits_until = until.saturating_add(self.prefilter.max_back + 1);
+        let mut region = match self.current.filter(|r| r.1 >= from) {
+            Some(current) if self.current_until >= hits_until => return Some(current),
+            // Its merging stopped at a nearer limit, and a later hit may
+            // allow earlier starts (`back` differs from hit to hit): go on.
+            Some(current) => current,
+            None => match self.pending.take() {
+                Some(r) if r.1 >= from => r,
+                _ => self.next_hit_until(from, hits_until)?,
+            },
         };
-        while let Some(next) = self.next_hit(region.1 + 1) {
+        self.current_until = hits_until;
+        while let Some(next) = self.next_hit_until(region.1 + 1, hits_until) {
             if next.0 <= region.1 + 1 + self.merge_gap {
                 region = (region.0.min(next.0), next.1);
             } else {
                 self.pending = Some(next);
+                // The next region is found: this one is whole.
+                self.current_until = usize::MAX;
                 break;
             }
         }
@@ -381,6 +410,14 @@ impl Regions<'_> {
     /// by part on several threads, each part from its start, are the hits
     /// one search finds.
     fn next_hit(&mut self, from: usize) -> Option<(usize, usize)> {
+        self.next_hit_until(from, usize::MAX)
+    }
+
+    /// [`next_hit`](Self::next_hit), for a fragment that starts before
+    /// `until` only (see [`next_from_until`](Self::next_from_until)): `None`
+    /// when there is none, having searched no further than a fragment
+    /// starting there reaches.
+    fn next_hit_until(&mut self, from: usize, until: usize) -> Option<(usize, usize)> {
         let mut at = from.max(self.cursor);
         if let Some(ahead) = &mut self.ahead {
             let prefilter = self.prefilter;
@@ -420,13 +457,25 @@ impl Regions<'_> {
                 self.cursor = self.text.len();
                 return None;
             }
+            if at >= until {
+                self.cursor = at;
+                return None;
+            }
             let chunk_end = self.chunk_start + self.lower.len();
             if at < self.chunk_start || at + keep >= chunk_end && chunk_end < self.text.len() {
                 self.load(at);
             }
             let chunk_end = self.chunk_start + self.lower.len();
-            let span = Span::from(at - self.chunk_start..self.lower.len());
+            // A fragment that starts before `until` ends by `until + keep`.
+            let limited = until.saturating_add(keep) < chunk_end;
+            let search_end = if limited { until + keep } else { chunk_end };
+            let span = Span::from(at - self.chunk_start..search_end - self.chunk_start);
             let found = self.prefilter.searcher.find_in(&self.lower, span);
+            if limited && found.is_none_or(|m| self.chunk_start + m.start() >= until) {
+                // No fragment starts in `at..until`.
+                self.cursor = until;
+                return None;
+            }
             // A hit in the chunk's last `keep` bytes may come after a fragment
             // that starts there but does not fit: search again from there.
             let last_whole = chunk_end.saturating_sub(keep);
