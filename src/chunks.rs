@@ -249,9 +249,7 @@ impl Pipeline {
             starts: joined.starts,
         })
     }
-}
 
-impl Pipeline {
     /// The chunks `text` is cut into, about `chunk` bytes each; `None` when
     /// it is to be cleaned whole: a pass reads across safe cuts, or there
     /// is none.
@@ -720,8 +718,6 @@ fn ends_safely(earlier: &[u8], before: &str) -> bool {
 mod tests {
     use super::*;
 
-    /// Cuts follow an empty line, before a letter or digit, with no `<` or
-    /// backtick in the window before, and every chunk has a break of its own.
     /// [`keep_cuts_with_breaks`] as it was: every break of the whole text
     /// found first (which read the whole text before any chunk was cleaned).
     fn keep_cuts_with_breaks_reference(bytes: &[u8], cuts: Vec<usize>) -> Vec<usize> {
@@ -783,6 +779,8 @@ mod tests {
         }
     }
 
+    /// Cuts follow an empty line, before a letter or digit, with no `<` or
+    /// backtick in the window before, and every chunk has a break of its own.
     #[test]
     fn safe_cuts_follow_the_rules() {
         let para = "Some words here.\n\nMore words.\n\n";

@@ -353,6 +353,16 @@ fn scan_bytes(
             None => (every_set, 1),
         }
     };
+    // Gives `line` to the sets in `new` that do not have it yet.
+    let mark = |high: &mut [Vec<Range<usize>>], marked: &mut u64, new: u64, line: &Range<usize>| {
+        let new = new & every_set & !*marked;
+        for (k, list) in high.iter_mut().enumerate() {
+            if new & (1 << k) != 0 {
+                list.push(line.clone());
+            }
+        }
+        *marked |= new;
+    };
     let mut line_start = 0;
     // The sets that have the current line already.
     let mut marked = 0u64;
@@ -368,16 +378,9 @@ fn scan_bytes(
             continue;
         } else if b >= 0x80 {
             let (sets, len) = sets_of(i);
-            let new = sets & every_set & !marked;
-            if new != 0 {
-                let end = line_end(i);
-                let line = without_line_feed(bytes, &(line_start..end));
-                for (k, list) in high.iter_mut().enumerate() {
-                    if new & (1 << k) != 0 {
-                        list.push(line.clone());
-                    }
-                }
-                marked |= new;
+            if sets & every_set & !marked != 0 {
+                let line = without_line_feed(bytes, &(line_start..line_end(i)));
+                mark(&mut high, &mut marked, sets, &line);
             }
             if marked & every_set != every_set {
                 i += len; // quiet to some set: the rest of the line matters
@@ -403,13 +406,7 @@ fn scan_bytes(
                     break;
                 };
                 let (sets, len) = sets_of(at);
-                let new = sets & every_set & !marked;
-                for (k, list) in high.iter_mut().enumerate() {
-                    if new & (1 << k) != 0 {
-                        list.push(line.clone());
-                    }
-                }
-                marked |= new;
+                mark(&mut high, &mut marked, sets, &line);
                 from = at + len;
             }
             i = end;
@@ -444,6 +441,11 @@ fn without_line_feed(bytes: &[u8], line: &Range<usize>) -> Range<usize> {
     };
     line.start..end
 }
+
+/// The characters [`is_common_punctuation`] passes over: a pass that
+/// reasons about what the scan skips (mojibake's quiet set) takes them from
+/// here.
+pub(crate) const COMMON_PUNCTUATION: [char; 7] = ['–', '—', '‘', '’', '“', '”', '…'];
 
 /// Whether `bytes[i..]` starts with `–`, `—`, `‘`, `’`, `“`, `”` or `…`
 /// (U+2013, U+2014, U+2018, U+2019, U+201C, U+201D, U+2026): NFC as they
@@ -532,6 +534,22 @@ mod tests {
         assert!(scan.covers(0) && !scan.covers(1));
     }
 
+    /// The byte check passes over exactly the listed characters, so what
+    /// other passes derive from the list (mojibake's quiet set) is what the
+    /// scan does.
+    #[test]
+    fn common_punctuation_is_exactly_the_listed_characters() {
+        for c in ('\u{80}'..='\u{ffff}').filter(|c| !c.is_ascii()) {
+            let mut buf = [0; 4];
+            let bytes = c.encode_utf8(&mut buf).as_bytes();
+            assert_eq!(
+                is_common_punctuation(bytes, 0),
+                COMMON_PUNCTUATION.contains(&c),
+                "{c:?}"
+            );
+        }
+    }
+
     proptest::proptest! {
         #![proptest_config(crate::passes::random_text::config())]
 
@@ -573,7 +591,7 @@ mod tests {
                     .enumerate()
                     .filter(|(_, line)| {
                         line.chars().any(|c| {
-                            let common = matches!(c, '–' | '—' | '‘' | '’' | '“' | '”' | '…');
+                            let common = COMMON_PUNCTUATION.contains(&c);
                             let quiet_here =
                                 ('\u{80}'..='\u{ff}').contains(&c) && quiet & bit(c) != 0;
                             let control = c.is_ascii() && is_junk_control(c as u8);

@@ -407,13 +407,11 @@ impl Variants {
                 (first_start, last_start) = (pos.max(w.start), w.end - 1);
             }
             if let Some(regions) = &mut regions {
-                // In a window, only starts up to its end are wanted.
+                // Only starts up to `last_start` are wanted (in a window, up
+                // to its end); none there: on to the next window, if any.
                 let Some((first, last)) = regions.next_from_until(first_start, last_start) else {
-                    if windows.is_some() {
-                        pos = last_start + 1;
-                        continue;
-                    }
-                    break;
+                    pos = last_start + 1;
+                    continue;
                 };
                 if first > last_start {
                     // No pattern starts in the rest of this window.

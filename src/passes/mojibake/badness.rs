@@ -75,7 +75,7 @@ pub(super) fn quiet_latin1(data: &Data) -> u128 {
             .any(|s| s.masks.iter().all(|&m| m & classes != 0))
     };
     let mut classes = data.ascii_masks.iter().fold(0, |acc, c| acc | c.bits);
-    for c in ['–', '—', '‘', '’', '“', '”', '…'] {
+    for c in crate::triggers::COMMON_PUNCTUATION {
         classes |= data.mask(c).bits;
     }
     let mut quiet = 0u128;

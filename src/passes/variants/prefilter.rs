@@ -56,7 +56,7 @@ const FRAGMENT_COSTS: [f64; 8] = [1.0, 10.0, 30.0, 100.0, 150.0, 300.0, 1e3, 1e5
 /// Bytes of text lower-cased and searched at a time.
 const CHUNK: usize = 64 * 1024;
 /// Bytes of text one thread searches for hits at a time when a long text's
-/// hits are found on every thread (see [`Regions::next_hit`]: the search is
+/// hits are found on every thread (see [`Regions::next_hit_until`]: the search is
 /// most of the pass, and the pass runs on the whole document); a window of a
 /// few parts per thread is searched ahead of the scan.
 const PARALLEL_PART: usize = 256 * 1024;
@@ -226,13 +226,13 @@ impl Prefilter {
         }
     }
 
-    /// The hits (as [`Regions::next_hit`] gives them) whose fragment starts
+    /// The hits (as [`Regions::next_hit_until`] gives them) whose fragment starts
     /// in `from..to`, in order, found by one thread.
     fn hits_in(&self, text: &[u8], from: usize, to: usize) -> Vec<(usize, usize)> {
         let mut regions = self.regions_ahead(text, None);
         let mut hits = Vec::new();
         let mut at = from;
-        while let Some(hit) = regions.next_hit(at).filter(|hit| hit.1 < to) {
+        while let Some(hit) = regions.next_hit_until(at, to) {
             hits.push(hit);
             at = hit.1 + 1;
         }
@@ -403,20 +403,16 @@ impl Regions<'_> {
     }
 
     /// The next fragment hit at or after `from` (and after every hit already
-    /// reported), as the range of pattern starts it allows.
+    /// reported) whose fragment starts before `until`, as the range of
+    /// pattern starts it allows; `None` when there is none, having searched
+    /// no further than a fragment starting there reaches (see
+    /// [`next_from_until`](Self::next_from_until); the hits found ahead on
+    /// several threads are not limited).
     ///
     /// A hit is a function of its position (the leftmost-first fragment that
     /// starts there, seen in a chunk that holds it whole), so hits found part
     /// by part on several threads, each part from its start, are the hits
     /// one search finds.
-    fn next_hit(&mut self, from: usize) -> Option<(usize, usize)> {
-        self.next_hit_until(from, usize::MAX)
-    }
-
-    /// [`next_hit`](Self::next_hit), for a fragment that starts before
-    /// `until` only (see [`next_from_until`](Self::next_from_until)): `None`
-    /// when there is none, having searched no further than a fragment
-    /// starting there reaches.
     fn next_hit_until(&mut self, from: usize, until: usize) -> Option<(usize, usize)> {
         let mut at = from.max(self.cursor);
         if let Some(ahead) = &mut self.ahead {
