@@ -35,6 +35,7 @@
 //! progress bars, folder walking, JSON Lines files, atomic writes).
 #![deny(missing_docs)]
 
+pub(crate) mod byteset;
 pub mod changeset;
 pub mod chunks;
 pub mod config;

@@ -83,6 +83,7 @@ use std::sync::{LazyLock, OnceLock};
 use memchr::memchr;
 use memchr::memmem::Finder;
 
+use crate::byteset::{ByteSet, Positions};
 use crate::finding::{Edit, Finding, Fix};
 use crate::pass::{Pass, Resume};
 use crate::passes::punctuation::is_cjk;
@@ -1631,41 +1632,22 @@ impl<'a> Pairing<'a> {
     }
 }
 
-/// The positions, in order, of the bytes that start a mark (`"`, `'`, the lead
-/// bytes 0xE2 of `“”‘’„‚‹›` and 0xC2 of `«»`) or a span whose marks are skipped
-/// (`` ` ``, `<`). `memchr` finds at most three bytes in one SIMD scan, so two
-/// scans run side by side and are merged; text between triggers is never
-/// looked at byte by byte.
-///
-/// Both scans go a chunk at a time, the chunks growing from
-/// [`FIRST_CHUNK`] to [`LAST_CHUNK`], and a chunk is searched only when the
-/// triggers before it are taken: a pairing that stops early (a window of
-/// [`Pass::recheck_near`]) never searched far beyond where it stopped, so
-/// many windows in a text with no trigger near them cost linear time.
+/// The bytes that start a mark (`"`, `'`, the lead bytes 0xE2 of `“”‘’„‚‹›`
+/// and 0xC2 of `«»`) or a span whose marks are skipped (`` ` ``, `<`).
+static TRIGGER_BYTES: ByteSet<6> = ByteSet::new([b'"', b'\'', 0xE2, b'`', b'<', 0xC2]);
+
+/// The positions, in order, of the [`TRIGGER_BYTES`]: text between triggers
+/// is never looked at byte by byte. They are found 64 bytes at a time (see
+/// [`ByteSet`]), a block only when the triggers before it are taken: a
+/// pairing that stops early (a window of [`Pass::recheck_near`]) has read at
+/// most a block past its last trigger.
 struct Triggers<'h> {
-    haystack: &'h [u8],
-    common: memchr::Memchr3<'h>,
-    rare: memchr::Memchr3<'h>,
-    next_common: Option<usize>,
-    next_rare: Option<usize>,
-    /// The chunk being searched starts here (the searches report from it)…
-    base: usize,
-    /// …and ends here: every trigger before this is taken or found.
-    searched: usize,
-    /// The size of the next chunk.
-    chunk: usize,
+    positions: Positions<'h, 6>,
     /// Test builds: yield every byte of a text this long instead (the
-    /// per-byte scan the jumps are checked against).
+    /// per-byte scan the jumps are checked against), the next from here.
     #[cfg(test)]
-    every_byte: Option<usize>,
+    every_byte: Option<(usize, usize)>,
 }
-
-/// The first chunk a [`Triggers`] searches: a window near an edit rarely
-/// reads further.
-const FIRST_CHUNK: usize = 4 << 10;
-
-/// The largest chunk a [`Triggers`] searches at once.
-const LAST_CHUNK: usize = 1 << 20;
 
 impl<'h> Triggers<'h> {
     fn new(haystack: &'h [u8]) -> Self {
@@ -1674,16 +1656,8 @@ impl<'h> Triggers<'h> {
 
     /// The triggers of `haystack` at or after `offset`.
     fn starting_at(haystack: &'h [u8], offset: usize) -> Self {
-        let none = &haystack[..0];
         Triggers {
-            haystack,
-            common: memchr::memchr3_iter(b'"', b'\'', 0xE2, none),
-            rare: memchr::memchr3_iter(b'`', b'<', 0xC2, none),
-            next_common: None,
-            next_rare: None,
-            base: offset,
-            searched: offset,
-            chunk: FIRST_CHUNK,
+            positions: TRIGGER_BYTES.positions(haystack, offset),
             #[cfg(test)]
             every_byte: None,
         }
@@ -1693,37 +1667,20 @@ impl<'h> Triggers<'h> {
     #[cfg(test)]
     fn every_byte(haystack: &'h [u8]) -> Self {
         let mut triggers = Self::new(haystack);
-        triggers.next_common = (!haystack.is_empty()).then_some(0);
-        triggers.every_byte = Some(haystack.len());
+        triggers.every_byte = Some((0, haystack.len()));
         triggers
     }
 }
 
 impl Triggers<'_> {
     /// The next trigger, without taking it.
+    #[inline]
     fn peek(&mut self) -> Option<usize> {
         #[cfg(test)]
-        if self.every_byte.is_some() {
-            return self.next_common;
+        if let Some((next, len)) = self.every_byte {
+            return (next < len).then_some(next);
         }
-        while self.next_common.is_none()
-            && self.next_rare.is_none()
-            && self.searched < self.haystack.len()
-        {
-            // Every trigger before `searched` is taken: search the next chunk.
-            self.base = self.searched;
-            self.searched = self.haystack.len().min(self.base + self.chunk);
-            self.chunk = LAST_CHUNK.min(self.chunk * 2);
-            let chunk = &self.haystack[self.base..self.searched];
-            self.common = memchr::memchr3_iter(b'"', b'\'', 0xE2, chunk);
-            self.rare = memchr::memchr3_iter(b'`', b'<', 0xC2, chunk);
-            self.next_common = self.common.next().map(|p| p + self.base);
-            self.next_rare = self.rare.next().map(|p| p + self.base);
-        }
-        match (self.next_common, self.next_rare) {
-            (Some(c), Some(r)) => Some(c.min(r)),
-            (c, r) => c.or(r),
-        }
+        self.positions.peek()
     }
 
     /// Takes the next trigger if it lies before `end`.
@@ -1744,20 +1701,15 @@ impl Triggers<'_> {
 impl Iterator for Triggers<'_> {
     type Item = usize;
 
+    #[inline]
     fn next(&mut self) -> Option<usize> {
-        let at = self.peek()?;
         #[cfg(test)]
-        if let Some(len) = self.every_byte {
-            self.next_common = (at + 1 < len).then_some(at + 1);
+        if let Some((next, len)) = self.every_byte.as_mut() {
+            let at = (*next < *len).then_some(*next)?;
+            *next += 1;
             return Some(at);
         }
-        // The two scans look for different bytes: `at` is one of theirs.
-        if self.next_common == Some(at) {
-            self.next_common = self.common.next().map(|p| p + self.base);
-        } else {
-            self.next_rare = self.rare.next().map(|p| p + self.base);
-        }
-        Some(at)
+        self.positions.next()
     }
 }
 
@@ -1918,7 +1870,8 @@ fn tag_end(bytes: &[u8], lt: usize, line_end: usize) -> Option<usize> {
 fn escaped_tags(bytes: &[u8], start: usize, end: usize) -> Vec<std::ops::Range<usize>> {
     let line = &bytes[start..end];
     let mut tags = Vec::new();
-    if ESCAPED_LT.find(line).is_none() {
+    // Most lines have no `&` at all: one byte is found faster than the word.
+    if memchr(b'&', line).is_none() || ESCAPED_LT.find(line).is_none() {
         return tags;
     }
     let opens: Vec<usize> = ESCAPED_LT.find_iter(line).collect();
