@@ -33,8 +33,7 @@ mod quotation;
 
 use std::collections::HashSet;
 
-use memchr::memchr2_iter;
-
+use crate::byteset::ByteSet;
 use crate::config::RuleSet;
 use crate::finding::{Edit, Finding, Fix};
 use crate::pass::{HandOver, Pass};
@@ -117,6 +116,18 @@ const TRIGGERS: &[&[u8]] = &[
     b"\x99,", b"\x9C.", b"\x9C,", b"\xBB.", b"\xBB,",
 ];
 
+/// The marks every rule removes one of.
+static MARKS: ByteSet<2> = ByteSet::new([b'.', b',']);
+
+/// Whether a lone `.` or `,` right after the byte `before` can need a fix: a
+/// stop after `?` or `!`, or a mark after a quotation mark (which ends a
+/// quotation whose own punctuation it may repeat; the last byte of `”`, `’`
+/// and `»` is not ASCII). After any other ASCII byte (a letter, a digit, a
+/// space, a bracket: most marks) no rule fires.
+fn may_need_a_fix_after(before: u8) -> bool {
+    !before.is_ascii() || matches!(before, b'?' | b'!' | b'"' | b'\'')
+}
+
 /// The most closing quotes in a row that a stop-after-quote check looks
 /// through (`.’”.` has two).
 const MAX_STACKED_QUOTES: usize = 3;
@@ -129,6 +140,9 @@ pub struct Punctuation {
     /// How many findings it holds before handing them over:
     /// [`HAND_OVER`](crate::pass::HAND_OVER) (tests make it small).
     hand_over: usize,
+    /// Whether a lone mark that [`may_need_a_fix_after`] rules out is passed
+    /// over (always, except in the test that checks every mark).
+    skip_lone_marks: bool,
 }
 
 impl Punctuation {
@@ -145,6 +159,7 @@ impl Punctuation {
         Punctuation {
             abbreviations,
             hand_over: crate::pass::HAND_OVER,
+            skip_lone_marks: true,
         }
     }
 
@@ -445,8 +460,16 @@ impl Pass for Punctuation {
         let mut next = 0;
         let mut hand_over = HandOver::new(self.hand_over, findings);
         // Every rule removes a `.` or a `,`; look only at runs of those.
-        for p in memchr2_iter(b'.', b',', bytes) {
+        for p in MARKS.positions(bytes, 0) {
             if p < next {
+                continue;
+            }
+            let mark = bytes[p];
+            let run = bytes[p..].iter().take_while(|&&b| b == mark).count();
+            next = p + run;
+            // Most marks stand alone after a letter: no rule can fire there,
+            // and none of the state below is needed for them.
+            if run == 1 && self.skip_lone_marks && (p == 0 || !may_need_a_fix_after(bytes[p - 1])) {
                 continue;
             }
             // Findings are handed over before the next run of marks at `p`:
@@ -456,9 +479,6 @@ impl Pass for Punctuation {
             // mark inside the closing quotes before `q`, which is `p` itself
             // or after it: quotes and the space after `»` are not marks).
             hand_over.now(findings, take);
-            let mark = bytes[p];
-            let run = bytes[p..].iter().take_while(|&&b| b == mark).count();
-            next = p + run;
             match (mark, run) {
                 (b'.', 1) => self.single_stop(text, p, &mut quotes, &mut code, findings),
                 (b'.', 2) => self.double_period(text, p, &mut informal, findings),

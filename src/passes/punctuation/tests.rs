@@ -663,6 +663,23 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(random_text::config())]
+
+    /// Passing over the lone marks that `may_need_a_fix_after` rules out
+    /// finds what checking every mark finds.
+    #[test]
+    fn lone_marks_passed_over_change_no_finding(text in random_text::texts(ALPHABET, 60)) {
+        let fast = pass();
+        let mut every_mark = pass();
+        every_mark.skip_lone_marks = false;
+        let (mut got, mut want) = (Vec::new(), Vec::new());
+        fast.check(&text, &mut got);
+        every_mark.check(&text, &mut want);
+        prop_assert_eq!(got, want, "{:?}", text);
+    }
+}
+
 /// A line with a fix every few bytes is handed over in parts of
 /// `HAND_OVER` findings, not held whole.
 #[test]
