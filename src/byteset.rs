@@ -6,10 +6,49 @@
 //! block of 64 bytes with every byte of the set at once and keeps the matches
 //! as one bit each; taking the next match is then a count of trailing zeros.
 //! This is the bitmap technique of simdjson and of Teddy's verification step,
-//! written with SSE2 (part of every x86-64 processor) and a plain loop
-//! elsewhere.
+//! written with SSE2 (part of every x86-64 processor), AVX2 where the
+//! processor has it, and a plain loop elsewhere. [`NotPrintable`] does the
+//! same for every byte outside printable ASCII (line feeds, controls and the
+//! bytes of non-ASCII characters), where a scan that passes over plain text
+//! has to stop.
 
-/// A set of up to `N` bytes whose positions [`Positions`] finds.
+/// A class of bytes whose positions [`Positions`] finds.
+pub trait ByteClass {
+    /// Bit `k` set where `block[k]` is in the class, with AVX2 when `avx2`
+    /// (true only where [`has_avx2`] said so).
+    fn mask(&self, block: &[u8; BLOCK], avx2: bool) -> u64;
+
+    /// Whether `byte` is in the class: the reference the masks are tested
+    /// against, and the fallback without SSE2.
+    fn contains(&self, byte: u8) -> bool;
+
+    /// The positions of the class's bytes in `haystack` at or after `from`.
+    fn positions<'h>(&'h self, haystack: &'h [u8], from: usize) -> Positions<'h, Self>
+    where
+        Self: Sized,
+    {
+        Positions {
+            class: self,
+            haystack,
+            block: from,
+            next_block: from,
+            mask: 0,
+            avx2: has_avx2(),
+        }
+    }
+}
+
+/// [`ByteClass::mask`] a byte at a time.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn mask_bytewise(class: &impl ByteClass, block: &[u8]) -> u64 {
+    block
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| class.contains(**b))
+        .fold(0, |mask, (k, _)| mask | 1 << k)
+}
+
+/// A set of `N` bytes (a [`ByteClass`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ByteSet<const N: usize> {
     bytes: [u8; N],
@@ -19,7 +58,7 @@ pub struct ByteSet<const N: usize> {
 }
 
 /// The bytes a block holds.
-const BLOCK: usize = 64;
+pub const BLOCK: usize = 64;
 
 impl<const N: usize> ByteSet<N> {
     /// The set of `bytes`.
@@ -34,15 +73,10 @@ impl<const N: usize> ByteSet<N> {
         ByteSet { bytes, splat }
     }
 
-    /// Whether `byte` is in the set.
-    pub fn contains(&self, byte: u8) -> bool {
-        self.bytes.contains(&byte)
-    }
-
-    /// Bit `k` set where `block[k]` is in the set.
+    /// Bit `k` set where `block[k]` is in the set, with SSE2.
     #[cfg(target_arch = "x86_64")]
     #[inline]
-    fn mask(&self, block: &[u8; BLOCK]) -> u64 {
+    fn mask_sse2(&self, block: &[u8; BLOCK]) -> u64 {
         use std::arch::x86_64::{
             __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
         };
@@ -65,7 +99,7 @@ impl<const N: usize> ByteSet<N> {
         }
     }
 
-    /// [`mask`](Self::mask) with AVX2, 32 bytes at a time.
+    /// [`mask_sse2`](Self::mask_sse2) with AVX2, 32 bytes at a time.
     ///
     /// # Safety
     ///
@@ -94,48 +128,108 @@ impl<const N: usize> ByteSet<N> {
             mask
         }
     }
+}
 
-    /// Bit `k` set where `block[k]` is in the set.
-    #[cfg(not(target_arch = "x86_64"))]
+impl<const N: usize> ByteClass for ByteSet<N> {
     #[inline]
-    fn mask(&self, block: &[u8; BLOCK]) -> u64 {
-        self.mask_bytewise(block)
-    }
-
-    /// [`mask`](Self::mask) a byte at a time: the fallback, and the
-    /// reference it is tested against.
-    #[cfg_attr(target_arch = "x86_64", allow(dead_code))]
-    fn mask_bytewise(&self, block: &[u8]) -> u64 {
-        block
-            .iter()
-            .enumerate()
-            .filter(|(_, b)| self.contains(**b))
-            .fold(0, |mask, (k, _)| mask | 1 << k)
-    }
-
-    /// The positions of the set's bytes in `haystack` at or after `from`.
-    pub fn positions<'h>(&'h self, haystack: &'h [u8], from: usize) -> Positions<'h, N> {
-        Positions {
-            set: self,
-            haystack,
-            block: from,
-            next_block: from,
-            mask: 0,
-            avx2: has_avx2(),
-        }
-    }
-
-    /// [`mask`](Self::mask), with AVX2 when `avx2` (which the caller took
-    /// from [`has_avx2`]).
-    #[inline]
-    fn mask_with(&self, block: &[u8; BLOCK], avx2: bool) -> u64 {
+    fn mask(&self, block: &[u8; BLOCK], avx2: bool) -> u64 {
         #[cfg(target_arch = "x86_64")]
-        if avx2 {
-            // SAFETY: `avx2` is true only where the processor has AVX2.
-            return unsafe { self.mask_avx2(block) };
+        {
+            if avx2 {
+                // SAFETY: `avx2` is true only where the processor has AVX2.
+                return unsafe { self.mask_avx2(block) };
+            }
+            self.mask_sse2(block)
         }
-        let _ = avx2;
-        self.mask(block)
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            let _ = avx2;
+            mask_bytewise(self, block)
+        }
+    }
+
+    fn contains(&self, byte: u8) -> bool {
+        self.bytes.contains(&byte)
+    }
+}
+
+/// The bytes outside printable ASCII (0x20–0x7E): controls, line feeds, DEL
+/// and every byte of a non-ASCII character.
+#[derive(Debug, Clone, Copy)]
+pub struct NotPrintable;
+
+impl NotPrintable {
+    /// Bit `k` set where `block[k]` is not printable ASCII. A signed
+    /// comparison with 0x20 finds both the controls and the bytes from 0x80
+    /// (negative as `i8`).
+    #[cfg(target_arch = "x86_64")]
+    #[inline]
+    fn mask_sse2(block: &[u8; BLOCK]) -> u64 {
+        use std::arch::x86_64::{
+            __m128i, _mm_cmpeq_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8,
+            _mm_or_si128, _mm_set1_epi8,
+        };
+        // SAFETY: SSE2 is part of the x86-64 baseline, and every unaligned
+        // load reads 16 bytes inside the 64-byte `block`.
+        unsafe {
+            let (space, del) = (_mm_set1_epi8(0x20), _mm_set1_epi8(0x7F));
+            let mut mask = 0u64;
+            for k in 0..BLOCK / 16 {
+                let v = _mm_loadu_si128(block.as_ptr().add(16 * k).cast::<__m128i>());
+                let hit = _mm_or_si128(_mm_cmplt_epi8(v, space), _mm_cmpeq_epi8(v, del));
+                mask |= u64::from(_mm_movemask_epi8(hit) as u16) << (16 * k);
+            }
+            mask
+        }
+    }
+
+    /// [`mask_sse2`](Self::mask_sse2) with AVX2.
+    ///
+    /// # Safety
+    ///
+    /// The processor must support AVX2.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn mask_avx2(block: &[u8; BLOCK]) -> u64 {
+        use std::arch::x86_64::{
+            __m256i, _mm256_cmpeq_epi8, _mm256_cmpgt_epi8, _mm256_loadu_si256,
+            _mm256_movemask_epi8, _mm256_or_si256, _mm256_set1_epi8,
+        };
+        // SAFETY: the caller checked AVX2; every unaligned load reads 32
+        // bytes inside the 64-byte `block`.
+        unsafe {
+            let (space, del) = (_mm256_set1_epi8(0x20), _mm256_set1_epi8(0x7F));
+            let mut mask = 0u64;
+            for k in 0..BLOCK / 32 {
+                let v = _mm256_loadu_si256(block.as_ptr().add(32 * k).cast::<__m256i>());
+                let hit = _mm256_or_si256(_mm256_cmpgt_epi8(space, v), _mm256_cmpeq_epi8(v, del));
+                mask |= u64::from(_mm256_movemask_epi8(hit) as u32) << (32 * k);
+            }
+            mask
+        }
+    }
+}
+
+impl ByteClass for NotPrintable {
+    #[inline]
+    fn mask(&self, block: &[u8; BLOCK], avx2: bool) -> u64 {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if avx2 {
+                // SAFETY: `avx2` is true only where the processor has AVX2.
+                return unsafe { Self::mask_avx2(block) };
+            }
+            Self::mask_sse2(block)
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            let _ = avx2;
+            mask_bytewise(self, block)
+        }
+    }
+
+    fn contains(&self, byte: u8) -> bool {
+        !(0x20..=0x7E).contains(&byte)
     }
 }
 
@@ -151,12 +245,12 @@ fn has_avx2() -> bool {
     }
 }
 
-/// The positions of a [`ByteSet`]'s bytes in a haystack, in order. A block is
-/// read only when the matches before it are taken, so a search that stops
-/// early has read at most 64 bytes past its last match.
+/// The positions of a [`ByteClass`]'s bytes in a haystack, in order. A
+/// block is read only when the matches before it are taken, so a search that
+/// stops early has read at most 64 bytes past its last match.
 #[derive(Debug, Clone)]
-pub struct Positions<'h, const N: usize> {
-    set: &'h ByteSet<N>,
+pub struct Positions<'h, C> {
+    class: &'h C,
     haystack: &'h [u8],
     /// Where the block of `mask` starts…
     block: usize,
@@ -168,7 +262,7 @@ pub struct Positions<'h, const N: usize> {
     avx2: bool,
 }
 
-impl<const N: usize> Positions<'_, N> {
+impl<C: ByteClass> Positions<'_, C> {
     /// The next position, without taking it.
     #[inline]
     pub fn peek(&mut self) -> Option<usize> {
@@ -181,21 +275,34 @@ impl<const N: usize> Positions<'_, N> {
             self.next_block = len.min(self.block + BLOCK);
             let bytes = &self.haystack[self.block..self.next_block];
             self.mask = match <&[u8; BLOCK]>::try_from(bytes) {
-                Ok(block) => self.set.mask_with(block, self.avx2),
+                Ok(block) => self.class.mask(block, self.avx2),
                 Err(_) => {
                     // The last, short block: copied into a zeroed one, and
                     // the bits past its end cut off (zero may be in the set).
                     let mut padded = [0u8; BLOCK];
                     padded[..bytes.len()].copy_from_slice(bytes);
-                    self.set.mask_with(&padded, self.avx2) & ((1u64 << bytes.len()) - 1)
+                    self.class.mask(&padded, self.avx2) & ((1u64 << bytes.len()) - 1)
                 }
             };
         }
         Some(self.block + self.mask.trailing_zeros() as usize)
     }
+
+    /// The next position at or after `at`, without taking it; those before
+    /// `at` are dropped.
+    #[inline]
+    pub fn seek(&mut self, at: usize) -> Option<usize> {
+        if at >= self.next_block {
+            self.next_block = at;
+            self.mask = 0;
+        } else if at > self.block {
+            self.mask &= u64::MAX << (at - self.block);
+        }
+        self.peek()
+    }
 }
 
-impl<const N: usize> Iterator for Positions<'_, N> {
+impl<C: ByteClass> Iterator for Positions<'_, C> {
     type Item = usize;
 
     #[inline]
@@ -214,19 +321,18 @@ mod tests {
 
     const QUOTES: ByteSet<6> = ByteSet::new([b'"', b'\'', 0xE2, b'`', b'<', 0xC2]);
 
-    fn reference(haystack: &[u8], from: usize) -> Vec<usize> {
+    fn reference(class: &impl ByteClass, haystack: &[u8], from: usize) -> Vec<usize> {
         (from..haystack.len())
-            .filter(|&i| QUOTES.contains(haystack[i]))
+            .filter(|&i| class.contains(haystack[i]))
             .collect()
     }
 
     #[test]
     fn positions_are_the_set_bytes_in_order() {
         let text = "a `b` <i>“c” «d» 'e' \"f\" — x".as_bytes();
-        assert_eq!(
-            QUOTES.positions(text, 0).collect::<Vec<_>>(),
-            reference(text, 0)
-        );
+        let got: Vec<usize> = QUOTES.positions(text, 0).collect();
+        assert_eq!(got, reference(&QUOTES, text, 0));
+        assert_eq!(got.len(), 12); // two each of ` " ' “” «», one < and one —
         assert_eq!(QUOTES.positions(b"plain text", 0).next(), None);
         assert_eq!(QUOTES.positions(b"", 0).next(), None);
         // A match in the last byte of a block, of a short block, and at a
@@ -241,40 +347,86 @@ mod tests {
         );
         assert_eq!(QUOTES.positions(&long, 64).collect::<Vec<_>>(), [64, 199]);
         assert_eq!(QUOTES.positions(&long, 65).collect::<Vec<_>>(), [199]);
-        // Zero bytes in a short block are not in the set.
+        // Zero bytes in a short block are not in the set, unless they are.
         assert_eq!(QUOTES.positions(&[0, b'"', 0], 0).collect::<Vec<_>>(), [1]);
         let zeros = ByteSet::new([0u8]);
         assert_eq!(zeros.positions(&[1, 0, 1], 0).collect::<Vec<_>>(), [1]);
     }
 
     #[test]
-    fn peek_does_not_take() {
-        let mut positions = QUOTES.positions(b"a\"b'c", 0);
+    fn not_printable_is_everything_but_printable_ascii() {
+        let all: Vec<u8> = (0..=255).collect();
+        let got: Vec<usize> = NotPrintable.positions(&all, 0).collect();
+        let want: Vec<usize> = (0..0x20).chain(0x7F..=0xFF).collect();
+        assert_eq!(got, want);
+        assert_eq!(NotPrintable.positions(b"tab\there", 0).next(), Some(3));
+    }
+
+    #[test]
+    fn peek_and_seek_do_not_take() {
+        let mut positions = QUOTES.positions(b"a\"b'c\"d", 0);
         assert_eq!(positions.peek(), Some(1));
         assert_eq!(positions.peek(), Some(1));
         assert_eq!(positions.next(), Some(1));
-        assert_eq!(positions.next(), Some(3));
+        assert_eq!(positions.seek(2), Some(3));
+        assert_eq!(positions.seek(4), Some(5));
+        assert_eq!(positions.next(), Some(5));
         assert_eq!(positions.peek(), None);
+        // Seeking back returns what is left, seeking past a block skips it.
+        let mut long = vec![b'x'; 300];
+        long[10] = b'"';
+        long[150] = b'"';
+        long[290] = b'"';
+        let mut positions = QUOTES.positions(&long, 0);
+        assert_eq!(positions.seek(11), Some(150));
+        assert_eq!(positions.seek(0), Some(150));
+        assert_eq!(positions.seek(151), Some(290));
+        assert_eq!(positions.seek(291), None);
+    }
+
+    /// Every way of computing a block's mask agrees with the byte test.
+    fn masks_agree(class: &impl ByteClass, block: &[u8; BLOCK]) -> Result<(), TestCaseError> {
+        let want = mask_bytewise(class, block);
+        prop_assert_eq!(class.mask(block, false), want);
+        if has_avx2() {
+            prop_assert_eq!(class.mask(block, true), want);
+        }
+        Ok(())
+    }
+
+    fn bytes() -> impl Strategy<Value = Vec<u8>> {
+        proptest::collection::vec(
+            prop_oneof![
+                Just(b'"'),
+                Just(0xE2u8),
+                Just(0xC2u8),
+                Just(b'a'),
+                Just(0x7F),
+                Just(b'\n'),
+                any::<u8>()
+            ],
+            0..300,
+        )
     }
 
     proptest! {
         #[test]
-        fn positions_equal_a_byte_by_byte_search(
-            haystack in proptest::collection::vec(
-                prop_oneof![Just(b'"'), Just(0xE2u8), Just(0xC2u8), Just(b'a'), any::<u8>()],
-                0..300,
-            ),
-            from in 0usize..320,
-        ) {
+        fn positions_equal_a_byte_by_byte_search(haystack in bytes(), from in 0usize..320, seeks in proptest::collection::vec(0usize..320, 0..8)) {
             let from = from.min(haystack.len());
-            prop_assert_eq!(QUOTES.positions(&haystack, from).collect::<Vec<_>>(), reference(&haystack, from));
+            prop_assert_eq!(QUOTES.positions(&haystack, from).collect::<Vec<_>>(), reference(&QUOTES, &haystack, from));
+            prop_assert_eq!(NotPrintable.positions(&haystack, from).collect::<Vec<_>>(), reference(&NotPrintable, &haystack, from));
+            // Seeking ahead finds the first position at or after the target.
+            let mut sorted = seeks.clone();
+            sorted.sort_unstable();
+            let mut positions = NotPrintable.positions(&haystack, 0);
+            for at in sorted {
+                let want = reference(&NotPrintable, &haystack, at.min(haystack.len())).first().copied();
+                prop_assert_eq!(positions.seek(at), want);
+            }
             for start in (0..haystack.len().saturating_sub(BLOCK)).step_by(7) {
                 let block: &[u8; BLOCK] = haystack[start..start + BLOCK].try_into().unwrap();
-                let want = QUOTES.mask_bytewise(block);
-                prop_assert_eq!(QUOTES.mask_with(block, false), want);
-                if has_avx2() {
-                    prop_assert_eq!(QUOTES.mask_with(block, true), want);
-                }
+                masks_agree(&QUOTES, block)?;
+                masks_agree(&NotPrintable, block)?;
             }
         }
     }

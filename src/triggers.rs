@@ -13,7 +13,8 @@
 //! The scan searches for byte *sequences*, not single bytes: `.` and `,` are on
 //! almost every line, `..`, `,,` or a stop right after a closing quote on few.
 //! Pairs are found with Aho-Corasick, whose Teddy prefilter compares 16 or 32
-//! bytes at a time; non-ASCII bytes and controls with a word-at-a-time walk. A
+//! bytes at a time; non-ASCII bytes and controls as a bit mask of every byte
+//! outside printable ASCII, 64 bytes at a time (see [`crate::byteset`]). A
 //! line already marked for every pass is skipped to its end.
 //!
 //! Soundness is each pass's promise (a line without its triggers yields no
@@ -24,7 +25,8 @@ use std::ops::Range;
 
 use aho_corasick::{packed, AhoCorasick, Input, MatchKind};
 
-use crate::passes::{is_junk_control, skip_quiet_words};
+use crate::byteset::{ByteClass, NotPrintable};
+use crate::passes::is_junk_control;
 
 /// What a line must contain for a line-local pass to find anything on it.
 #[derive(Debug, Clone, Copy, Default)]
@@ -366,10 +368,14 @@ fn scan_bytes(
     let mut line_start = 0;
     // The sets that have the current line already.
     let mut marked = 0u64;
+    // Printable ASCII changes nothing below: go from one other byte to the
+    // next, found 64 bytes at a time.
+    let mut stops = NotPrintable.positions(bytes, 0);
     let mut i = 0;
     while i < bytes.len() {
-        i = skip_quiet_words(bytes, i);
-        let Some(&b) = bytes.get(i) else { break };
+        let Some(stop) = stops.seek(i) else { break };
+        i = stop;
+        let b = bytes[i];
         if b == b'\n' {
             line_start = i + 1;
             marked = 0;

@@ -74,32 +74,6 @@ pub(crate) fn is_junk_control(b: u8) -> bool {
     (b < 0x20 && !matches!(b, b'\t' | b'\n' | 0x0C | b'\r')) || b == 0x7F
 }
 
-/// Whether eight bytes are all printable ASCII (0x20..=0x7E): no high bit (no
-/// non-ASCII character), no byte below 0x20, no 0x7F (no control). Bit tricks
-/// on one word; the borrow trick can only err towards `false`. The unicode
-/// pass and the trigger scan skip such words.
-pub(crate) fn quiet_word(x: u64) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let below_space = x.wrapping_sub(0x20 * ONES) & !x & HIGH;
-    let del = x ^ (0x7F * ONES);
-    let is_del = del.wrapping_sub(ONES) & !del & HIGH;
-    (x & HIGH) | below_space | is_del == 0
-}
-
-/// The first position at or after `from` whose eight bytes are not all
-/// printable ASCII ([`quiet_word`]), or where fewer than eight are left: most
-/// of any text is skipped a word at a time.
-pub(crate) fn skip_quiet_words(bytes: &[u8], mut from: usize) -> usize {
-    while let Some(word) = bytes.get(from..from + 8) {
-        if !quiet_word(u64::from_le_bytes(word.try_into().expect("eight bytes"))) {
-            break;
-        }
-        from += 8;
-    }
-    from
-}
-
 #[cfg(test)]
 mod tests {
     use super::next_non_ascii;

@@ -83,7 +83,7 @@ use std::sync::{LazyLock, OnceLock};
 use memchr::memchr;
 use memchr::memmem::Finder;
 
-use crate::byteset::{ByteSet, Positions};
+use crate::byteset::{ByteClass, ByteSet, Positions};
 use crate::finding::{Edit, Finding, Fix};
 use crate::pass::{Pass, Resume};
 use crate::passes::punctuation::is_cjk;
@@ -1642,7 +1642,7 @@ static TRIGGER_BYTES: ByteSet<6> = ByteSet::new([b'"', b'\'', 0xE2, b'`', b'<', 
 /// pairing that stops early (a window of [`Pass::recheck_near`]) has read at
 /// most a block past its last trigger.
 struct Triggers<'h> {
-    positions: Positions<'h, 6>,
+    positions: Positions<'h, ByteSet<6>>,
     /// Test builds: yield every byte of a text this long instead (the
     /// per-byte scan the jumps are checked against), the next from here.
     #[cfg(test)]

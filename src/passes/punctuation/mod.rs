@@ -33,7 +33,7 @@ mod quotation;
 
 use std::collections::HashSet;
 
-use crate::byteset::ByteSet;
+use crate::byteset::{ByteClass, ByteSet};
 use crate::config::RuleSet;
 use crate::finding::{Edit, Finding, Fix};
 use crate::pass::{HandOver, Pass};
