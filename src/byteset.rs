@@ -288,8 +288,9 @@ impl<C: ByteClass> Positions<'_, C> {
         Some(self.block + self.mask.trailing_zeros() as usize)
     }
 
-    /// The next position at or after `at`, without taking it; those before
-    /// `at` are dropped.
+    /// The next position not yet taken that is at or after `at`, without
+    /// taking it; those before `at` are passed over. (The callers seek
+    /// forward only: seeking back does not bring back what was taken.)
     #[inline]
     pub fn seek(&mut self, at: usize) -> Option<usize> {
         if at >= self.next_block {
