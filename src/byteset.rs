@@ -5,12 +5,12 @@
 //! bytes that setup is most of the work. A [`ByteSet`] instead compares a
 //! block of 64 bytes with every byte of the set at once and keeps the matches
 //! as one bit each; taking the next match is then a count of trailing zeros.
-//! This is the bitmap technique of simdjson and of Teddy's verification step,
-//! written with SSE2 (part of every x86-64 processor), AVX2 where the
-//! processor has it, and a plain loop elsewhere. [`NotPrintable`] does the
-//! same for every byte outside printable ASCII (line feeds, controls and the
-//! bytes of non-ASCII characters), where a scan that passes over plain text
-//! has to stop.
+//! This is the bitmap technique of simdjson's structural scan (and of the
+//! masks Teddy takes its candidates from), written with SSE2 (part of every
+//! x86-64 processor), AVX2 where the processor has it, and a plain loop
+//! elsewhere. [`NotPrintable`] does the same for every byte outside
+//! printable ASCII (line feeds, controls and the bytes of non-ASCII
+//! characters), where a scan that passes over plain text has to stop.
 
 /// A class of bytes whose positions [`Positions`] finds.
 pub trait ByteClass {
