@@ -14,13 +14,40 @@
 
 /// A class of bytes whose positions [`Positions`] finds.
 pub trait ByteClass {
+    /// Whether `byte` is in the class: the reference the masks are tested
+    /// against, and the fallback off x86-64.
+    fn contains(&self, byte: u8) -> bool;
+
+    /// Bit `k` set where `block[k]` is in the class, with SSE2.
+    #[cfg(target_arch = "x86_64")]
+    fn mask_sse2(&self, block: &[u8; BLOCK]) -> u64;
+
+    /// [`mask_sse2`](Self::mask_sse2) with AVX2, 32 bytes at a time.
+    ///
+    /// # Safety
+    ///
+    /// The processor must support AVX2.
+    #[cfg(target_arch = "x86_64")]
+    unsafe fn mask_avx2(&self, block: &[u8; BLOCK]) -> u64;
+
     /// Bit `k` set where `block[k]` is in the class, with AVX2 when `avx2`
     /// (true only where [`has_avx2`] said so).
-    fn mask(&self, block: &[u8; BLOCK], avx2: bool) -> u64;
-
-    /// Whether `byte` is in the class: the reference the masks are tested
-    /// against, and the fallback without SSE2.
-    fn contains(&self, byte: u8) -> bool;
+    #[inline]
+    fn mask(&self, block: &[u8; BLOCK], avx2: bool) -> u64 {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if avx2 {
+                // SAFETY: `avx2` is true only where the processor has AVX2.
+                return unsafe { self.mask_avx2(block) };
+            }
+            self.mask_sse2(block)
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            let _ = avx2;
+            mask_bytewise(self, block)
+        }
+    }
 
     /// The positions of the class's bytes in `haystack` at or after `from`.
     fn positions<'h>(&'h self, haystack: &'h [u8], from: usize) -> Positions<'h, Self>
@@ -72,8 +99,13 @@ impl<const N: usize> ByteSet<N> {
         }
         ByteSet { bytes, splat }
     }
+}
 
-    /// Bit `k` set where `block[k]` is in the set, with SSE2.
+impl<const N: usize> ByteClass for ByteSet<N> {
+    fn contains(&self, byte: u8) -> bool {
+        self.bytes.contains(&byte)
+    }
+
     #[cfg(target_arch = "x86_64")]
     #[inline]
     fn mask_sse2(&self, block: &[u8; BLOCK]) -> u64 {
@@ -99,11 +131,6 @@ impl<const N: usize> ByteSet<N> {
         }
     }
 
-    /// [`mask_sse2`](Self::mask_sse2) with AVX2, 32 bytes at a time.
-    ///
-    /// # Safety
-    ///
-    /// The processor must support AVX2.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
     unsafe fn mask_avx2(&self, block: &[u8; BLOCK]) -> u64 {
@@ -130,41 +157,21 @@ impl<const N: usize> ByteSet<N> {
     }
 }
 
-impl<const N: usize> ByteClass for ByteSet<N> {
-    #[inline]
-    fn mask(&self, block: &[u8; BLOCK], avx2: bool) -> u64 {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if avx2 {
-                // SAFETY: `avx2` is true only where the processor has AVX2.
-                return unsafe { self.mask_avx2(block) };
-            }
-            self.mask_sse2(block)
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        {
-            let _ = avx2;
-            mask_bytewise(self, block)
-        }
-    }
-
-    fn contains(&self, byte: u8) -> bool {
-        self.bytes.contains(&byte)
-    }
-}
-
 /// The bytes outside printable ASCII (0x20–0x7E): controls, line feeds, DEL
 /// and every byte of a non-ASCII character.
 #[derive(Debug, Clone, Copy)]
 pub struct NotPrintable;
 
-impl NotPrintable {
-    /// Bit `k` set where `block[k]` is not printable ASCII. A signed
-    /// comparison with 0x20 finds both the controls and the bytes from 0x80
-    /// (negative as `i8`).
+/// A signed comparison with 0x20 finds both the controls and the bytes from
+/// 0x80 (negative as `i8`); one more finds DEL.
+impl ByteClass for NotPrintable {
+    fn contains(&self, byte: u8) -> bool {
+        !(0x20..=0x7E).contains(&byte)
+    }
+
     #[cfg(target_arch = "x86_64")]
     #[inline]
-    fn mask_sse2(block: &[u8; BLOCK]) -> u64 {
+    fn mask_sse2(&self, block: &[u8; BLOCK]) -> u64 {
         use std::arch::x86_64::{
             __m128i, _mm_cmpeq_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8,
             _mm_or_si128, _mm_set1_epi8,
@@ -183,14 +190,9 @@ impl NotPrintable {
         }
     }
 
-    /// [`mask_sse2`](Self::mask_sse2) with AVX2.
-    ///
-    /// # Safety
-    ///
-    /// The processor must support AVX2.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
-    unsafe fn mask_avx2(block: &[u8; BLOCK]) -> u64 {
+    unsafe fn mask_avx2(&self, block: &[u8; BLOCK]) -> u64 {
         use std::arch::x86_64::{
             __m256i, _mm256_cmpeq_epi8, _mm256_cmpgt_epi8, _mm256_loadu_si256,
             _mm256_movemask_epi8, _mm256_or_si256, _mm256_set1_epi8,
@@ -207,29 +209,6 @@ impl NotPrintable {
             }
             mask
         }
-    }
-}
-
-impl ByteClass for NotPrintable {
-    #[inline]
-    fn mask(&self, block: &[u8; BLOCK], avx2: bool) -> u64 {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if avx2 {
-                // SAFETY: `avx2` is true only where the processor has AVX2.
-                return unsafe { Self::mask_avx2(block) };
-            }
-            Self::mask_sse2(block)
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        {
-            let _ = avx2;
-            mask_bytewise(self, block)
-        }
-    }
-
-    fn contains(&self, byte: u8) -> bool {
-        !(0x20..=0x7E).contains(&byte)
     }
 }
 

@@ -119,14 +119,32 @@ const TRIGGERS: &[&[u8]] = &[
 /// The marks every rule removes one of.
 static MARKS: ByteSet<2> = ByteSet::new([b'.', b',']);
 
-/// Whether a lone `.` or `,` right after the byte `before` can need a fix: a
-/// stop after `?` or `!`, or a mark after a quotation mark (which ends a
-/// quotation whose own punctuation it may repeat; the last byte of `”`, `’`
-/// and `»` is not ASCII). After any other ASCII byte (a letter, a digit, a
-/// space, a bracket: most marks) no rule fires.
-fn may_need_a_fix_after(before: u8) -> bool {
-    !before.is_ascii() || matches!(before, b'?' | b'!' | b'"' | b'\'')
+/// Whether a lone `.` or `,` (`mark`) right after the byte `before` can
+/// need a fix: only where the two bytes are one of the pass's [`TRIGGERS`]
+/// (a stop after `?` or `!`, a mark after a quotation mark). The promise the
+/// triggers make for a line holds for each mark: after a letter, a digit, a
+/// space or a bracket (most marks) no rule fires.
+fn may_need_a_fix_after(before: u8, mark: u8) -> bool {
+    LONE_MARK_AFTER[usize::from(before)] & (1 << u8::from(mark == b',')) != 0
 }
+
+/// Per byte, whether a lone `.` (bit 0) or `,` (bit 1) after it is a
+/// trigger pair: [`TRIGGERS`] as a table, for [`may_need_a_fix_after`].
+static LONE_MARK_AFTER: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut i = 0;
+    while i < TRIGGERS.len() {
+        if let [before, mark] = *TRIGGERS[i] {
+            match mark {
+                b'.' => table[before as usize] |= 1,
+                b',' => table[before as usize] |= 2,
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    table
+};
 
 /// The most closing quotes in a row that a stop-after-quote check looks
 /// through (`.’”.` has two).
@@ -469,7 +487,10 @@ impl Pass for Punctuation {
             next = p + run;
             // Most marks stand alone after a letter: no rule can fire there,
             // and none of the state below is needed for them.
-            if run == 1 && self.skip_lone_marks && (p == 0 || !may_need_a_fix_after(bytes[p - 1])) {
+            if run == 1
+                && self.skip_lone_marks
+                && (p == 0 || !may_need_a_fix_after(bytes[p - 1], mark))
+            {
                 continue;
             }
             // Findings are handed over before the next run of marks at `p`:

@@ -663,6 +663,23 @@ proptest! {
     }
 }
 
+/// A lone mark is looked at only after the first byte of one of its
+/// trigger pairs: `?.` but not `?,`; after a straight or curly closing
+/// quote; never after a letter, digit or space.
+#[test]
+fn lone_marks_are_looked_at_only_after_a_trigger_byte() {
+    use super::may_need_a_fix_after as after;
+    assert!(after(b'?', b'.') && after(b'!', b'.'));
+    assert!(!after(b'?', b',') && !after(b'!', b','));
+    for quote in ["\"", "'", "”", "’", "»"] {
+        let last = *quote.as_bytes().last().unwrap();
+        assert!(after(last, b'.') && after(last, b','), "{quote}");
+    }
+    for before in [b'a', b'Z', b'7', b' ', b')', 0xA9] {
+        assert!(!after(before, b'.') && !after(before, b','), "{before:#x}");
+    }
+}
+
 proptest! {
     #![proptest_config(random_text::config())]
 
