@@ -41,7 +41,6 @@ pub mod chunks;
 pub mod config;
 pub mod finding;
 pub mod io;
-pub(crate) mod line_edits;
 pub mod names;
 pub mod origin;
 pub(crate) mod parts;

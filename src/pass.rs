@@ -213,22 +213,9 @@ pub struct Resume {
 /// [`Pass::sees_ascii_edits`]).
 pub fn is_ascii_edit(text: &str, start: usize, end: usize, inserted: &str) -> bool {
     let bytes = text.as_bytes();
-    let before = start.checked_sub(1).map(|i| bytes[i]);
-    is_ascii_edit_around(before, &text[start..end], bytes.get(end).copied(), inserted)
-}
-
-/// [`is_ascii_edit`] from the bytes around the edit (`None` at the text's
-/// start or end) and the text it removes.
-pub fn is_ascii_edit_around(
-    before: Option<u8>,
-    removed: &str,
-    after: Option<u8>,
-    inserted: &str,
-) -> bool {
-    before.is_none_or(|b| b.is_ascii())
-        && after.is_none_or(|b| b.is_ascii())
-        && removed.is_ascii()
-        && inserted.is_ascii()
+    let before = start.checked_sub(1).is_none_or(|i| bytes[i].is_ascii());
+    let after = bytes.get(end).is_none_or(u8::is_ascii);
+    before && after && bytes[start..end].is_ascii() && inserted.is_ascii()
 }
 
 /// Whether replacing `removed` by `inserted` is a word edit (see

@@ -15,9 +15,8 @@ use std::collections::HashSet;
 use std::ops::{Deref, Range};
 
 use crate::finding::{apply_edits_in_place, apply_edits_into, Applicability, Edit, Finding};
-use crate::line_edits::{LineEdits, LineText, View};
 use crate::origin::OffsetMap;
-use crate::pass::{is_ascii_edit_around, is_word_edit, Locality, Pass, Resume};
+use crate::pass::{is_ascii_edit, is_word_edit, Locality, Pass, Resume};
 use crate::triggers::TriggerScan;
 
 /// How many rounds of all passes run at most before the pipeline gives up on
@@ -39,10 +38,6 @@ pub struct Pipeline {
     /// Whether a later round asks a document pass to check near the edits
     /// only (always, except in the tests that compare both ways).
     check_near: bool,
-    /// Whether a lean run's fixes rewrite only their lines (see
-    /// [`line_edits`](crate::line_edits); always, except in the tests that
-    /// compare both ways).
-    rewrite_lines: bool,
 }
 
 /// A finding as the pipeline recorded it: with the range of the original
@@ -187,7 +182,6 @@ impl Pipeline {
             triggers,
             scan_triggers: true,
             check_near: true,
-            rewrite_lines: true,
         }
     }
 
@@ -204,15 +198,6 @@ impl Pipeline {
     /// slower, same output. Tests compare the two.
     pub fn check_whole_documents(mut self) -> Self {
         self.check_near = false;
-        self
-    }
-
-    /// The same pipeline writing a lean run's whole text anew after each
-    /// pass that fixes something, instead of rewriting only the fixed lines
-    /// and writing the whole text out when a document pass reads it: slower,
-    /// same output and record. Tests compare the two.
-    pub fn rewrite_whole_texts(mut self) -> Self {
-        self.rewrite_lines = false;
         self
     }
 
@@ -296,7 +281,6 @@ impl Pipeline {
             resume: vec![None; self.passes.len()],
             keep_texts,
             spare: String::new(),
-            pending: LineEdits::default(),
         };
         let mut settled = false;
         for round in 1..=MAX_ROUNDS {
@@ -341,7 +325,6 @@ impl Pipeline {
                 break;
             }
         }
-        state.write_out();
         let mut steps = state.steps;
         steps.retain(|s| {
             !(s.applied.is_empty()
@@ -375,33 +358,12 @@ impl Pipeline {
         for _ in 0..MAX_ITERATIONS {
             let input = state.texts.len() - 1;
             findings.clear();
+            let text = &state.texts[input];
             // Lines are checked a batch at a time, and each batch's findings
             // taken in before the next is checked, so that a text with a fix
             // every few bytes never holds all its findings at once (a finding
             // is about a hundred bytes; the fixes it leaves are smaller).
             let budget = rayon::current_num_threads().max(1) * BATCH_BYTES;
-            // A line-local pass reads the lines it checks where they lie,
-            // rewritten or not (see `line_edits`), when they make one batch
-            // checked on this thread; every other check reads the whole
-            // text, written out first.
-            let mut spans = Vec::new();
-            if let Scope::Lines(ranges, lines) = &scope {
-                let with_previous = pass.locality() == Locality::LineAndPrevious;
-                spans = if state.pending.is_empty() {
-                    spans_to_check(state.texts[input].as_bytes(), ranges, lines, with_previous)
-                } else {
-                    let view = state.pending.view(&state.texts[input]);
-                    spans_to_check(&view, ranges, lines, with_previous)
-                };
-                if !fits_one_batch(&spans, budget) {
-                    state.write_out();
-                }
-            } else {
-                state.write_out();
-            }
-            let reading_view = !state.pending.is_empty();
-            let text = &state.texts[input];
-            let view = state.pending.view(text);
             if let Scope::Near(edited) = &scope {
                 if !pass.check_near(text, edited, &mut findings) {
                     scope = Scope::Whole;
@@ -417,9 +379,14 @@ impl Pipeline {
                     None => scope = Scope::Whole,
                 }
             }
-            if !reading_view {
-                spans = cut_spans(text, spans, budget, pass);
-            }
+            let spans = match &scope {
+                Scope::Whole | Scope::Near(_) | Scope::Resume(_) => Vec::new(),
+                Scope::Lines(ranges, lines) => {
+                    let with_previous = pass.locality() == Locality::LineAndPrevious;
+                    let spans = spans_to_check(text, ranges, lines, with_previous);
+                    cut_spans(text, spans, budget, pass)
+                }
+            };
             // One batch (empty, unused) for a check of the whole text.
             let batches = batches(&spans, budget);
             let mut applied = Vec::new();
@@ -435,14 +402,9 @@ impl Pipeline {
             // Messages a pass left to `describe` are written for every finding
             // kept with its message: all of them in a full run, all but the
             // applied fixes (only counted) in a lean one.
-            let lean = !state.keep_texts;
+            let (checked, lean) = (&state.texts[input], !state.keep_texts);
             let described = |mut recorded: Recorded| {
-                let message = if reading_view {
-                    describe_in_view(pass, &view, &recorded.finding)
-                } else {
-                    pass.describe(text, &recorded.finding)
-                };
-                if let Some(message) = message {
+                if let Some(message) = pass.describe(checked, &recorded.finding) {
                     recorded.finding.message = message.into();
                 }
                 recorded
@@ -516,9 +478,6 @@ impl Pipeline {
                     }
                     // Checked above.
                     Scope::Near(_) | Scope::Resume(_) => {}
-                    Scope::Lines(..) if reading_view => {
-                        check_spans_in_view(pass, &view, &spans[batch], &mut findings, &mut take_in)
-                    }
                     Scope::Lines(..) => {
                         check_spans_parallel(pass, text, &spans[batch], &mut findings, &mut take_in)
                     }
@@ -600,42 +559,21 @@ impl Pipeline {
                 } else {
                     lean_edits.iter().collect()
                 };
-                // The text the edits apply to, rewritten lines and all.
-                let old = state.pending.view(&state.texts[input]);
-                if edits
-                    .iter()
-                    .all(|e| old.get(e.start..e.end) == e.replacement)
-                {
+                let old = &state.texts[input];
+                if edits.iter().all(|e| old[e.start..e.end] == e.replacement) {
                     input
                 } else {
                     // What kind of edit each is, for the passes that ignore some.
                     let kinds: Vec<(bool, bool)> = edits
                         .iter()
                         .map(|e| {
-                            let removed = old.get(e.start..e.end);
-                            let before = e.start.checked_sub(1).and_then(|i| old.byte(i));
                             (
-                                is_word_edit(&removed, &e.replacement),
-                                is_ascii_edit_around(
-                                    before,
-                                    &removed,
-                                    old.byte(e.end),
-                                    &e.replacement,
-                                ),
+                                is_word_edit(&old[e.start..e.end], &e.replacement),
+                                is_ascii_edit(old, e.start, e.end, &e.replacement),
                             )
                         })
                         .collect();
-                    // A lean run rewrites only the lines the edits touch (see
-                    // `line_edits`), unless an edit moves a line feed: then,
-                    // as a full run does, the whole text is written anew.
-                    let lines_rewritten = !state.keep_texts
-                        && self.rewrite_lines
-                        && state.pending.apply(&state.texts[input], &edits);
-                    let new_text = if lines_rewritten {
-                        // The base stays as it is; it becomes the new text's.
-                        std::mem::take(&mut state.texts[input])
-                    } else if !state.keep_texts {
-                        state.write_out();
+                    let new_text = if !state.keep_texts {
                         // Nothing needs the old text: edit it where it lies when
                         // no replacement is longer than what it replaces (most
                         // fixes delete), else write into the spare buffer.
@@ -650,7 +588,7 @@ impl Pipeline {
                         }
                     } else {
                         let mut out = String::new();
-                        apply_edits_into(&state.texts[input], &edits, &mut out);
+                        apply_edits_into(old, &edits, &mut out);
                         out
                     };
                     state.map = state.map.apply(&edits);
@@ -666,11 +604,24 @@ impl Pipeline {
                     // whether it sees word edits and ASCII edits), joined per
                     // line once for all passes of that kind: a long line with a
                     // fix every few bytes keeps one range, not one per fix.
-                    if state.pending.is_empty() {
-                        self.mark_edited(new_text.as_bytes(), &moved, &kinds, &mut state.dirty);
-                    } else {
-                        let view = state.pending.view(&new_text);
-                        self.mark_edited(&view, &moved, &kinds, &mut state.dirty);
+                    let bytes = new_text.as_bytes();
+                    let mut added_by_kind: [Option<Vec<Range<usize>>>; 4] = Default::default();
+                    for (q, ranges) in state.dirty.iter_mut().enumerate() {
+                        // Both lists are sorted (the shift is monotone): merge them
+                        // in one linear walk rather than sorting.
+                        moved.move_sorted(ranges);
+                        let other = &self.passes[q];
+                        let (words, ascii) = (other.sees_word_edits(), other.sees_ascii_edits());
+                        let added = added_by_kind[usize::from(words) * 2 + usize::from(ascii)]
+                            .get_or_insert_with(|| {
+                                let seen = moved
+                                    .replacements()
+                                    .zip(&kinds)
+                                    .filter(|(_, (word, asc))| (words || !word) && (ascii || !asc))
+                                    .map(|(r, _)| r);
+                                merge_sorted(bytes, std::iter::empty(), seen)
+                            });
+                        *ranges = merge_sorted(bytes, ranges.drain(..), added.iter().cloned());
                     }
                     // Trigger lines of passes still to run in round 1 move with
                     // the text, and so do the places where document passes
@@ -700,38 +651,6 @@ impl Pipeline {
             }
             // Overlapping fixes wait for a fresh look at the new text.
             scope = Scope::Whole;
-        }
-    }
-}
-
-impl Pipeline {
-    /// Adds the replacements of `moved`'s edits (of the `kinds` each pass
-    /// sees) to every pass's ranges to look at again, in `text`, the text
-    /// after the edits; the ranges there already move with the edits.
-    fn mark_edited<T: LineText + ?Sized>(
-        &self,
-        text: &T,
-        moved: &EditShift,
-        kinds: &[(bool, bool)],
-        dirty: &mut [Vec<Range<usize>>],
-    ) {
-        let mut added_by_kind: [Option<Vec<Range<usize>>>; 4] = Default::default();
-        for (q, ranges) in dirty.iter_mut().enumerate() {
-            // Both lists are sorted (the shift is monotone): merge them
-            // in one linear walk rather than sorting.
-            moved.move_sorted(ranges);
-            let other = &self.passes[q];
-            let (words, ascii) = (other.sees_word_edits(), other.sees_ascii_edits());
-            let added = added_by_kind[usize::from(words) * 2 + usize::from(ascii)]
-                .get_or_insert_with(|| {
-                    let seen = moved
-                        .replacements()
-                        .zip(kinds)
-                        .filter(|(_, (word, asc))| (words || !word) && (ascii || !asc))
-                        .map(|(r, _)| r);
-                    merge_sorted(text, std::iter::empty(), seen)
-                });
-            *ranges = merge_sorted(text, ranges.drain(..), added.iter().cloned());
         }
     }
 }
@@ -809,21 +728,6 @@ struct RunState {
     /// A buffer to write the next text into (the text before last, when texts
     /// are not kept), so that large documents are not re-allocated per step.
     spare: String,
-    /// In a lean run, the lines fixes rewrote since the last text was
-    /// written out: the current text is the last of `texts` with these.
-    pending: LineEdits,
-}
-
-impl RunState {
-    /// Writes the rewritten lines into the last text, which is then the
-    /// current text.
-    fn write_out(&mut self) {
-        if self.pending.is_empty() {
-            return;
-        }
-        let base = self.texts.last_mut().expect("a run has a text");
-        self.pending.write_out(base, &mut self.spare);
-    }
 }
 
 /// Where positions of a text end up after sorted, non-overlapping edits,
@@ -907,8 +811,8 @@ impl<'a> EditShift<'a> {
 /// lines that ranges touch, and the joined range touches exactly the lines the
 /// two did, so a long line with a fix every few bytes is remembered as one
 /// range, not one per fix. Only gaps next to a range of `b` are searched.
-fn merge_sorted<T: LineText + ?Sized>(
-    text: &T,
+fn merge_sorted(
+    text: &[u8],
     a: impl Iterator<Item = Range<usize>>,
     b: impl Iterator<Item = Range<usize>>,
 ) -> Vec<Range<usize>> {
@@ -952,9 +856,9 @@ fn merge_sorted<T: LineText + ?Sized>(
 const JOIN_GAP: usize = 256;
 
 /// Whether `text[from..to]` is at most [`JOIN_GAP`] bytes with no line feed.
-fn on_one_line<T: LineText + ?Sized>(text: &T, from: usize, to: usize) -> bool {
+fn on_one_line(text: &[u8], from: usize, to: usize) -> bool {
     let to = to.min(text.len());
-    from >= to || (to - from <= JOIN_GAP && text.find_lf(from, to).is_none())
+    from >= to || (to - from <= JOIN_GAP && memchr::memchr(b'\n', &text[from..to]).is_none())
 }
 
 /// Sorts ranges and merges those that overlap or touch.
@@ -975,17 +879,18 @@ fn merge(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
 /// (sorted, as the dirty lists are), merged. Each search for a line end starts
 /// where the previous span ended, so many ranges on one long line cost one scan
 /// of the line, not one per range.
-fn touched_lines<T: LineText + ?Sized>(text: &T, ranges: &[Range<usize>]) -> Vec<Range<usize>> {
-    let len = text.len();
+fn touched_lines(text: &str, ranges: &[Range<usize>]) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
     debug_assert!(ranges.windows(2).all(|w| w[0].start <= w[1].start));
     let mut spans: Vec<Range<usize>> = Vec::new();
     for r in ranges {
-        let (start, end) = (r.start.min(len), r.end.min(len));
+        let (start, end) = (r.start.min(bytes.len()), r.end.min(bytes.len()));
         if let Some(last) = spans.last_mut() {
             if start < last.end {
                 // Inside (or at the end of) the last span: only extend it.
-                if end >= last.end && last.end < len {
-                    last.end = text.find_lf(end, len).map_or(len, |i| i + 1);
+                if end >= last.end && last.end < bytes.len() {
+                    last.end =
+                        memchr::memchr(b'\n', &bytes[end..]).map_or(bytes.len(), |i| end + i + 1);
                 }
                 continue;
             }
@@ -993,8 +898,9 @@ fn touched_lines<T: LineText + ?Sized>(text: &T, ranges: &[Range<usize>]) -> Vec
         // The previous span ends after a line feed (or at the start), so the
         // line start is searched for only back to there.
         let floor = spans.last().map_or(0, |s| s.end);
-        let line_start = text.rfind_lf(floor, start).map_or(floor, |i| i + 1);
-        let line_end = text.find_lf(end, len).map_or(len, |i| i + 1);
+        let line_start =
+            memchr::memrchr(b'\n', &bytes[floor..start]).map_or(floor, |i| floor + i + 1);
+        let line_end = memchr::memchr(b'\n', &bytes[end..]).map_or(bytes.len(), |i| end + i + 1);
         match spans.last_mut() {
             Some(last) if line_start <= last.end => last.end = last.end.max(line_end),
             _ => spans.push(line_start..line_end),
@@ -1009,18 +915,18 @@ fn touched_lines<T: LineText + ?Sized>(text: &T, ranges: &[Range<usize>]) -> Vec
 /// line after its last touched line, and its slice starts one line earlier, as
 /// context. Spans are disjoint and not adjacent, so each extension and each
 /// context line is scanned once: linear in the text however many ranges.
-fn line_spans<T: LineText + ?Sized>(
-    text: &T,
+fn line_spans(
+    text: &str,
     ranges: &[Range<usize>],
     with_previous: bool,
 ) -> Vec<(usize, Range<usize>)> {
-    let len = text.len();
+    let bytes = text.as_bytes();
     let mut spans = touched_lines(text, ranges);
     if with_previous {
         let mut extended: Vec<Range<usize>> = Vec::with_capacity(spans.len());
         for span in spans {
-            let end = if span.end < len {
-                text.find_lf(span.end, len).map_or(len, |j| j + 1)
+            let end = if span.end < bytes.len() {
+                memchr::memchr(b'\n', &bytes[span.end..]).map_or(bytes.len(), |j| span.end + j + 1)
             } else {
                 span.end
             };
@@ -1033,19 +939,15 @@ fn line_spans<T: LineText + ?Sized>(
     }
     spans
         .into_iter()
-        .map(|span| with_context(text, span, with_previous))
+        .map(|span| with_context(bytes, span, with_previous))
         .collect()
 }
 
 /// A span of whole lines with where its checked slice starts: one line
 /// earlier for a [`Locality::LineAndPrevious`] pass (the context line).
-fn with_context<T: LineText + ?Sized>(
-    text: &T,
-    span: Range<usize>,
-    with_previous: bool,
-) -> (usize, Range<usize>) {
+fn with_context(bytes: &[u8], span: Range<usize>, with_previous: bool) -> (usize, Range<usize>) {
     let context = if with_previous && span.start > 0 {
-        text.rfind_lf(0, span.start - 1).map_or(0, |j| j + 1)
+        memchr::memrchr(b'\n', &bytes[..span.start - 1]).map_or(0, |j| j + 1)
     } else {
         span.start
     };
@@ -1056,8 +958,8 @@ fn with_context<T: LineText + ?Sized>(
 /// lines touching `lines` (with the line before as context for a
 /// [`Locality::LineAndPrevious`] pass, but not the line after: a finding on a
 /// line needs a trigger on that line), merged into disjoint spans in order.
-fn spans_to_check<T: LineText + ?Sized>(
-    text: &T,
+fn spans_to_check(
+    text: &str,
     edited: &[Range<usize>],
     lines: &[Range<usize>],
     with_previous: bool,
@@ -1066,9 +968,10 @@ fn spans_to_check<T: LineText + ?Sized>(
     if lines.is_empty() {
         return edited;
     }
+    let bytes = text.as_bytes();
     let scanned = touched_lines(text, lines)
         .into_iter()
-        .map(|span| with_context(text, span, with_previous));
+        .map(|span| with_context(bytes, span, with_previous));
     let mut out: Vec<(usize, Range<usize>)> = Vec::with_capacity(edited.len() + lines.len());
     let mut edited = edited.into_iter().peekable();
     let mut scanned = scanned.peekable();
@@ -1231,105 +1134,16 @@ fn check_spans(
     take: &mut dyn FnMut(&mut Vec<Finding>),
 ) {
     for (context, span) in spans {
-        check_slice(
-            pass,
-            &text[*context..span.end],
-            *context,
-            span.start,
-            findings,
-            take,
-        );
+        let (context, span) = (*context, span.clone());
+        // Findings from `first` on are as the pass reported them.
+        let mut first = findings.len();
+        pass.check_in_parts(&text[context..span.end], findings, &mut |found| {
+            into_whole_text(found, first, context, span.start);
+            take(found);
+            first = found.len();
+        });
+        into_whole_text(findings, first, context, span.start);
     }
-}
-
-/// Checks `slice`, which starts at `at` in the whole text, with a
-/// line-local pass: findings moved into the whole text, those before
-/// `span_start` (on the context line) dropped, handed to `take` as the pass
-/// hands them over.
-fn check_slice(
-    pass: &dyn Pass,
-    slice: &str,
-    at: usize,
-    span_start: usize,
-    findings: &mut Vec<Finding>,
-    take: &mut dyn FnMut(&mut Vec<Finding>),
-) {
-    // Findings from `first` on are as the pass reported them.
-    let mut first = findings.len();
-    pass.check_in_parts(slice, findings, &mut |found| {
-        into_whole_text(found, first, at, span_start);
-        take(found);
-        first = found.len();
-    });
-    into_whole_text(findings, first, at, span_start);
-}
-
-/// Whether `spans` are checked in one batch on this thread (see
-/// [`batches`] and [`check_spans_parallel`]): then a lean run's line-local
-/// pass reads them where they lie ([`check_spans_in_view`]).
-fn fits_one_batch(spans: &[(usize, Range<usize>)], budget: usize) -> bool {
-    let total: usize = spans.iter().map(|(c, s)| s.end - c).sum();
-    total <= budget
-        && (rayon::current_num_threads() < 2 || total < PARALLEL_MIN_BYTES || spans.len() == 1)
-}
-
-/// [`check_spans`] of the current text of a lean run, whose lines lie in
-/// the last text written out or among the lines rewritten since. Each part
-/// of a span that lies in one piece is checked where it lies; the first line
-/// of a part is checked with the line before it (copied with it, when that
-/// lies elsewhere) for a [`Locality::LineAndPrevious`] pass. A line-local
-/// pass judges each line alone, or with the line before, so the findings
-/// are those of [`check_spans`] on the text written out.
-fn check_spans_in_view(
-    pass: &dyn Pass,
-    view: &View,
-    spans: &[(usize, Range<usize>)],
-    findings: &mut Vec<Finding>,
-    take: &mut dyn FnMut(&mut Vec<Finding>),
-) {
-    let with_previous = pass.locality() == Locality::LineAndPrevious;
-    let mut head = String::new();
-    for (_, span) in spans {
-        for (at, piece) in view.pieces(span.start, span.end) {
-            if !with_previous || at == 0 {
-                check_slice(pass, piece, at, at, findings, take);
-                continue;
-            }
-            // The line before the part's first line, and the first line's end.
-            let context = view.rfind_lf(0, at - 1).map_or(0, |lf| lf + 1);
-            let first_end = memchr::memchr(b'\n', piece.as_bytes()).map_or(piece.len(), |i| i + 1);
-            if let Some(whole) = view.borrowed(context..at + piece.len()) {
-                // In one piece with the line before: checked whole.
-                check_slice(pass, whole, context, at, findings, take);
-                continue;
-            }
-            head.clear();
-            view.copy_into(context..at + first_end, &mut head);
-            check_slice(pass, &head, context, at, findings, take);
-            if first_end < piece.len() {
-                check_slice(pass, piece, at, at + first_end, findings, take);
-            }
-        }
-    }
-}
-
-/// [`Pass::describe`] of a finding in a lean run's current text, from the
-/// lines around it: the line before the finding's (what a line-local pass
-/// looks back at) up to the end of the line it ends on.
-fn describe_in_view(pass: &dyn Pass, view: &View, finding: &Finding) -> Option<String> {
-    let line = view.rfind_lf(0, finding.start).map_or(0, |lf| lf + 1);
-    let from = if line == 0 {
-        0
-    } else {
-        view.rfind_lf(0, line - 1).map_or(0, |lf| lf + 1)
-    };
-    let to = view
-        .find_lf(finding.end, view.len())
-        .map_or(view.len(), |lf| lf + 1);
-    let window = view.get(from..to);
-    let mut local = finding.clone();
-    shift_finding_back(&mut local, from);
-    pass.describe(&window, &local)
 }
 
 /// Moves `findings[first..]`, found in a slice of the whole text starting at
@@ -1347,18 +1161,6 @@ fn into_whole_text(findings: &mut Vec<Finding>, first: usize, context: usize, sp
             findings.swap_remove(i);
         } else {
             i += 1;
-        }
-    }
-}
-
-/// Moves a finding of the whole text into a slice starting at `offset`.
-fn shift_finding_back(f: &mut Finding, offset: usize) {
-    f.start -= offset;
-    f.end -= offset;
-    if let Some(fix) = &mut f.fix {
-        for e in &mut fix.edits {
-            e.start -= offset;
-            e.end -= offset;
         }
     }
 }
@@ -1779,7 +1581,7 @@ mod tests {
             for pass in &passes {
                 let with_previous = pass.locality() == Locality::LineAndPrevious;
                 for (ranges, lines) in [(&edited[..], &[][..]), (&[][..], &lines[..])] {
-                    let spans = spans_to_check(text.as_str(), ranges, lines, with_previous);
+                    let spans = spans_to_check(&text, ranges, lines, with_previous);
                     for budget in [1, 2, 5, 16, 1 << 20] {
                         let (whole, parts, _) =
                             whole_and_in_parts(pass.as_ref(), &text, &spans, budget);
@@ -1822,7 +1624,7 @@ mod tests {
                 end: text.len(),
             }];
             for pass in &passes {
-                let spans = spans_to_check(text.as_str(), &[], &lines, false);
+                let spans = spans_to_check(&text, &[], &lines, false);
                 for budget in [70_000, 150_000] {
                     let (whole, parts, cut) =
                         whole_and_in_parts(pass.as_ref(), &text, &spans, budget);

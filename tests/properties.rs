@@ -288,49 +288,6 @@ fn every_line_engines() -> &'static (Engine, Engine) {
     })
 }
 
-/// The same two engines writing a lean run's whole text anew after every
-/// pass that fixes something, instead of rewriting only the fixed lines
-/// (`redline::line_edits`).
-fn whole_rewrite_engines() -> &'static (Engine, Engine) {
-    static ENGINES: std::sync::OnceLock<(Engine, Engine)> = std::sync::OnceLock::new();
-    ENGINES.get_or_init(|| {
-        let whole = |engine: &Engine| {
-            let Engine {
-                rules,
-                pipeline,
-                settings,
-            } = Engine::new(engine.settings.clone()).expect("valid settings");
-            Engine {
-                rules,
-                pipeline: pipeline.rewrite_whole_texts(),
-                settings,
-            }
-        };
-        let (default, review) = engines();
-        (whole(default), whole(review))
-    })
-}
-
-/// Rewriting only the fixed lines changes nothing in a lean run: the same
-/// output and the same record, step by step (rules, counts, places in the
-/// original, messages of what was held or flagged).
-fn check_line_rewrites(engine: &Engine, whole: &Engine, text: &str) -> Result<(), String> {
-    let lines = engine.pipeline.run_lean(text.to_string());
-    let expected = whole.pipeline.run_lean(text.to_string());
-    let record = |run: &redline::pipeline::Run| format!("{:?} {:?}", run.steps, run.settled);
-    if lines.output() != expected.output() || record(&lines) != record(&expected) {
-        return Err(format!(
-            "rewriting only the fixed lines changed the lean run:\n  input {text:?}\n  \
-             out   {:?}\n  whole {:?}\n  record {}\n  whole  {}",
-            lines.output(),
-            expected.output(),
-            record(&lines),
-            record(&expected)
-        ));
-    }
-    Ok(())
-}
-
 /// The shortcuts change nothing: same output and same findings (rule,
 /// place, text, applied) as checking every line and whole documents. The
 /// order may differ: a document pass re-checked near edits leaves its
@@ -366,14 +323,12 @@ fn naive_line_column(text: &str, offset: usize) -> (usize, usize) {
 fn check_document(text: &str) -> Result<(), String> {
     let (default, review) = engines();
     let (default_every, review_every) = every_line_engines();
-    let (default_whole, review_whole) = whole_rewrite_engines();
-    for (name, engine, every_line, whole) in [
-        ("default", default, default_every, default_whole),
-        ("review", review, review_every, review_whole),
+    for (name, engine, every_line) in [
+        ("default", default, default_every),
+        ("review", review, review_every),
     ] {
         check_with(engine, text).map_err(|e| format!("[{name} settings] {e}"))?;
         check_triggers(engine, every_line, text).map_err(|e| format!("[{name} settings] {e}"))?;
-        check_line_rewrites(engine, whole, text).map_err(|e| format!("[{name} settings] {e}"))?;
     }
     Ok(())
 }
