@@ -19,7 +19,11 @@
 //! therefore yields a hit at `h = s + o` (`o` the fragment's first offset in
 //! the pattern), and `o` is at most the fragment's `back` (the largest first
 //! offset of the fragment in any pattern that contains it): every occurrence starts in
-//! `[h - back, h]` for some hit `h`. Those ranges, merged, are the *regions*; a
+//! `[h - back, h]` for some hit `h`. Where two fragments start at the same
+//! place (one is a prefix of the other) the search reports one of them, so a
+//! hit's `back` is the largest of every fragment it may stand for. The order
+//! the fragments are searched in is chosen for speed ([`bucket_order`]) and
+//! changes no region. Those ranges, merged, are the *regions*; a
 //! match starting in a region ends at most `longest pattern` bytes after the
 //! region's last start. `Variants::check` uses this to skip text where no
 //! pattern can start, which leaves the leftmost-longest matches it sees, and so
@@ -123,56 +127,17 @@ impl Prefilter {
     /// (fragments of any length, as long as at most [`MAX_FRAGMENTS`] cover
     /// the keys), so tests can put other maps behind one.
     pub(super) fn build(patterns: &[String], limits: bool) -> Option<Prefilter> {
-        let phrases: BTreeSet<Vec<u8>> = patterns
-            .iter()
-            .map(|p| p.as_bytes().to_ascii_lowercase())
-            .collect();
-        if limits && phrases.len() > MAX_PHRASES {
-            return None;
-        }
-        let phrases: Vec<Vec<u8>> = phrases.into_iter().collect();
-        // Without limits every length competes, for the fewest fragments.
-        let tiers: &[&[usize]] = if limits {
-            &[
-                &[FRAGMENT_LENGTHS[0]],
-                &[FRAGMENT_LENGTHS[1]],
-                &[FRAGMENT_LENGTHS[2]],
-            ]
-        } else {
-            &[&FRAGMENT_LENGTHS]
-        };
-        // Fragment → the phrases that contain it (inside a word).
-        let mut holders: BTreeMap<Vec<u8>, Vec<usize>> = BTreeMap::new();
-        for (i, phrase) in phrases.iter().enumerate() {
-            let mut own = BTreeSet::new();
-            for lengths in tiers {
-                for (word, &len) in words(phrase)
-                    .iter()
-                    .flat_map(|w| lengths.iter().map(move |l| (w, l)))
-                {
-                    own.extend(word.windows(len).map(<[u8]>::to_vec));
-                }
-                if !own.is_empty() {
-                    break;
-                }
-            }
-            if own.is_empty() {
-                return None; // e.g. a one-letter key: nothing to search for
-            }
-            for fragment in own {
-                holders.entry(fragment).or_default().push(i);
-            }
-        }
-        let limit = MAX_FRAGMENTS;
-        let chosen = FRAGMENT_COSTS
-            .iter()
-            .find_map(|&cost| cover(phrases.len(), &holders, cost, limit))?;
-        let per_million: f64 = chosen.iter().map(|f| expected_hits(f)).sum();
-        if limits && per_million > 1e6 / MIN_BYTES_PER_HIT {
-            return None;
-        }
+        let (phrases, chosen) = choose_fragments(patterns, limits)?;
+        // In the order that puts them in the searcher's buckets as chosen.
+        let buckets = teddy_buckets(chosen.len());
+        Self::with_fragments(&phrases, bucket_order(chosen, buckets))
+    }
+
+    /// The search for `fragments` (lower-cased, each inside a word of one of
+    /// `phrases`, every phrase holding one), in that order.
+    fn with_fragments(phrases: &[Vec<u8>], fragments: Vec<Vec<u8>>) -> Option<Prefilter> {
         // How far before a fragment any phrase containing it can start.
-        let back: Vec<usize> = chosen
+        let own_back: Vec<usize> = fragments
             .iter()
             .map(|fragment| {
                 phrases
@@ -182,10 +147,26 @@ impl Prefilter {
                     .unwrap_or(0)
             })
             .collect();
+        // Fragments that match at the same place are prefixes of one another,
+        // and the searcher reports the one it tries first (which depends on
+        // the order): a hit allows the starts of every fragment it may stand
+        // for.
+        let back: Vec<usize> = fragments
+            .iter()
+            .map(|fragment| {
+                fragments
+                    .iter()
+                    .zip(&own_back)
+                    .filter(|(other, _)| other.starts_with(fragment) || fragment.starts_with(other))
+                    .map(|(_, &b)| b)
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
         let mut builder = Config::new().match_kind(MatchKind::LeftmostFirst).builder();
-        builder.extend(&chosen);
+        builder.extend(&fragments);
         let searcher = builder.build()?;
-        let longest_fragment = chosen.iter().map(Vec::len).max().unwrap_or(1);
+        let longest_fragment = fragments.iter().map(Vec::len).max().unwrap_or(1);
         let max_back = back.iter().copied().max().unwrap_or(0);
         Some(Prefilter {
             searcher,
@@ -240,6 +221,69 @@ impl Prefilter {
     }
 }
 
+/// A pattern, ASCII-lower-cased.
+type Phrase = Vec<u8>;
+/// A fragment of a phrase's word, ASCII-lower-cased.
+type Fragment = Vec<u8>;
+
+/// The lower-cased, distinct `patterns` and the fragments chosen for them
+/// (see [`Prefilter::build`] for `limits`), in the order chosen; `None` when
+/// a fragment search would not pay or a pattern has no word of two bytes.
+pub(super) fn choose_fragments(
+    patterns: &[String],
+    limits: bool,
+) -> Option<(Vec<Phrase>, Vec<Fragment>)> {
+    let phrases: BTreeSet<Vec<u8>> = patterns
+        .iter()
+        .map(|p| p.as_bytes().to_ascii_lowercase())
+        .collect();
+    if limits && phrases.len() > MAX_PHRASES {
+        return None;
+    }
+    let phrases: Vec<Vec<u8>> = phrases.into_iter().collect();
+    // Without limits every length competes, for the fewest fragments.
+    let tiers: &[&[usize]] = if limits {
+        &[
+            &[FRAGMENT_LENGTHS[0]],
+            &[FRAGMENT_LENGTHS[1]],
+            &[FRAGMENT_LENGTHS[2]],
+        ]
+    } else {
+        &[&FRAGMENT_LENGTHS]
+    };
+    // Fragment → the phrases that contain it (inside a word).
+    let mut holders: BTreeMap<Vec<u8>, Vec<usize>> = BTreeMap::new();
+    for (i, phrase) in phrases.iter().enumerate() {
+        let mut own = BTreeSet::new();
+        for lengths in tiers {
+            for (word, &len) in words(phrase)
+                .iter()
+                .flat_map(|w| lengths.iter().map(move |l| (w, l)))
+            {
+                own.extend(word.windows(len).map(<[u8]>::to_vec));
+            }
+            if !own.is_empty() {
+                break;
+            }
+        }
+        if own.is_empty() {
+            return None; // e.g. a one-letter key: nothing to search for
+        }
+        for fragment in own {
+            holders.entry(fragment).or_default().push(i);
+        }
+    }
+    let limit = MAX_FRAGMENTS;
+    let chosen = FRAGMENT_COSTS
+        .iter()
+        .find_map(|&cost| cover(phrases.len(), &holders, cost, limit))?;
+    let per_million: f64 = chosen.iter().map(|f| expected_hits(f)).sum();
+    if limits && per_million > 1e6 / MIN_BYTES_PER_HIT {
+        return None;
+    }
+    Some((phrases, chosen))
+}
+
 /// Hits found ahead of the scan, on every thread: those whose fragment
 /// starts before `to` (and at or after where the window began), from `next`
 /// on not yet reported.
@@ -289,6 +333,166 @@ fn cover(
         chosen.push(fragment.clone());
     }
     Some(chosen)
+}
+
+/// The buckets the packed (Teddy) searcher of aho-corasick 1.1 uses for
+/// `fragments` fragments: 16 (its fat form, 16 bytes a step) for more than
+/// 32 where the processor has AVX2, else 8 (slim). Only a hint for
+/// [`bucket_order`]: a wrong guess costs speed, never a hit.
+fn teddy_buckets(fragments: usize) -> usize {
+    #[cfg(target_arch = "x86_64")]
+    if fragments > 32 && std::arch::is_x86_feature_detected!("avx2") {
+        return 16;
+    }
+    let _ = fragments;
+    8
+}
+
+/// Orders `fragments` so that the packed (Teddy) searcher puts them in
+/// buckets that stop it rarely where no fragment stands.
+///
+/// Teddy tests each position against every bucket at once: a position is a
+/// candidate for a bucket when, at each of the first `mask` bytes, the
+/// byte's low half and its high half each occur at that place in *some*
+/// fragment of the bucket, and every candidate is then compared with the
+/// bucket's fragments. Fragments whose letters share their low halves make
+/// a selective bucket; three unrelated ones accept many byte combinations.
+/// With the fragments dealt out in the order they were chosen, the names
+/// map's 49 fragments stopped the search once per 130 bytes of news text;
+/// grouped this way, once per 700 (a simulation of the masks on the dirty
+/// corpus, 3 MB).
+///
+/// The searcher (aho-corasick 1.1) gives the fragment with id `i` bucket
+/// `buckets - 1 - i % buckets` unless a fragment with the same low halves
+/// (over the mask) came before it, whose bucket it joins. So fragments with
+/// the same low halves form one unit; units are dealt round-robin into
+/// `buckets` groups (sizes differ by at most one, larger first), pairs are
+/// swapped between groups while that lowers the expected candidates (each
+/// group's product over the mask of the chance that a byte of English text
+/// passes it, from [`BYTE_FREQUENCY`]), and the order lists each group's
+/// units at ids of its residue, a unit's other fragments last. Which
+/// fragment comes first never changes what is found: see the `back` of a
+/// hit in [`Prefilter::build`].
+pub(super) fn bucket_order(fragments: Vec<Vec<u8>>, buckets: usize) -> Vec<Vec<u8>> {
+    let mask = fragments.iter().map(Vec::len).min().unwrap_or(1).min(4);
+    let mut units: Vec<Vec<Vec<u8>>> = Vec::new();
+    for fragment in fragments {
+        let low = |f: &[u8]| f[..mask].iter().map(|b| b & 0xF).collect::<Vec<u8>>();
+        match units.iter_mut().find(|u| low(&u[0]) == low(&fragment)) {
+            Some(unit) => unit.push(fragment),
+            None => units.push(vec![fragment]),
+        }
+    }
+    // Per unit and place, the low and high halves of its fragments' bytes.
+    let halves: Vec<[(u16, u16); 4]> = units
+        .iter()
+        .map(|unit| {
+            let mut halves = [(0, 0); 4];
+            for fragment in unit {
+                for (at, &byte) in fragment[..mask].iter().enumerate() {
+                    halves[at].0 |= 1 << (byte & 0xF);
+                    halves[at].1 |= 1 << (byte >> 4);
+                }
+            }
+            halves
+        })
+        .collect();
+    // `share[high][half][set]`: the share of English text's bytes with that
+    // high half and a low half in `set` (the low eight low halves when
+    // `half` is 0, the high eight when 1), so that a mask's share is two
+    // look-ups per high half it allows.
+    let total: f64 = BYTE_FREQUENCY.iter().map(|&f| f64::from(f)).sum();
+    let share: Vec<[[f64; 256]; 2]> = (0..16)
+        .map(|high| {
+            let mut share = [[0.0; 256]; 2];
+            for (half, share) in share.iter_mut().enumerate() {
+                // A set's share is that of the set without its lowest low
+                // half, plus that half's.
+                for set in 1..256usize {
+                    let low = set.trailing_zeros() as usize;
+                    let byte = high << 4 | half << 3 | low;
+                    share[set] = share[set & (set - 1)] + f64::from(BYTE_FREQUENCY[byte]) / total;
+                }
+            }
+            share
+        })
+        .collect();
+    // The chance that a position passes a group's masks (places taken as
+    // independent).
+    let cost = |group: &[usize]| -> f64 {
+        let mut masks = [(0u16, 0u16); 4];
+        for &unit in group {
+            for (mask, half) in masks.iter_mut().zip(&halves[unit]) {
+                (mask.0, mask.1) = (mask.0 | half.0, mask.1 | half.1);
+            }
+        }
+        let mut chance = 1.0;
+        for &(low, high) in &masks[..mask] {
+            let (low_eight, high_eight) = (usize::from(low & 0xFF), usize::from(low >> 8));
+            chance *= bits(high)
+                .map(|h| share[h][0][low_eight] + share[h][1][high_eight])
+                .sum::<f64>();
+        }
+        chance
+    };
+    let mut groups: Vec<Vec<usize>> = vec![Vec::new(); buckets];
+    for unit in 0..units.len() {
+        groups[unit % buckets].push(unit);
+    }
+    let mut costs: Vec<f64> = groups.iter().map(|g| cost(g)).collect();
+    // Each accepted swap lowers the total, so this ends; the bound keeps a
+    // pathological map from spending long here.
+    for _ in 0..64 {
+        let mut improved = false;
+        for a in 0..buckets {
+            for b in a + 1..buckets {
+                for i in 0..groups[a].len() {
+                    for j in 0..groups[b].len() {
+                        let (ua, ub) = (groups[a][i], groups[b][j]);
+                        groups[a][i] = ub;
+                        groups[b][j] = ua;
+                        let (ca, cb) = (cost(&groups[a]), cost(&groups[b]));
+                        if ca + cb < (costs[a] + costs[b]) * (1.0 - 1e-9) {
+                            (costs[a], costs[b]) = (ca, cb);
+                            improved = true;
+                        } else {
+                            groups[a][i] = ua;
+                            groups[b][j] = ub;
+                        }
+                    }
+                }
+            }
+        }
+        if !improved {
+            break;
+        }
+    }
+    // Id `i` goes to bucket `buckets - 1 - i % buckets`: group `i % buckets`.
+    let mut order = Vec::new();
+    let mut rest = Vec::new();
+    for round in 0.. {
+        let before = order.len();
+        for group in &groups {
+            if let Some(&unit) = group.get(round) {
+                order.push(units[unit][0].clone());
+                rest.extend(units[unit][1..].iter().cloned());
+            }
+        }
+        if order.len() == before {
+            break;
+        }
+    }
+    order.extend(rest);
+    order
+}
+
+/// The set bits of `set`, lowest first.
+fn bits(mut set: u16) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        let bit = set.trailing_zeros() as usize;
+        set &= set.wrapping_sub(1);
+        (bit < 16).then_some(bit)
+    })
 }
 
 /// The words of a lower-cased phrase: split at spaces and no-break spaces.
@@ -505,5 +709,102 @@ impl Regions<'_> {
         self.lower
             .extend(self.text[at..end].iter().map(u8::to_ascii_lowercase));
         self.chunk_start = at;
+    }
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use super::*;
+
+    /// How often the packed (Teddy) searcher of aho-corasick 1.1 would stop
+    /// in `text` (ASCII-lower-cased) with `fragments` added in that order:
+    /// the (position, bucket) pairs that pass a bucket's masks, with the
+    /// buckets given as that searcher gives them (fragment `i` to bucket
+    /// `buckets - 1 - i % buckets` unless one with the same low halves over
+    /// the mask came first) and its masks (each byte's low half and high
+    /// half looked up apart).
+    pub(in crate::passes::variants) fn teddy_stops(
+        fragments: &[Vec<u8>],
+        buckets: usize,
+        text: &str,
+    ) -> usize {
+        let mask = fragments.iter().map(Vec::len).min().unwrap().min(4);
+        let mut bucket_of: BTreeMap<Vec<u8>, usize> = BTreeMap::new();
+        let (mut low, mut high) = (vec![[0u16; 16]; mask], vec![[0u16; 16]; mask]);
+        for (id, fragment) in fragments.iter().enumerate() {
+            let halves: Vec<u8> = fragment[..mask].iter().map(|b| b & 0xF).collect();
+            let bucket = *bucket_of
+                .entry(halves)
+                .or_insert(buckets - 1 - id % buckets);
+            for (at, &byte) in fragment[..mask].iter().enumerate() {
+                low[at][usize::from(byte & 0xF)] |= 1 << bucket;
+                high[at][usize::from(byte >> 4)] |= 1 << bucket;
+            }
+        }
+        let text = text.as_bytes().to_ascii_lowercase();
+        text.windows(mask)
+            .map(|window| {
+                window
+                    .iter()
+                    .enumerate()
+                    .fold(u16::MAX, |passes, (at, &byte)| {
+                        passes & low[at][usize::from(byte & 0xF)] & high[at][usize::from(byte >> 4)]
+                    })
+            })
+            .map(|passes| passes.count_ones() as usize)
+            .sum()
+    }
+
+    fn lower(words: &[&str]) -> Vec<Vec<u8>> {
+        words.iter().map(|w| w.as_bytes().to_vec()).collect()
+    }
+
+    /// A key whose only fragment also begins a longer fragment: where the
+    /// searcher reports the longer one, the hit still allows the key's start,
+    /// whichever order the fragments are searched in.
+    #[test]
+    fn a_hit_allows_the_starts_of_every_fragment_it_may_stand_for() {
+        let phrases = lower(&["xx ab", "abcd efgh"]);
+        for fragments in [lower(&["abcd", "ab"]), lower(&["ab", "abcd"])] {
+            let prefilter = Prefilter::with_fragments(&phrases, fragments.clone()).unwrap();
+            for (text, start) in [
+                ("xx abcd", 0),
+                ("xx ab", 0),
+                ("abcd efgh", 0),
+                ("q xx abcd", 2),
+            ] {
+                let region = prefilter.regions(text.as_bytes()).next_from(0);
+                assert!(
+                    region.is_some_and(|(first, last)| first <= start && start <= last),
+                    "{text:?} with {fragments:?}: {region:?} must allow a start at {start}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn bucket_order_keeps_every_fragment_and_groups_same_low_halves() {
+        // `ab`, `qr` share their low halves (1, 2): one unit, one bucket.
+        let fragments = lower(&["ab", "cd", "qr", "ef", "gh", "ij"]);
+        let mut ordered = bucket_order(fragments.clone(), 8);
+        assert_eq!(ordered.len(), fragments.len());
+        ordered.sort();
+        let mut expected = fragments;
+        expected.sort();
+        assert_eq!(ordered, expected);
+    }
+
+    /// Fragments that share no low halves cannot lower each other's stops:
+    /// dealt out one per bucket, the order changes nothing.
+    #[test]
+    fn bucket_order_of_few_fragments_is_one_per_bucket() {
+        let fragments = lower(&["abcd", "efgh", "ijkl"]);
+        let text = "abcd efgh ijkl mnop, a quick brown fox";
+        let ordered = bucket_order(fragments.clone(), 8);
+        assert_eq!(
+            teddy_stops(&ordered, 8, text),
+            teddy_stops(&fragments, 8, text)
+        );
+        assert_eq!(teddy_stops(&ordered, 8, text), 3);
     }
 }
