@@ -49,6 +49,33 @@ pub trait ByteClass {
         }
     }
 
+    /// The first 64-byte block of `haystack` from `from` on (blocks at
+    /// `from`, `from + 64`, …) that holds a byte of the class, as its start
+    /// and mask; when no whole block left holds one, the start of the bytes
+    /// left (fewer than 64) and 0. With AVX2 the blocks without a match are
+    /// passed over inside one function, the set's vectors loaded once.
+    #[inline]
+    fn next_mask(&self, haystack: &[u8], from: usize, avx2: bool) -> (usize, u64)
+    where
+        Self: Sized,
+    {
+        #[cfg(target_arch = "x86_64")]
+        if avx2 {
+            // SAFETY: `avx2` is true only where the processor has AVX2.
+            return unsafe { next_mask_avx2(self, haystack, from) };
+        }
+        let mut from = from;
+        while let Some(block) = haystack.get(from..from + BLOCK) {
+            let block = <&[u8; BLOCK]>::try_from(block).expect("a whole block");
+            let mask = self.mask(block, avx2);
+            if mask != 0 {
+                return (from, mask);
+            }
+            from += BLOCK;
+        }
+        (from, 0)
+    }
+
     /// The positions of the class's bytes in `haystack` at or after `from`.
     fn positions<'h>(&'h self, haystack: &'h [u8], from: usize) -> Positions<'h, Self>
     where
@@ -63,6 +90,31 @@ pub trait ByteClass {
             avx2: has_avx2(),
         }
     }
+}
+
+/// [`ByteClass::next_mask`] with AVX2: compiled with it, so that the
+/// class's mask is inlined and its loop-invariant loads leave the loop.
+///
+/// # Safety
+///
+/// The processor must support AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn next_mask_avx2<C: ByteClass>(
+    class: &C,
+    haystack: &[u8],
+    mut from: usize,
+) -> (usize, u64) {
+    while let Some(block) = haystack.get(from..from + BLOCK) {
+        let block = <&[u8; BLOCK]>::try_from(block).expect("a whole block");
+        // SAFETY: the caller checked AVX2.
+        let mask = unsafe { class.mask_avx2(block) };
+        if mask != 0 {
+            return (from, mask);
+        }
+        from += BLOCK;
+    }
+    (from, 0)
 }
 
 /// [`ByteClass::mask`] a byte at a time.
@@ -245,26 +297,34 @@ impl<C: ByteClass> Positions<'_, C> {
     /// The next position, without taking it.
     #[inline]
     pub fn peek(&mut self) -> Option<usize> {
-        while self.mask == 0 {
-            let len = self.haystack.len();
-            if self.next_block >= len {
-                return None;
-            }
-            self.block = self.next_block;
-            self.next_block = len.min(self.block + BLOCK);
-            let bytes = &self.haystack[self.block..self.next_block];
-            self.mask = match <&[u8; BLOCK]>::try_from(bytes) {
-                Ok(block) => self.class.mask(block, self.avx2),
-                Err(_) => {
-                    // The last, short block: copied into a zeroed one, and
-                    // the bits past its end cut off (zero may be in the set).
-                    let mut padded = [0u8; BLOCK];
-                    padded[..bytes.len()].copy_from_slice(bytes);
-                    self.class.mask(&padded, self.avx2) & ((1u64 << bytes.len()) - 1)
-                }
-            };
+        if self.mask == 0 {
+            self.refill()?;
         }
         Some(self.block + self.mask.trailing_zeros() as usize)
+    }
+
+    /// Moves to the next block with a match (see [`ByteClass::next_mask`]);
+    /// `None` at the end of the haystack.
+    fn refill(&mut self) -> Option<()> {
+        let len = self.haystack.len();
+        if self.next_block >= len {
+            return None;
+        }
+        let (block, mask) = self
+            .class
+            .next_mask(self.haystack, self.next_block, self.avx2);
+        self.block = block;
+        self.next_block = len.min(block + BLOCK);
+        self.mask = mask;
+        if mask == 0 && block < len {
+            // The last, short block: copied into a zeroed one, and the bits
+            // past its end cut off (zero may be in the set).
+            let bytes = &self.haystack[block..];
+            let mut padded = [0u8; BLOCK];
+            padded[..bytes.len()].copy_from_slice(bytes);
+            self.mask = self.class.mask(&padded, self.avx2) & ((1u64 << bytes.len()) - 1);
+        }
+        (self.mask != 0).then_some(())
     }
 
     /// The next position not yet taken that is at or after `at`, without
@@ -402,6 +462,20 @@ mod tests {
             for at in sorted {
                 let want = reference(&NotPrintable, &haystack, at.min(haystack.len())).first().copied();
                 prop_assert_eq!(positions.seek(at), want);
+            }
+            // The next block with a match, passing over those without.
+            let mut want = (from, 0);
+            while let Some(block) = haystack.get(want.0..want.0 + BLOCK) {
+                let mask = mask_bytewise(&QUOTES, block);
+                if mask != 0 {
+                    want.1 = mask;
+                    break;
+                }
+                want.0 += BLOCK;
+            }
+            prop_assert_eq!(QUOTES.next_mask(&haystack, from, false), want);
+            if has_avx2() {
+                prop_assert_eq!(QUOTES.next_mask(&haystack, from, true), want);
             }
             for start in (0..haystack.len().saturating_sub(BLOCK)).step_by(7) {
                 let block: &[u8; BLOCK] = haystack[start..start + BLOCK].try_into().unwrap();

@@ -209,8 +209,15 @@ pub fn apply_edits(text: &str, edits: &[&Edit]) -> String {
 /// allocation is reused: for large documents, fresh allocations cost more in
 /// page faults than the copying itself.
 pub fn apply_edits_into(text: &str, edits: &[&Edit], out: &mut String) {
+    // The exact length, so that a text that grows is not copied again; a
+    // buffer too small is replaced, not grown (growing copies what it held).
+    let grown: usize = edits.iter().map(|e| e.replacement.len()).sum();
+    let removed: usize = edits.iter().map(|e| e.end - e.start).sum();
+    let len = (text.len() + grown).saturating_sub(removed);
     out.clear();
-    out.reserve(text.len());
+    if out.capacity() < len {
+        *out = String::with_capacity(len);
+    }
     let mut pos = 0;
     for edit in edits {
         debug_assert!(edit.start >= pos && edit.end >= edit.start && edit.end <= text.len());

@@ -301,7 +301,9 @@ fn scan_sequences(
         let passes = patterns
             .iter()
             .zip(pattern_passes)
-            .filter(|(p, _)| at.starts_with(p))
+            // Compared byte by byte: sequences are two to four bytes, where
+            // a call to `memcmp` costs more than the comparison.
+            .filter(|(p, _)| p.len() <= at.len() && p.iter().zip(at).all(|(a, b)| a == b))
             .fold(0, |acc, (_, &bits)| acc | bits)
             & !marked;
         for (index, list) in hits.iter_mut().enumerate() {

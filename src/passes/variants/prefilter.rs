@@ -142,7 +142,7 @@ impl Prefilter {
             .map(|fragment| {
                 phrases
                     .iter()
-                    .filter_map(|p| p.windows(fragment.len()).position(|w| w == &fragment[..]))
+                    .filter_map(|p| memchr::memmem::find(p, fragment))
                     .max()
                     .unwrap_or(0)
             })
