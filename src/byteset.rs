@@ -64,16 +64,7 @@ pub trait ByteClass {
             // SAFETY: `avx2` is true only where the processor has AVX2.
             return unsafe { next_mask_avx2(self, haystack, from) };
         }
-        let mut from = from;
-        while let Some(block) = haystack.get(from..from + BLOCK) {
-            let block = <&[u8; BLOCK]>::try_from(block).expect("a whole block");
-            let mask = self.mask(block, avx2);
-            if mask != 0 {
-                return (from, mask);
-            }
-            from += BLOCK;
-        }
-        (from, 0)
+        first_block_with_match(haystack, from, |block| self.mask(block, avx2))
     }
 
     /// The positions of the class's bytes in `haystack` at or after `from`.
@@ -100,17 +91,24 @@ pub trait ByteClass {
 /// The processor must support AVX2.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn next_mask_avx2<C: ByteClass>(
-    class: &C,
+unsafe fn next_mask_avx2<C: ByteClass>(class: &C, haystack: &[u8], from: usize) -> (usize, u64) {
+    // SAFETY: the caller checked AVX2.
+    first_block_with_match(haystack, from, |block| unsafe { class.mask_avx2(block) })
+}
+
+/// The loop of [`ByteClass::next_mask`], inlined into each caller so that
+/// `mask` is compiled with the caller's features.
+#[inline(always)]
+fn first_block_with_match(
     haystack: &[u8],
     mut from: usize,
+    mask: impl Fn(&[u8; BLOCK]) -> u64,
 ) -> (usize, u64) {
     while let Some(block) = haystack.get(from..from + BLOCK) {
         let block = <&[u8; BLOCK]>::try_from(block).expect("a whole block");
-        // SAFETY: the caller checked AVX2.
-        let mask = unsafe { class.mask_avx2(block) };
-        if mask != 0 {
-            return (from, mask);
+        let found = mask(block);
+        if found != 0 {
+            return (from, found);
         }
         from += BLOCK;
     }

@@ -311,22 +311,15 @@ impl Shared {
     unsafe fn copy(&self, range: Range<usize>, out: &mut String) -> bool {
         assert!(range.start <= range.end && range.end <= self.len);
         let bytes = std::slice::from_raw_parts(self.bytes.add(range.start), range.len());
-        out.clear();
+        crate::finding::clear_for(out, bytes.len());
         if !self.checked {
             // The text was a `String` and chunks start and end at line starts.
-            if out.capacity() < bytes.len() {
-                *out = String::with_capacity(bytes.len());
-            }
             out.push_str(std::str::from_utf8_unchecked(bytes));
             return true;
         }
         // Copied first, then checked: the copy is what is cleaned, whatever
         // happens to the bytes meanwhile.
         let mut vec = std::mem::take(out).into_bytes();
-        if vec.capacity() < bytes.len() {
-            // Replaced, not grown: growing copies what the buffer held.
-            vec = Vec::with_capacity(bytes.len());
-        }
         vec.extend_from_slice(bytes);
         // simdutf8's check reads 32 bytes a step where std's reads 16 (a
         // tenth of a chunk's copy and check at `-j 1`).

@@ -209,15 +209,10 @@ pub fn apply_edits(text: &str, edits: &[&Edit]) -> String {
 /// allocation is reused: for large documents, fresh allocations cost more in
 /// page faults than the copying itself.
 pub fn apply_edits_into(text: &str, edits: &[&Edit], out: &mut String) {
-    // The exact length, so that a text that grows is not copied again; a
-    // buffer too small is replaced, not grown (growing copies what it held).
+    // The exact length, so that a text that grows is not copied again.
     let grown: usize = edits.iter().map(|e| e.replacement.len()).sum();
     let removed: usize = edits.iter().map(|e| e.end - e.start).sum();
-    let len = (text.len() + grown).saturating_sub(removed);
-    out.clear();
-    if out.capacity() < len {
-        *out = String::with_capacity(len);
-    }
+    clear_for(out, (text.len() + grown).saturating_sub(removed));
     let mut pos = 0;
     for edit in edits {
         debug_assert!(edit.start >= pos && edit.end >= edit.start && edit.end <= text.len());
@@ -226,6 +221,15 @@ pub fn apply_edits_into(text: &str, edits: &[&Edit], out: &mut String) {
         pos = edit.end;
     }
     out.push_str(&text[pos..]);
+}
+
+/// Empties `buffer` for `len` bytes: a buffer too small is replaced, not
+/// grown (growing copies what it held, a whole chunk for a reused one).
+pub fn clear_for(buffer: &mut String, len: usize) {
+    buffer.clear();
+    if buffer.capacity() < len {
+        *buffer = String::with_capacity(len);
+    }
 }
 
 /// Applies sorted, non-overlapping edits to `text` where it lies, when no

@@ -375,12 +375,17 @@ fn teddy_buckets(fragments: usize) -> usize {
 /// hit in [`Prefilter::build`].
 pub(super) fn bucket_order(fragments: Vec<Vec<u8>>, buckets: usize) -> Vec<Vec<u8>> {
     let mask = fragments.iter().map(Vec::len).min().unwrap_or(1).min(4);
+    // Units in the order of their first fragment, keyed by the low halves.
+    let mut keys: Vec<Vec<u8>> = Vec::new();
     let mut units: Vec<Vec<Vec<u8>>> = Vec::new();
     for fragment in fragments {
-        let low = |f: &[u8]| f[..mask].iter().map(|b| b & 0xF).collect::<Vec<u8>>();
-        match units.iter_mut().find(|u| low(&u[0]) == low(&fragment)) {
-            Some(unit) => unit.push(fragment),
-            None => units.push(vec![fragment]),
+        let key: Vec<u8> = fragment[..mask].iter().map(|b| b & 0xF).collect();
+        match keys.iter().position(|k| *k == key) {
+            Some(unit) => units[unit].push(fragment),
+            None => {
+                keys.push(key);
+                units.push(vec![fragment]);
+            }
         }
     }
     // Per unit and place, the low and high halves of its fragments' bytes.
@@ -783,11 +788,17 @@ pub(super) mod tests {
     }
 
     #[test]
-    fn bucket_order_keeps_every_fragment_and_groups_same_low_halves() {
-        // `ab`, `qr` share their low halves (1, 2): one unit, one bucket.
+    fn bucket_order_keeps_every_fragment_and_puts_a_units_others_last() {
+        // `ab`, `qr` share their low halves (1, 2): one unit, whose bucket
+        // the searcher gives by its first fragment; the other comes last,
+        // so the first five take one id each of five residues.
         let fragments = lower(&["ab", "cd", "qr", "ef", "gh", "ij"]);
         let mut ordered = bucket_order(fragments.clone(), 8);
         assert_eq!(ordered.len(), fragments.len());
+        let low = |f: &[u8]| f.iter().map(|b| b & 0xF).collect::<Vec<u8>>();
+        let leads: BTreeSet<Vec<u8>> = ordered[..5].iter().map(|f| low(f)).collect();
+        assert_eq!(leads.len(), 5, "{ordered:?}");
+        assert_eq!(low(&ordered[5]), low(b"ab"), "{ordered:?}");
         ordered.sort();
         let mut expected = fragments;
         expected.sort();
